@@ -1,0 +1,40 @@
+# The README's two commands: `make demo` and `make test`. Everything else is for developers.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint fmt bench example clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/netweave plan src/netweave/examples/community.csv --rounds 4 --group-size 4-6 --seed 1 -o demo-out
+	@echo
+	@echo "Plan written to demo-out/: plan.json, zoom/round-*.csv, zoom/groups.csv, schedule.csv, schedule.md"
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_plan.py
+
+example: $(STAMP)
+	$(BIN)/python scripts/make_example.py --seed 7 -o src/netweave/examples/community.csv
+
+clean:
+	rm -rf $(VENV) demo-out .pytest_cache .ruff_cache
