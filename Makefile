@@ -6,10 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint fmt bench example clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@# htmx comes from the npm registry; without npm the pages still work, just without JS
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	  else echo "npm not found: skipping front-end libraries (pages work without JavaScript)"; fi
 	touch $(STAMP)
 
 demo: $(STAMP)

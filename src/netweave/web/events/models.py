@@ -1,0 +1,95 @@
+"""Events and the registrations of members in them."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.utils import timezone
+
+from netweave.web.community.models import Community, Member
+
+
+def new_token() -> str:
+    """An unguessable participant link token (192 bits)."""
+    return secrets.token_urlsafe(24)
+
+
+class Event(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Registration open"
+        CLOSED = "closed", "Registration closed"
+        PLANNED = "planned", "Planned"
+        PUBLISHED = "published", "Published"
+        LIVE = "live", "Live"
+        DONE = "done", "Done"
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="events")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80)
+    description = models.TextField(blank=True)
+    starts_at = models.DateTimeField(help_text="Start of the live event")
+    timezone = models.CharField(max_length=64, default="UTC", help_text="The organizers' zone")
+    rounds = models.PositiveSmallIntegerField(default=4)
+    minutes_per_round = models.PositiveSmallIntegerField(default=8)
+    groups_enabled = models.BooleanField("small groups at the end", default=True)
+    group_min = models.PositiveSmallIntegerField(default=4)
+    group_max = models.PositiveSmallIntegerField(default=6)
+    group_minutes = models.PositiveSmallIntegerField(default=20)
+    registration_opens = models.DateTimeField(null=True, blank=True)
+    registration_closes = models.DateTimeField(null=True, blank=True)
+    #: everyone takes part asynchronously (see the async issue)
+    fully_async = models.BooleanField(default=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    #: overrides of the core's EventConfig (weights, fairness, ...), as in event.toml
+    settings = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "slug"], name="event_unique_slug")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def registration_is_open(self) -> bool:
+        now = timezone.now()
+        if self.status != self.Status.OPEN:
+            return False
+        if self.registration_opens and now < self.registration_opens:
+            return False
+        return not (self.registration_closes and now >= self.registration_closes)
+
+
+class Registration(models.Model):
+    class Mode(models.TextChoices):
+        LIVE = "live", "Live"
+        ASYNC = "async", "Asynchronous"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="registrations")
+    mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.LIVE)
+    looking_for = models.TextField(blank=True)
+    #: what the person typed (names or emails), kept for the organizers' review
+    requests_text = models.TextField(blank=True)
+    avoid_text = models.TextField(blank=True)
+    #: resolved people, within the same event's community
+    requests = models.ManyToManyField(Member, related_name="requested_by", blank=True)
+    avoid = models.ManyToManyField(Member, related_name="avoided_by", blank=True)
+    consent_share_email = models.BooleanField("share my email with people I meet", default=False)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["member__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "member"], name="registration_unique_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.event}"

@@ -1,0 +1,19 @@
+"""Web test fixtures: factories, logged-in organizers, and a guard against real email."""
+
+from __future__ import annotations
+
+import smtplib
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _no_real_email(monkeypatch: pytest.MonkeyPatch, settings) -> None:
+    """Fail any test that tries to send real mail (as Indico's disallow fixture does)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a test tried to open a real SMTP connection")
+
+    monkeypatch.setattr(smtplib.SMTP, "connect", refuse)
+    monkeypatch.setattr(smtplib.SMTP_SSL, "connect", refuse)
