@@ -1,0 +1,5 @@
+"""``python -m netweave`` runs the command line."""
+
+from netweave.cli import main
+
+main()

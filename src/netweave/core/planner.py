@@ -1,0 +1,253 @@
+"""From people to a :class:`~netweave.core.plan.Plan`: the whole curation in one verb.
+
+:func:`plan_event` reads nothing and writes nothing: it takes people and a configuration and
+returns a plan with metrics, so the command line, the web app and the benchmarks share it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from netweave.core.affinity import Affinity, build_affinity
+from netweave.core.bounds import upper_bound
+from netweave.core.config import EventConfig
+from netweave.core.groups import attach_remote, describe_group, plan_groups
+from netweave.core.people import Person
+from netweave.core.plan import Group, Meeting, Participant, Plan, Round, Unmatched
+from netweave.core.rounds import RoundsResult, plan_rounds
+
+__all__ = ["HOST_REASON", "PlanningInput", "plan_event"]
+
+HOST_REASON = "You meet the host this round: there is an odd number of people"
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class PlanningInput:
+    """Everything :func:`plan_event` needs besides the configuration."""
+
+    people: Sequence[Person]
+    history: Iterable[tuple[str, str]] = ()
+    #: scores given from outside (``--affinity EDGES.csv``); computed from profiles when None
+    affinity: Affinity | None = None
+    groups: bool = True
+
+
+def _timed(seconds: dict[str, float], name: str, start: float) -> float:
+    now = time.perf_counter()
+    seconds[name] = round(now - start, 3)
+    return now
+
+
+def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | None = None) -> Plan:
+    """Plan the one-on-one rounds and the small groups for ``data.people``.
+
+    Raises :class:`~netweave.core.rounds.InfeasibleError` (a ``ValueError``) with a message
+    for the organizer when the ask cannot be met (too many rounds, everyone forbidden, ...).
+    """
+    people = list(data.people)
+    history = list(data.history)
+    seconds: dict[str, float] = {}
+    t = time.perf_counter()
+    aff = data.affinity or build_affinity(
+        people,
+        config.weights,
+        history=history,
+        history_mode=config.history_mode,
+        must_meet=config.must_meet,
+        text_backend=config.text_backend,
+    )
+    t = _timed(seconds, "affinity", t)
+    modes = [p.mode for p in people]
+    report = (lambda done, total: progress("rounds", done, total)) if progress else None
+    result = plan_rounds(
+        aff,
+        modes,
+        config.rounds,
+        async_matches=config.async_matches,
+        odd=config.odd,
+        candidates=config.candidates,
+        fairness=config.fairness,
+        seed=config.seed,
+        progress=report,
+    )
+    t = _timed(seconds, "rounds", t)
+    bound = _rounds_bound(aff, modes, config)
+    t = _timed(seconds, "bound", t)
+    rounds = _rounds_to_plan(aff, result, {i for i, m in enumerate(modes) if m == "async"})
+    groups: tuple[Group, ...] = ()
+    group_unmatched: list[Unmatched] = []
+    if data.groups:
+        if progress:
+            progress("groups", 0, 1)
+        groups, group_unmatched = _plan_groups(people, history, config, data.affinity)
+        t = _timed(seconds, "groups", t)
+    seconds["total"] = round(sum(seconds.values()), 3)
+    unmatched = tuple(Unmatched(r, aff.ids[i], why) for r, i, why in result.unmatched) + tuple(
+        group_unmatched
+    )
+    plan = Plan(
+        participants=tuple(Participant(p.id, p.name, p.mode) for p in people),
+        rounds=rounds,
+        groups=groups,
+        unmatched=unmatched,
+    )
+    return plan.with_metrics(**_metrics(aff, people, config, result, bound, groups, seconds))
+
+
+def _rounds_bound(aff: Affinity, modes: Sequence[str], config: EventConfig) -> float:
+    async_cap = config.async_matches if config.async_matches is not None else config.rounds
+    caps = np.array([async_cap if m == "async" else config.rounds for m in modes])
+    # a trio gives three people one extra partner; at most one trio per round
+    trio_slots = 3 * config.rounds if config.odd == "trio" else 0
+    return upper_bound(aff, caps, trio_slots=trio_slots, candidates=config.candidates).value
+
+
+def _meeting(aff: Affinity, members: tuple[int, ...], room: str | None) -> Meeting:
+    ids = tuple(aff.ids[i] for i in members)
+    if len(members) == 1:
+        return Meeting(room, ids, 0.0, (HOST_REASON,))
+    pairs = [(a, b) for k, a in enumerate(members) for b in members[k + 1 :]]
+    score = sum(aff.score(a, b) for a, b in pairs)
+    reasons: list[str] = []
+    # a trio shows the best reason of each of its pairs first, then the rest
+    per_pair = [aff.reasons(a, b) for a, b in pairs]
+    for depth in range(max((len(r) for r in per_pair), default=0)):
+        for rs in per_pair:
+            if depth < len(rs) and rs[depth] not in reasons:
+                reasons.append(rs[depth])
+    limit = 3 if len(members) == 2 else 4
+    return Meeting(room, ids, score, tuple(reasons[:limit]), is_async=room is None)
+
+
+def _rounds_to_plan(
+    aff: Affinity, result: RoundsResult, modes_async: set[int]
+) -> tuple[Round, ...]:
+    out = []
+    for number, meetings in enumerate(result.rounds, start=1):
+        live = sorted(
+            (m for m in meetings if not modes_async.intersection(m)),
+            key=lambda m: (-len(m), [aff.ids[i] for i in m]),
+        )
+        remote = sorted((m for m in meetings if modes_async.intersection(m)), key=lambda m: m)
+        rows = [_meeting(aff, m, f"Room {k}") for k, m in enumerate(live, start=1)]
+        rows += [_meeting(aff, _live_first(m, modes_async), None) for m in remote]
+        out.append(Round(number, tuple(rows)))
+    return tuple(out)
+
+
+def _live_first(members: tuple[int, ...], async_people: set[int]) -> tuple[int, ...]:
+    return tuple(sorted(members, key=lambda i: i in async_people))
+
+
+def _plan_groups(
+    people: Sequence[Person],
+    history: Sequence[tuple[str, str]],
+    config: EventConfig,
+    given: Affinity | None,
+) -> tuple[tuple[Group, ...], list[Unmatched]]:
+    # groups use their own weights; met-before pairs are only discouraged in a group
+    aff = given or build_affinity(
+        people,
+        config.group_weights,
+        history=history,
+        history_mode="penalise" if config.history_mode != "ignore" else "ignore",
+        must_meet=(),
+        text_backend=config.text_backend,
+    )
+    live = [i for i, p in enumerate(people) if p.mode == "live"]
+    remote = [i for i, p in enumerate(people) if p.mode == "async"]
+    if len(live) < 2:
+        return (), [Unmatched(0, people[i].id, "fewer than 2 live people: no groups") for i in live]
+    result = plan_groups(
+        aff,
+        live,
+        size_min=min(config.group_min, len(live)),
+        size_max=config.group_max,
+        target=config.group_target,
+        time_limit=config.group_time_limit,
+        seed=config.seed,
+    )
+    attached = (
+        attach_remote(aff, result.groups, remote)
+        if config.groups_attach_async and remote
+        else tuple(() for _ in result.groups)
+    )
+    groups = []
+    for k, (members, extra, score) in enumerate(
+        zip(result.groups, attached, result.scores, strict=True), start=1
+    ):
+        theme, reasons = describe_group([people[i] for i in (*members, *extra)])
+        groups.append(
+            Group(
+                room=f"Group {k}",
+                members=tuple(people[i].id for i in members),
+                theme=theme,
+                score=score,
+                reasons=reasons,
+                remote=tuple(people[i].id for i in extra),
+            )
+        )
+    return tuple(groups), []
+
+
+def _request_metrics(aff: Affinity, result: RoundsResult) -> dict[str, int]:
+    met = {tuple(sorted(p)) for r in result.rounds for m in r for p in _pairs(m)}
+    mutual = {tuple(sorted(p)) for p in aff.requests if aff.mutual(*p)}
+    one_way = [p for p in aff.requests if not aff.mutual(*p)]
+    return {
+        "mutual_requests": len(mutual),
+        "mutual_requests_met": sum(1 for p in mutual if p in met),
+        "one_way_requests": len(one_way),
+        "one_way_requests_met": sum(1 for a, b in one_way if tuple(sorted((a, b))) in met),
+    }
+
+
+def _pairs(members: tuple[int, ...]) -> Iterable[tuple[int, int]]:
+    for k, a in enumerate(members):
+        for b in members[k + 1 :]:
+            yield (a, b)
+
+
+def _metrics(
+    aff: Affinity,
+    people: Sequence[Person],
+    config: EventConfig,
+    result: RoundsResult,
+    bound: float,
+    groups: Sequence[Group],
+    seconds: dict[str, float],
+) -> dict[str, object]:
+    meetings = [m for r in result.rounds for m in r]
+    shares = result.shares if len(result.shares) else np.array([1.0])
+    sizes = Counter(len(g.members) for g in groups)
+    return {
+        "people": len(people),
+        "live": sum(1 for p in people if p.mode == "live"),
+        "async": sum(1 for p in people if p.mode == "async"),
+        "rounds": config.rounds,
+        "meetings": len(meetings),
+        "trios": sum(1 for m in meetings if len(m) == 3),
+        "host_meetings": sum(1 for m in meetings if len(m) == 1),
+        "unmatched": len(result.unmatched),
+        **_request_metrics(aff, result),
+        "unmet_requests": [
+            {"asker": aff.ids[a], "asked": aff.ids[b], "why": why}
+            for a, b, why in result.unmet_requests
+        ],
+        "worst_off_share": round(float(shares.min()), 4),
+        "median_share": round(float(np.median(shares)), 4),
+        "total_score": round(result.total, 4),
+        "upper_bound": round(bound, 4),
+        "quality_pct": round(100.0 * result.total / bound, 2) if bound > 0 else 100.0,
+        "groups": len(groups),
+        "group_sizes": {str(k): v for k, v in sorted(sizes.items())},
+        "group_score": round(sum(g.score for g in groups), 4),
+        "seed": config.seed,
+        "seconds": seconds,
+    }

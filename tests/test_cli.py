@@ -1,0 +1,175 @@
+"""The command line, run through its real entry point."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from netweave.core.plan import load_plan
+
+
+def test_plan_writes_every_output(run_cli, example_csv, tmp_path):
+    out = tmp_path / "out"
+    run_cli("plan", example_csv, "--rounds", "3", "--seed", "1", "-o", out)
+    names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert names == [
+        "plan.json",
+        "schedule.csv",
+        "schedule.md",
+        "schedule.xlsx",
+        "zoom/groups.csv",
+        "zoom/round-1.csv",
+        "zoom/round-2.csv",
+        "zoom/round-3.csv",
+    ]
+
+
+def test_plan_prints_summary_with_bound(run_cli, example_csv, tmp_path):
+    result = run_cli("plan", example_csv, "--rounds", "3", "-o", tmp_path / "out")
+    assert "% of the upper bound" in result.stdout
+
+
+def test_plan_zoom_csv_header_exact(run_cli, example_csv, tmp_path):
+    run_cli("plan", example_csv, "--rounds", "2", "-o", tmp_path / "out")
+    first = (tmp_path / "out" / "zoom" / "round-1.csv").read_text().splitlines()[0]
+    assert first == "Pre-assign Room Name,Email Address"
+
+
+def test_plan_same_seed_same_plan(run_cli, example_csv, tmp_path):
+    for name in ("a", "b"):
+        run_cli("plan", example_csv, "--rounds", "3", "--seed", "5", "-o", tmp_path / name)
+    a = load_plan(tmp_path / "a" / "plan.json")
+    b = load_plan(tmp_path / "b" / "plan.json")
+    assert (a.rounds, a.groups) == (b.rounds, b.groups)
+
+
+def test_plan_no_groups_writes_no_groups_csv(run_cli, example_csv, tmp_path):
+    run_cli("plan", example_csv, "--rounds", "2", "--no-groups", "-o", tmp_path / "out")
+    assert not (tmp_path / "out" / "zoom" / "groups.csv").exists()
+
+
+def test_plan_group_size_respected(run_cli, example_csv, tmp_path):
+    run_cli("plan", example_csv, "-r", "1", "--group-size", "3-3", "-o", tmp_path / "out")
+    groups = load_plan(tmp_path / "out" / "plan.json").groups
+    assert {len(g.members) for g in groups} == {3}
+
+
+def test_plan_bad_file_exits_2_and_writes_nothing(run_cli, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("email,name,mode\nana@example.org,Ana,live\nnot-an-email,,sometimes\n")
+    result = run_cli("plan", bad, "-r", "2", "-o", tmp_path / "out")
+    assert (result.returncode, (tmp_path / "out").exists()) == (2, False)
+
+
+def test_plan_bad_file_lists_every_problem_with_line(run_cli, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("email,name,mode\nana@example.org,Ana,live\nnot-an-email,,sometimes\n")
+    result = run_cli("plan", bad, "-r", "2", "-o", tmp_path / "out")
+    assert result.stderr.count("bad.csv:3") >= 3
+
+
+def test_plan_too_many_rounds_exits_2(run_cli, tmp_path):
+    small = tmp_path / "small.csv"
+    small.write_text("email,name\na@x.org,A\nb@x.org,B\nc@x.org,C\n")
+    result = run_cli("plan", small, "-r", "5", "--no-groups", "-o", tmp_path / "out")
+    assert result.returncode == 2
+
+
+def test_plan_bad_config_exits_2(run_cli, example_csv, tmp_path):
+    config = tmp_path / "event.toml"
+    config.write_text('[weights]\ninterests = "high"\n')
+    result = run_cli("plan", example_csv, "--config", config, "-o", tmp_path / "out")
+    assert (result.returncode, "interests" in result.stderr) == (2, True)
+
+
+def test_plan_reads_xlsx(run_cli, example_csv, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    with example_csv.open(encoding="utf-8") as f:
+        for row in csv.reader(f):
+            sheet.append(row)
+    book.save(tmp_path / "people.xlsx")
+    result = run_cli("plan", tmp_path / "people.xlsx", "-r", "2", "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+
+
+def test_plan_history_pairs_do_not_meet_again(run_cli, example_csv, tmp_path):
+    run_cli("plan", example_csv, "-r", "3", "--no-groups", "-o", tmp_path / "y1")
+    first = load_plan(tmp_path / "y1" / "plan.json")
+    met = tmp_path / "met.csv"
+    met.write_text(
+        "a,b\n"
+        + "".join(f"{a},{b}\n" for r in first.rounds for m in r.meetings for a, b in m.pairs())
+    )
+    run_cli("plan", example_csv, "-r", "3", "--no-groups", "--history", met, "-o", tmp_path / "y2")
+    second = load_plan(tmp_path / "y2" / "plan.json")
+    before = {p for r in first.rounds for m in r.meetings for p in m.pairs()}
+    again = {p for r in second.rounds for m in r.meetings for p in m.pairs()}
+    assert before & again == set()
+
+
+def test_affinity_then_plan_from_edges(run_cli, example_csv, tmp_path):
+    edges = tmp_path / "edges.csv"
+    run_cli("affinity", example_csv, "-o", edges)
+    result = run_cli("plan", example_csv, "-r", "2", "--affinity", edges, "-o", tmp_path / "o")
+    assert result.returncode == 0, result.stderr
+
+
+def test_affinity_writes_header_and_positive_scores(run_cli, example_csv, tmp_path):
+    edges = tmp_path / "edges.csv"
+    run_cli("affinity", example_csv, "-o", edges)
+    with edges.open() as f:
+        rows = list(csv.DictReader(f))
+    assert min(float(r["score"]) for r in rows) > 0
+
+
+def test_check_clean_plan_exits_0(run_cli, example_csv, tmp_path):
+    run_cli("plan", example_csv, "-r", "3", "-o", tmp_path / "out")
+    result = run_cli("check", example_csv, tmp_path / "out" / "plan.json")
+    assert result.returncode == 0, result.stdout
+
+
+def test_check_hand_edited_repeat_exits_1(run_cli, example_csv, tmp_path):
+    run_cli("plan", example_csv, "-r", "2", "--no-groups", "-o", tmp_path / "out")
+    path = tmp_path / "out" / "plan.json"
+    data = json.loads(path.read_text())
+    data["rounds"][1]["meetings"][0]["members"] = data["rounds"][0]["meetings"][0]["members"]
+    path.write_text(json.dumps(data))
+    result = run_cli("check", example_csv, path, "--group-size", "4-6")
+    assert (result.returncode, "already met" in result.stdout.lower()) == (1, True)
+
+
+def test_check_not_a_plan_exits_2(run_cli, example_csv, tmp_path):
+    bogus = tmp_path / "plan.json"
+    bogus.write_text('{"rounds": [{"meetings": [{}]}]}')
+    result = run_cli("check", example_csv, bogus)
+    assert result.returncode == 2
+
+
+def test_config_prints_loadable_defaults(run_cli, tmp_path):
+    text = run_cli("config").stdout
+    (tmp_path / "event.toml").write_text(text)
+    from netweave.core.config import EventConfig, load_config
+
+    assert load_config(tmp_path / "event.toml") == EventConfig()
+
+
+def test_example_writes_requested_size(run_cli, tmp_path):
+    run_cli("example", "-n", "25", "-o", tmp_path / "c.csv")
+    assert len((tmp_path / "c.csv").read_text().splitlines()) == 26
+
+
+def test_plan_outputs_untouched_on_failure(run_cli, example_csv, tmp_path):
+    out = tmp_path / "out"
+    run_cli("plan", example_csv, "-r", "2", "-o", out)
+    before = (out / "plan.json").read_text()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("email\nx@y.org\n")
+    run_cli("plan", bad, "-r", "2", "-o", out)
+    assert (out / "plan.json").read_text() == before
+
+
+def test_version_option(run_cli):
+    assert run_cli("--version").stdout.startswith("netweave, version")
