@@ -17,3 +17,35 @@ def _no_real_email(monkeypatch: pytest.MonkeyPatch, settings) -> None:
 
     monkeypatch.setattr(smtplib.SMTP, "connect", refuse)
     monkeypatch.setattr(smtplib.SMTP_SSL, "connect", refuse)
+
+
+@pytest.fixture
+def organizer(db):
+    from tests.web.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def community(organizer):
+    from tests.web.factories import CommunityFactory
+
+    return CommunityFactory(organizers=[organizer])
+
+
+@pytest.fixture
+def orga_client(client, organizer):
+    """A test client logged in as an organizer of ``community``."""
+    client.force_login(organizer)
+    return client
+
+
+@pytest.fixture
+def outsider_client(db, client):
+    """A client logged in as an organizer of some other community."""
+    from tests.web.factories import CommunityFactory, UserFactory
+
+    other = UserFactory()
+    CommunityFactory(organizers=[other])
+    client.force_login(other)
+    return client

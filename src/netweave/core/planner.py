@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -36,6 +36,12 @@ class PlanningInput:
     #: scores given from outside (``--affinity EDGES.csv``); computed from profiles when None
     affinity: Affinity | None = None
     groups: bool = True
+    #: organizers' pins: round number -> meetings (tuples of ids) kept exactly as they are
+    pinned_rounds: Mapping[int, Sequence[tuple[str, ...]]] = field(default_factory=dict)
+    #: groups (tuples of live ids) kept exactly as they are
+    pinned_groups: Sequence[tuple[str, ...]] = ()
+    #: pairs the organizers forbid for this event, on top of everyone's avoid lists
+    forbidden: Iterable[tuple[str, str]] = ()
 
 
 def _timed(seconds: dict[str, float], name: str, start: float) -> float:
@@ -62,8 +68,13 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
         must_meet=config.must_meet,
         text_backend=config.text_backend,
     )
+    aff = _forbid(aff, data.forbidden)
     t = _timed(seconds, "affinity", t)
     modes = [p.mode for p in people]
+    pinned = {
+        number: [tuple(aff.index(pid) for pid in meeting) for meeting in meetings]
+        for number, meetings in data.pinned_rounds.items()
+    }
     report = (lambda done, total: progress("rounds", done, total)) if progress else None
     result = plan_rounds(
         aff,
@@ -74,6 +85,7 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
         candidates=config.candidates,
         fairness=config.fairness,
         seed=config.seed,
+        pinned=pinned,
         progress=report,
     )
     t = _timed(seconds, "rounds", t)
@@ -85,7 +97,7 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
     if data.groups:
         if progress:
             progress("groups", 0, 1)
-        groups, group_unmatched = _plan_groups(people, history, config, data.affinity)
+        groups, group_unmatched = _plan_groups(people, history, config, data)
         t = _timed(seconds, "groups", t)
     seconds["total"] = round(sum(seconds.values()), 3)
     unmatched = tuple(Unmatched(r, aff.ids[i], why) for r, i, why in result.unmatched) + tuple(
@@ -98,6 +110,11 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
         unmatched=unmatched,
     )
     return plan.with_metrics(**_metrics(aff, people, config, result, bound, groups, seconds))
+
+
+def _forbid(aff: Affinity, pairs: Iterable[tuple[str, str]]) -> Affinity:
+    extra = {tuple(sorted((aff.index(a), aff.index(b)))) for a, b in pairs}
+    return replace(aff, forbidden=aff.forbidden | extra) if extra else aff
 
 
 def _rounds_bound(aff: Affinity, modes: Sequence[str], config: EventConfig) -> float:
@@ -149,10 +166,10 @@ def _plan_groups(
     people: Sequence[Person],
     history: Sequence[tuple[str, str]],
     config: EventConfig,
-    given: Affinity | None,
+    data: PlanningInput,
 ) -> tuple[tuple[Group, ...], list[Unmatched]]:
     # groups use their own weights; met-before pairs are only discouraged in a group
-    aff = given or build_affinity(
+    aff = data.affinity or build_affinity(
         people,
         config.group_weights,
         history=history,
@@ -160,6 +177,7 @@ def _plan_groups(
         must_meet=(),
         text_backend=config.text_backend,
     )
+    aff = _forbid(aff, data.forbidden)
     live = [i for i, p in enumerate(people) if p.mode == "live"]
     remote = [i for i, p in enumerate(people) if p.mode == "async"]
     if len(live) < 2:
@@ -172,6 +190,7 @@ def _plan_groups(
         target=config.group_target,
         time_limit=config.group_time_limit,
         seed=config.seed,
+        pinned=[[aff.index(pid) for pid in g] for g in data.pinned_groups],
     )
     attached = (
         attach_remote(aff, result.groups, remote)

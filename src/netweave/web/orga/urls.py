@@ -1,4 +1,7 @@
-from django.urls import path  # noqa: F401
+"""Organizer pages (login required). Each part keeps its own list of routes."""
+
+from netweave.web.orga.urls_base import urlpatterns as base
+from netweave.web.orga.urls_plans import urlpatterns as plans
 
 app_name = "orga"
-urlpatterns: list = []
+urlpatterns = base + plans
