@@ -1,7 +1,8 @@
 """Organizer pages (login required). Each part keeps its own list of routes."""
 
 from netweave.web.orga.urls_base import urlpatterns as base
+from netweave.web.orga.urls_outbox import urlpatterns as outbox
 from netweave.web.orga.urls_plans import urlpatterns as plans
 
 app_name = "orga"
-urlpatterns = base + plans
+urlpatterns = base + plans + outbox
