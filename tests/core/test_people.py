@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import openpyxl
@@ -483,17 +482,15 @@ def test_read_people_self_request_is_dropped_with_a_warning(tmp_path: Path) -> N
     )
 
 
-def test_read_people_many_rows_read_quickly(tmp_path: Path) -> None:
+def test_read_people_many_rows_summarise_unknown_names_briefly(tmp_path: Path) -> None:
     rows = [
         f"p{i}@x.org,Person {i},Europe/Berlin,ai;climate,Person {(i * 7) % 10_000};Nobody {i}"
         for i in range(10_000)
     ]
     path = table(tmp_path, *rows, header="email,name,timezone,interests,requests")
-    start = time.perf_counter()
     roster = read_people(path)
-    elapsed = time.perf_counter() - start
-    # typically 0.3-0.5 s; the margin absorbs a busy shared CI machine
-    assert (len(roster.people), elapsed < 2.0) == (10_000, True)
+    # reading speed is measured in benchmarks/, not here: this checks the shape of the result
+    assert (len(roster.people), len(summarise_issues(roster.warnings)) <= 8) == (10_000, True)
 
 
 # --------------------------------------------------------------------------- summaries
