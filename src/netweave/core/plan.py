@@ -10,12 +10,37 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Group", "Meeting", "Participant", "Plan", "Round", "Unmatched", "load_plan"]
+__all__ = [
+    "Group",
+    "Meeting",
+    "Participant",
+    "Plan",
+    "Round",
+    "Unmatched",
+    "load_plan",
+    "plan_schema",
+]
 
 SCHEMA_VERSION = 1
+
+
+def _score(value: float) -> float:
+    # plan.json holds scores to 6 places as plain floats (a numpy scalar is not JSON). Rounding
+    # on construction, not only on writing, makes a plan equal to itself read back.
+    return round(float(value), 6)
+
+
+def _json_default(value: Any) -> Any:
+    # Planners put numpy numbers and arrays into metrics; json knows neither.
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +65,11 @@ class Meeting:
     is_async: bool = False
     pinned: bool = False
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "members", tuple(self.members))
+        object.__setattr__(self, "score", _score(self.score))
+        object.__setattr__(self, "reasons", tuple(self.reasons))
+
     def pairs(self) -> Iterator[tuple[str, str]]:
         """Every unordered pair of members, each as a sorted tuple."""
         m = self.members
@@ -51,7 +81,7 @@ class Meeting:
         out: dict[str, Any] = {
             "room": self.room,
             "members": list(self.members),
-            "score": round(self.score, 6),
+            "score": self.score,
             "reasons": list(self.reasons),
             "async": self.is_async,
         }
@@ -76,6 +106,9 @@ class Round:
     number: int
     meetings: tuple[Meeting, ...]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "meetings", tuple(self.meetings))
+
     def to_dict(self) -> dict[str, Any]:
         return {"number": self.number, "meetings": [m.to_dict() for m in self.meetings]}
 
@@ -96,12 +129,18 @@ class Group:
     remote: tuple[str, ...] = ()
     pinned: bool = False
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "members", tuple(self.members))
+        object.__setattr__(self, "score", _score(self.score))
+        object.__setattr__(self, "reasons", tuple(self.reasons))
+        object.__setattr__(self, "remote", tuple(self.remote))
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "room": self.room,
             "members": list(self.members),
             "theme": self.theme,
-            "score": round(self.score, 6),
+            "score": self.score,
             "reasons": list(self.reasons),
         }
         if self.remote:
@@ -147,6 +186,11 @@ class Plan:
     unmatched: tuple[Unmatched, ...] = ()
     metrics: Mapping[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Lists passed in would make a plan unequal to itself read back (and unhashable parts).
+        for name in ("participants", "rounds", "groups", "unmatched"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
     def with_metrics(self, **metrics: Any) -> Plan:
         return replace(self, metrics={**self.metrics, **metrics})
 
@@ -176,7 +220,9 @@ class Plan:
     def from_dict(cls, d: Mapping[str, Any]) -> Plan:
         return cls(
             participants=tuple(
-                Participant(str(p["id"]).lower(), str(p.get("name", p["id"])), p.get("mode", "live"))
+                Participant(
+                    str(p["id"]).lower(), str(p.get("name", p["id"])), str(p.get("mode", "live"))
+                )
                 for p in d.get("participants", ())
             ),
             rounds=tuple(Round.from_dict(r) for r in d.get("rounds", ())),
@@ -186,7 +232,9 @@ class Plan:
         )
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(self.to_dict(), indent=2, ensure_ascii=False, default=_json_default) + "\n"
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Plan:
@@ -196,3 +244,20 @@ class Plan:
 def load_plan(path: str | Path) -> Plan:
     """Read a ``plan.json`` file."""
     return Plan.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+def plan_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of ``plan.json``, as :meth:`Plan.to_dict` writes it.
+
+    Returns
+    -------
+    dict
+        A fresh copy on every call, so callers may change it.
+
+    Examples
+    --------
+    >>> plan_schema()["properties"]["version"]["const"] == SCHEMA_VERSION
+    True
+    """
+    text = resources.files("netweave").joinpath("schemas/plan.schema.json").read_text("utf-8")
+    return json.loads(text)
