@@ -1,0 +1,14 @@
+"""The reference documentation stays true to the code it describes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from netweave.core.check import CODES
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def test_plan_json_doc_lists_every_violation_code():
+    text = (DOCS / "plan-json.md").read_text(encoding="utf-8")
+    assert [code for code in CODES if f"`{code}`" not in text] == []
