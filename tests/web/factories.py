@@ -77,3 +77,123 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     member = factory.SubFactory(MemberFactory, community=factory.SelfAttribute("..event.community"))
     mode = Registration.Mode.LIVE
     looking_for = "Someone who knows about volunteer management."
+
+
+# --- plans (matching) -------------------------------------------------------------------------
+
+from netweave.core import plan as core  # noqa: E402  (plain values, no models)
+
+
+class ForbiddenPairFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matching.ForbiddenPair"
+
+    event = factory.SubFactory(EventFactory)
+    a = factory.SubFactory(RegistrationFactory, event=factory.SelfAttribute("..event"))
+    b = factory.SubFactory(RegistrationFactory, event=factory.SelfAttribute("..event"))
+
+
+def example_registrations(event: Event | None = None, live: int = 8) -> list[Registration]:
+    """``live`` live registrations, then one async one (the last), in one event."""
+    event = event or EventFactory()
+    regs = RegistrationFactory.create_batch(live, event=event)
+    return [*regs, RegistrationFactory(event=event, mode=Registration.Mode.ASYNC)]
+
+
+def example_plan(regs: list[Registration]) -> core.Plan:
+    """A realistic plan over :func:`example_registrations` (8 live, then 1 async) that keeps
+    every rule: a trio, a host meeting, async meetings without a room, a pinned meeting,
+    groups with a remote member and a pinned group, an unmatched entry and metrics."""
+    ids = [r.member.email.lower() for r in regs]
+    live, a = ids[:8], ids[8]
+    why = ("You both work on mentoring", "Both in the Europe/London time zone")
+    round_1 = (
+        core.Meeting("Room 1", (live[0], live[1], live[2]), 7.25, why),
+        core.Meeting("Room 2", (live[3], live[4]), 5.5, why[:1], pinned=True),
+        core.Meeting("Room 3", (live[5], live[6]), 4.0),
+        core.Meeting(None, (live[7], a), 3.125, why, is_async=True),
+    )
+    round_2 = (
+        core.Meeting("Room 1", (live[0], live[3]), 4.5, why),
+        core.Meeting("Room 2", (live[1], live[4]), 4.0, why),
+        core.Meeting("Room 3", (live[2], live[5]), 3.0),
+        core.Meeting("Room 4", (live[7],), 0.0, ("You meet the host this round",)),
+        core.Meeting(None, (live[6], a), 2.0, why[1:], is_async=True),
+    )
+    return core.Plan(
+        participants=tuple(
+            core.Participant(r.member.email.lower(), r.member.name, r.mode) for r in regs
+        ),
+        rounds=(core.Round(1, round_1), core.Round(2, round_2)),
+        groups=(
+            core.Group("Group 1", tuple(live[:4]), "mentoring", 12.5, why, remote=(a,)),
+            core.Group("Group 2", tuple(live[4:]), "onboarding", 11.0, why[:1], pinned=True),
+        ),
+        unmatched=(core.Unmatched(0, a, "async: follows the groups on their pages"),),
+        metrics={
+            "people": 9,
+            "trios": 1,
+            "host_meetings": 1,
+            "unmatched": 0,
+            "mutual_requests": 1,
+            "mutual_requests_met": 1,
+            "one_way_requests": 2,
+            "one_way_requests_met": 1,
+            "unmet_requests": [{"asker": live[5], "asked": live[0], "why": "both were full"}],
+            "worst_off_share": 0.75,
+            "total_score": 33.375,
+            "upper_bound": 35.0,
+            "quality_pct": 95.36,
+            "group_sizes": {"4": 2},
+            "seed": 0,
+        },
+    )
+
+
+# --- published plans, as participants see them (portal) ---------------------------------------
+
+
+class PlanVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matching.PlanVersion"
+
+    event = factory.SubFactory(EventFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    state = "ready"
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting; ``seats=[reg, reg]`` seats those registrations in that order."""
+
+    class Meta:
+        model = "matching.Meeting"
+        skip_postgeneration_save = True
+
+    plan = factory.SubFactory(PlanVersionFactory)
+    round = 1
+    room = "Room 1"
+    reasons = factory.LazyFunction(lambda: ["You both care about onboarding"])
+
+    @factory.post_generation
+    def seats(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            for position, registration in enumerate(extracted):
+                obj.seats.create(registration=registration, position=position)
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    """A small group; ``seats=[reg, ...]`` puts those registrations in it."""
+
+    class Meta:
+        model = "matching.Group"
+        skip_postgeneration_save = True
+
+    plan = factory.SubFactory(PlanVersionFactory)
+    room = factory.Sequence(lambda n: f"Group {n + 1}")
+    theme = "mentoring"
+
+    @factory.post_generation
+    def seats(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            for position, registration in enumerate(extracted):
+                obj.seats.create(registration=registration, position=position)

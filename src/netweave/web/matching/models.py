@@ -28,6 +28,11 @@ class PlanVersion(models.Model):
     metrics = models.JSONField(default=dict, blank=True)
     #: unmatched people and why, as in plan.json
     unmatched = models.JSONField(default=list, blank=True)
+    #: who was planned for, as ``[id, name, mode]`` in the plan's order: a snapshot, because
+    #: registrations change after planning and a stored plan must read back exactly as made
+    participants = models.JSONField(default=list, blank=True)
+    #: the plan's round numbers, so that a round without meetings survives the round trip
+    round_numbers = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

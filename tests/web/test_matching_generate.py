@@ -1,0 +1,173 @@
+"""Generating plans: a queued version, a task after commit, progress, READY or FAILED."""
+
+from __future__ import annotations
+
+import pytest
+
+from netweave.web.events.models import Event
+from netweave.web.matching.domain import (
+    PlanError,
+    community_history,
+    event_config,
+    generate_plan,
+    pin_meeting,
+    plan_from_version,
+    publish_plan,
+    replan,
+    request_plan,
+    save_plan,
+)
+from netweave.web.matching.models import Meeting, PlanVersion, Seat
+from tests.web.factories import (
+    EventFactory,
+    ForbiddenPairFactory,
+    RegistrationFactory,
+    UserFactory,
+    example_plan,
+    example_registrations,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def small_event(people: int = 8, **fields) -> Event:
+    event = EventFactory(rounds=2, group_min=3, group_max=5, status=Event.Status.CLOSED, **fields)
+    RegistrationFactory.create_batch(people, event=event)
+    return event
+
+
+def generated(event: Event, run, user=None, parent=None) -> PlanVersion:
+    """Request a plan and let the after-commit task run (inline in tests)."""
+    with run(execute=True):
+        version = request_plan(event, user, parent=parent)
+    version.refresh_from_db()
+    return version
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    return django_capture_on_commit_callbacks
+
+
+def test_request_plan_queues_a_version_before_commit(run):
+    event = small_event()
+    with run(execute=False) as callbacks:
+        version = request_plan(event, None)
+    assert (version.state, version.number, len(callbacks)) == ("queued", 1, 1)
+
+
+def test_generate_plan_task_makes_ready_version(run):
+    event = small_event()
+    user = UserFactory()
+    version = generated(event, run, user)
+    assert (version.state, version.progress, version.created_by) == ("ready", 100, user)
+    plan = plan_from_version(version)
+    assert len(plan.rounds) == 2
+    assert {len(m.members) for r in plan.rounds for m in r.meetings} == {2}
+    assert version.metrics["people"] == 8
+
+
+def test_generate_plan_marks_closed_event_planned(run):
+    event = small_event()
+    generated(event, run)
+    event.refresh_from_db()
+    assert event.status == Event.Status.PLANNED
+
+
+def test_generate_plan_open_event_stays_open(run):
+    event = small_event()
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.OPEN)
+    generated(event, run)
+    event.refresh_from_db()
+    assert event.status == Event.Status.OPEN
+
+
+def test_generate_plan_infeasible_rounds_fail_with_message(run):
+    event = small_event(people=4)
+    Event.objects.filter(pk=event.pk).update(rounds=6)
+    version = generated(event, run)
+    assert version.state == "failed"
+    assert version.error.startswith("The plan cannot be made as asked")
+    assert not Meeting.objects.filter(plan=version).exists()
+
+
+def test_generate_plan_failure_keeps_published_plan(run):
+    regs = example_registrations(EventFactory(rounds=2, status=Event.Status.PLANNED))
+    event = regs[0].event
+    published = publish_plan(save_plan(event, example_plan(regs), note="first"))
+    seats = Seat.objects.filter(meeting__plan=published).count()
+    Event.objects.filter(pk=event.pk).update(rounds=20)
+    event.refresh_from_db()
+    failed = generated(event, run)
+    published.refresh_from_db()
+    assert failed.state == "failed"
+    assert published.published_at is not None
+    assert Seat.objects.filter(meeting__plan=published).count() == seats
+
+
+def test_generate_plan_too_few_people_fails_readably(run):
+    event = small_event(people=1)
+    version = generated(event, run)
+    assert version.error == "At least 2 people must be registered to make a plan; 1 are."
+
+
+def test_generate_plan_bad_settings_fail_with_the_key(run):
+    event = small_event(settings={"weights": {"interests": "high"}})
+    version = generated(event, run)
+    assert version.state == "failed"
+    assert "[weights] interests" in version.error
+
+
+def test_generate_plan_runs_only_queued_versions():
+    event = small_event()
+    version = PlanVersion.objects.create(event=event, number=1, state="failed", error="old")
+    assert generate_plan(version).error == "old"
+
+
+def test_request_plan_refused_while_another_runs():
+    event = small_event()
+    PlanVersion.objects.create(event=event, number=1, state="running")
+    with pytest.raises(PlanError, match="still being planned"):
+        request_plan(event, None)
+
+
+def test_generate_plan_keeps_organizer_forbidden_pair_apart(run):
+    event = small_event(people=4)
+    a, b = event.registrations.all()[:2]
+    ForbiddenPairFactory(event=event, a=a, b=b)
+    plan = plan_from_version(generated(event, run))
+    pair = {a.member.email, b.member.email}
+    assert all(not pair <= set(m.members) for r in plan.rounds for m in r.meetings)
+
+
+def test_replan_keeps_pinned_meeting(run):
+    event = small_event()
+    first = generated(event, run)
+    meeting = Meeting.objects.filter(plan=first, round=2).last()
+    pin_meeting(meeting)
+    members = tuple(s.registration.member.email for s in meeting.seats.all())
+    with run(execute=True):
+        second = replan(first, None)
+    second.refresh_from_db()
+    plan = plan_from_version(second)
+    kept = [m for m in plan.rounds[1].meetings if m.members == members]
+    assert second.parent == first
+    assert [m.pinned for m in kept] == [True]
+
+
+def test_community_history_pairs_from_earlier_published_plans():
+    regs = example_registrations(EventFactory(rounds=2, status=Event.Status.PLANNED))
+    earlier = regs[0].event
+    publish_plan(save_plan(earlier, example_plan(regs), note="x"))
+    later = EventFactory(
+        community=earlier.community, starts_at=earlier.starts_at.replace(year=2099)
+    )
+    pairs = community_history(later)
+    a, b = sorted((regs[3].member.email, regs[4].member.email))
+    assert (a, b) in pairs
+
+
+def test_event_config_event_fields_win_over_settings():
+    event = EventFactory(rounds=5, settings={"event": {"rounds": 2}, "rounds": {"fairness": 0.5}})
+    config = event_config(event)
+    assert (config.rounds, config.fairness) == (5, 0.5)
