@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+"""Participant pages: public event pages by slug, personal pages by token."""
+
+from django.urls import path
+
+from netweave.web.portal import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("e/<slug:community_slug>/<slug:event_slug>/register/", views.register, name="register"),
+    path(
+        "e/<slug:community_slug>/<slug:event_slug>/register/updated/",
+        views.register_updated,
+        name="register_updated",
+    ),
+    path("e/<slug:community_slug>/<slug:event_slug>/link/", views.resend, name="resend"),
+    path("p/<str:token>/", views.mine, name="mine"),
+    path("p/<str:token>/welcome/", views.registered, name="registered"),
+    path("p/<str:token>/edit/", views.edit, name="edit"),
+    path("p/<str:token>/event.ics", views.ics, name="ics"),
+]

@@ -1,0 +1,522 @@
+"""Participant verbs: register, edit, get one's link again, and see one's published schedule.
+
+Participants have no passwords. A registration's unguessable ``token`` is their key; every
+function here takes the registration the token resolved to and never looks further, so a
+token only ever shows its own registration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import icalendar
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from netweave.web.community.models import Community, Member
+from netweave.web.events.models import Event, Registration
+from netweave.web.mail.domain import Attachment, send_email
+from netweave.web.mail.models import OutboxMessage
+from netweave.web.matching.models import GroupSeat, Meeting, PlanVersion, Seat
+
+__all__ = [
+    "GroupSlot",
+    "Partner",
+    "RegistrationClosedError",
+    "RegistrationData",
+    "RegistrationLockedError",
+    "Schedule",
+    "Slot",
+    "event_ends_at",
+    "interest_vocabulary",
+    "is_night",
+    "listed_members",
+    "night_notice",
+    "parse_tags",
+    "personal_url",
+    "plan_is_published",
+    "published_plan",
+    "register_for_event",
+    "registration_ics",
+    "registration_phase",
+    "round_starts_at",
+    "schedule_for",
+    "send_link_again",
+    "send_link_email",
+    "send_registration_email",
+    "update_registration",
+    "zone",
+]
+
+#: local hours at which a live event counts as "at night" (22:00 up to 07:00)
+NIGHT_STARTS, NIGHT_ENDS = 22, 7
+
+_TAG_SPLIT = re.compile(r"[,;\n\r]+")
+_NAME_SPLIT = re.compile(r"[,;\n\r]+")
+
+
+class RegistrationClosedError(Exception):
+    """The event does not take registrations now."""
+
+
+class RegistrationLockedError(Exception):
+    """The plan is published: the registration can no longer change."""
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationData:
+    """What a participant tells us about themselves, validated by a form."""
+
+    name: str
+    email: str
+    pronouns: str = ""
+    organization: str = ""
+    manages: str = ""
+    location: str = ""
+    timezone: str = "UTC"
+    interests: tuple[str, ...] = ()
+    about: str = ""
+    looking_for: str = ""
+    #: primary keys of listed members of the event's community
+    requests: tuple[int, ...] = ()
+    avoid_text: str = ""
+    mode: str = Registration.Mode.LIVE
+    consent_share_email: bool = False
+    listed: bool = False
+
+
+# --------------------------------------------------------------------------- time
+
+
+def zone(name: str) -> zoneinfo.ZoneInfo:
+    """The zone called ``name``, or UTC for a name this machine does not know."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def is_night(moment: dt.datetime, tz: str) -> bool:
+    """Whether ``moment`` falls between 22:00 and 07:00 local time in ``tz``."""
+    hour = moment.astimezone(zone(tz)).hour
+    return hour >= NIGHT_STARTS or hour < NIGHT_ENDS
+
+
+def night_notice(event: Event, tz: str, mode: str) -> str:
+    """A gentle note when a live participant would meet in the middle of their night.
+
+    Not an error: some people happily stay up; we only make sure they chose knowingly.
+    """
+    if mode != Registration.Mode.LIVE or event.fully_async or not is_night(event.starts_at, tz):
+        return ""
+    local = timezone.localtime(event.starts_at, zone(tz))
+    return (
+        f"The event starts at {local:%H:%M} on {local:%A} {local.day} {local:%B} in {tz}, "
+        "which is night where you are. You can take part asynchronously instead: you record "
+        "a short intro, your partners watch it during the event and you read their answers "
+        "in your morning."
+    )
+
+
+def round_starts_at(event: Event, number: int) -> dt.datetime:
+    """When round ``number`` (1-based) starts."""
+    return event.starts_at + dt.timedelta(minutes=(number - 1) * event.minutes_per_round)
+
+
+def _groups_start(event: Event) -> dt.datetime:
+    return event.starts_at + dt.timedelta(minutes=event.rounds * event.minutes_per_round)
+
+
+def event_ends_at(event: Event) -> dt.datetime:
+    end = _groups_start(event)
+    if event.groups_enabled:
+        end += dt.timedelta(minutes=event.group_minutes)
+    return end
+
+
+# --------------------------------------------------------------------------- form support
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    """``"Onboarding, open  science; onboarding"`` -> ``("onboarding", "open science")``.
+
+    Normalised as the core reads a table (lower case, single spaces, first mention wins),
+    so tags typed here match tags imported from a spreadsheet.
+    """
+    tags = (" ".join(part.lower().split()) for part in _TAG_SPLIT.split(text))
+    return tuple(dict.fromkeys(tag for tag in tags if tag))
+
+
+def interest_vocabulary(community: Community, limit: int = 300) -> list[str]:
+    """The community's interests, most used first: suggestions for the tag input."""
+    counts: Counter[str] = Counter()
+    for interests in Member.objects.filter(community=community).values_list("interests", flat=True):
+        counts.update(str(tag) for tag in interests or ())
+    return [tag for tag, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))][:limit]
+
+
+def listed_members(community: Community) -> QuerySet[Member]:
+    """Members who agreed to appear in the list others pick from."""
+    return Member.objects.filter(community=community, listed=True).order_by("name")
+
+
+def registration_phase(event: Event) -> str:
+    """``"open"``, ``"soon"`` (a draft, or open with a start still ahead) or ``"closed"``."""
+    if event.registration_is_open:
+        return "open"
+    if event.status == Event.Status.DRAFT:
+        return "soon"
+    opens = event.registration_opens
+    if event.status == Event.Status.OPEN and opens and timezone.now() < opens:
+        return "soon"
+    return "closed"
+
+
+# --------------------------------------------------------------------------- plan state
+
+
+def published_plan(event: Event) -> PlanVersion | None:
+    """The plan participants may see: the most recently published version, if any."""
+    return (
+        PlanVersion.objects.filter(event=event, published_at__isnull=False)
+        .order_by("-published_at", "-number")
+        .first()
+    )
+
+
+def plan_is_published(event: Event) -> bool:
+    return PlanVersion.objects.filter(event=event, published_at__isnull=False).exists()
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def _set_profile(member: Member, data: RegistrationData, *, keep_existing: bool) -> None:
+    """Copy the profile onto ``member``.
+
+    From the public form (``keep_existing``) a blank answer keeps what we already knew, for
+    instance from an organizer's import; from the participant's own edit page it clears.
+    """
+    for field in ("name", "pronouns", "organization", "manages", "location", "about"):
+        value = getattr(data, field)
+        if value or not keep_existing:
+            setattr(member, field, value)
+    if data.interests or not keep_existing:
+        member.interests = list(data.interests)
+    # time zone and consent are always the latest answer: they are choices, not facts
+    member.timezone = data.timezone
+    member.listed = data.listed
+
+
+def _resolve_names(community: Community, text: str, exclude: Member) -> list[Member]:
+    """Members of ``community`` named (by email or exact name, any case) in ``text``."""
+    # a bound on the query's size: nobody lists fifty people to avoid
+    wanted = list(dict.fromkeys(" ".join(p.lower().split()) for p in _NAME_SPLIT.split(text)))
+    wanted = [w for w in wanted if w][:50]
+    if not wanted:
+        return []
+    match = Q(email__in=wanted)
+    for name in wanted:
+        match |= Q(name__iexact=name)
+    return list(Member.objects.filter(match, community=community).exclude(pk=exclude.pk))
+
+
+def _set_registration(registration: Registration, data: RegistrationData) -> None:
+    member, event = registration.member, registration.event
+    requested = list(
+        listed_members(event.community).filter(pk__in=data.requests).exclude(pk=member.pk)
+    )
+    registration.mode = data.mode
+    registration.looking_for = data.looking_for
+    # the names are kept as text too: organizers review requests next to imported ones
+    registration.requests_text = "; ".join(m.name for m in requested)
+    registration.avoid_text = data.avoid_text
+    registration.consent_share_email = data.consent_share_email
+    registration.save()
+    registration.requests.set(requested)
+    registration.avoid.set(_resolve_names(event.community, data.avoid_text, member))
+
+
+def _save_registration(event: Event, data: RegistrationData) -> tuple[Registration, bool]:
+    email = data.email.strip().lower()
+    with transaction.atomic():
+        member = Member.objects.filter(community=event.community, email=email).first()
+        member = member or Member(community=event.community, email=email)
+        _set_profile(member, data, keep_existing=True)
+        member.save()
+        registration = Registration.objects.filter(event=event, member=member).first()
+        if registration is not None and plan_is_published(event):
+            raise RegistrationLockedError(registration.pk)
+        created = registration is None
+        registration = registration or Registration(event=event, member=member)
+        _set_registration(registration, data)
+    return registration, created
+
+
+def register_for_event(event: Event, data: RegistrationData) -> tuple[Registration, bool]:
+    """Register ``data`` for ``event``; returns the registration and whether it is new.
+
+    The email is the person's identity in a community: a second registration with the same
+    email updates the first instead of creating a duplicate. The confirmation email (with the
+    personal link) goes to that address, so whoever typed it, only its owner gets the link.
+    """
+    if not event.registration_is_open:
+        raise RegistrationClosedError(event.pk)
+    try:
+        registration, created = _save_registration(event, data)
+    except IntegrityError:
+        # the same person sent the form twice at once and the other request won the race:
+        # now there is a row to update
+        registration, created = _save_registration(event, data)
+    _enqueue_registration_email(registration, updated=not created)
+    return registration, created
+
+
+def update_registration(registration: Registration, data: RegistrationData) -> Registration:
+    """The participant's own changes from their page, until the plan is published.
+
+    The email stays: it is the person's identity in the community (and where their link goes).
+    """
+    if plan_is_published(registration.event):
+        raise RegistrationLockedError(registration.pk)
+    with transaction.atomic():
+        member = registration.member
+        _set_profile(member, data, keep_existing=False)
+        member.save()
+        _set_registration(registration, data)
+    return registration
+
+
+# --------------------------------------------------------------------------- email
+
+
+def personal_url(registration: Registration) -> str:
+    """The absolute address of the participant's page, for emails and calendars."""
+    return settings.BASE_URL + reverse("portal:mine", args=[registration.token])
+
+
+def _enqueue_registration_email(registration: Registration, *, updated: bool) -> None:
+    # a task, so a slow mail server never holds up the page; ids only, as tasks should
+    from netweave.web.portal import tasks
+
+    tasks.send_registration_email_task.enqueue(registration.pk, updated)
+
+
+def send_registration_email(registration: Registration, *, updated: bool) -> OutboxMessage:
+    """The confirmation: the personal link and a calendar invite, in the member's zone."""
+    member, event = registration.member, registration.event
+    context = {
+        "registration": registration,
+        "member": member,
+        "event": event,
+        "updated": updated,
+        "link": personal_url(registration),
+        "tz_name": member.timezone,
+        "ends_at": event_ends_at(event),
+        "night": night_notice(event, member.timezone, registration.mode),
+    }
+    invite = Attachment("invite.ics", registration_ics(registration), "text/calendar")
+    return send_email(
+        member.email,
+        "registration",
+        context,
+        tz=member.timezone,
+        community=event.community,
+        kind="registration",
+        attachments=[invite],
+    )
+
+
+def send_link_email(registration: Registration) -> OutboxMessage:
+    member, event = registration.member, registration.event
+    return send_email(
+        member.email,
+        "link",
+        {"member": member, "event": event, "link": personal_url(registration)},
+        tz=member.timezone,
+        community=event.community,
+        kind="link",
+    )
+
+
+def send_link_again(event: Event, email: str) -> None:
+    """Email the personal link to ``email`` if it is registered for ``event``.
+
+    Returns nothing on purpose: the caller must answer the same whether or not the address
+    is registered, so nobody can find out who takes part by trying addresses.
+    """
+    registration = Registration.objects.filter(
+        event=event, member__email=email.strip().lower()
+    ).first()
+    if registration is not None:
+        from netweave.web.portal import tasks
+
+        tasks.send_link_email_task.enqueue(registration.pk)
+
+
+# --------------------------------------------------------------------------- calendar
+
+
+def registration_ics(registration: Registration) -> bytes:
+    """A calendar file for the registration's event, times in UTC (right in every zone)."""
+    event = registration.event
+    host = urlsplit(settings.BASE_URL).hostname or "netweave"
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//netweave//netweave//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    entry = icalendar.Event()
+    # stable per registration, so a second invite updates the calendar entry; no token in
+    # it, because calendars get shared
+    entry.add("uid", f"event-{event.pk}-registration-{registration.pk}@{host}")
+    entry.add("dtstamp", timezone.now().astimezone(dt.UTC))
+    entry.add("dtstart", event.starts_at.astimezone(dt.UTC))
+    entry.add("dtend", event_ends_at(event).astimezone(dt.UTC))
+    entry.add("summary", event.title)
+    link = personal_url(registration)
+    entry.add("description", f"Your page with whom you meet and why: {link}")
+    entry.add("url", link)
+    cal.add_component(entry)
+    return cal.to_ical()
+
+
+# --------------------------------------------------------------------------- schedule
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    """Someone the participant meets, with only what a participant may see of them."""
+
+    name: str
+    pronouns: str
+    manages: str
+    organization: str
+    location: str
+    about: str
+    is_async: bool
+    #: only when they agreed to share it with the people they meet
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One round for the participant; no partners means a free round."""
+
+    round: int
+    starts_at: dt.datetime
+    room: str | None = None
+    is_async: bool = False
+    partners: tuple[Partner, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSlot:
+    starts_at: dt.datetime
+    room: str
+    theme: str
+    members: tuple[Partner, ...]
+    reasons: tuple[str, ...]
+    #: the participant is attached remotely (async) rather than in the live room
+    remote: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    plan: PlanVersion
+    slots: tuple[Slot, ...]
+    group: GroupSlot | None
+
+
+def _partner(registration: Registration) -> Partner:
+    member = registration.member
+    return Partner(
+        name=member.name,
+        pronouns=member.pronouns,
+        manages=member.manages,
+        organization=member.organization,
+        location=member.location,
+        about=member.about,
+        is_async=registration.mode == Registration.Mode.ASYNC,
+        email=member.email if registration.consent_share_email else "",
+    )
+
+
+def _others(seats: list[Seat] | list[GroupSeat], me: Registration) -> tuple[Partner, ...]:
+    return tuple(_partner(s.registration) for s in seats if s.registration_id != me.pk)
+
+
+def _seats() -> QuerySet[Seat]:
+    return Seat.objects.select_related("registration__member").order_by("position")
+
+
+def _slots(plan: PlanVersion, registration: Registration) -> tuple[Slot, ...]:
+    meetings = (
+        Meeting.objects.filter(plan=plan, seats__registration=registration)
+        .prefetch_related(Prefetch("seats", queryset=_seats()))
+        .order_by("round", "id")
+    )
+    by_round = {m.round: m for m in meetings}
+    event = registration.event
+    slots = []
+    for number in range(1, max([event.rounds, *by_round]) + 1):
+        meeting = by_round.get(number)
+        start = round_starts_at(event, number)
+        if meeting is None:
+            slots.append(Slot(round=number, starts_at=start))
+            continue
+        slots.append(
+            Slot(
+                round=number,
+                starts_at=start,
+                room=meeting.room,
+                is_async=meeting.is_async,
+                partners=_others(list(meeting.seats.all()), registration),
+                reasons=tuple(str(r) for r in meeting.reasons or ()),
+            )
+        )
+    return tuple(slots)
+
+
+def _group(plan: PlanVersion, registration: Registration) -> GroupSlot | None:
+    mine = (
+        GroupSeat.objects.filter(group__plan=plan, registration=registration)
+        .select_related("group")
+        .first()
+    )
+    if mine is None:
+        return None
+    group = mine.group
+    seats = list(
+        GroupSeat.objects.filter(group=group)
+        .select_related("registration__member")
+        .order_by("remote", "position")
+    )
+    return GroupSlot(
+        starts_at=_groups_start(registration.event),
+        room=group.room,
+        theme=group.theme,
+        members=_others(seats, registration),
+        reasons=tuple(str(r) for r in group.reasons or ()),
+        remote=mine.remote,
+    )
+
+
+def schedule_for(registration: Registration) -> Schedule | None:
+    """The participant's rounds and group in the published plan; None before publishing.
+
+    Only a published version is ever read: drafts the organizers are still curating stay
+    private to them.
+    """
+    plan = published_plan(registration.event)
+    if plan is None:
+        return None
+    return Schedule(plan=plan, slots=_slots(plan, registration), group=_group(plan, registration))

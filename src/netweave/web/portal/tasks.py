@@ -1,0 +1,30 @@
+"""Background work for participant pages: thin tasks that take ids and call a domain verb.
+
+A registration deleted between enqueueing and running is simply skipped: there is nobody
+left to write to.
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from netweave.web.events.models import Registration
+from netweave.web.portal import domain
+
+
+def _registration(pk: int) -> Registration | None:
+    return Registration.objects.select_related("member", "event__community").filter(pk=pk).first()
+
+
+@task()
+def send_registration_email_task(registration_id: int, updated: bool) -> None:
+    registration = _registration(registration_id)
+    if registration is not None:
+        domain.send_registration_email(registration, updated=updated)
+
+
+@task()
+def send_link_email_task(registration_id: int) -> None:
+    registration = _registration(registration_id)
+    if registration is not None:
+        domain.send_link_email(registration)

@@ -1,0 +1,188 @@
+"""Participant pages: no passwords, an unguessable link per registration.
+
+Views only validate and delegate to :mod:`netweave.web.portal.domain`. A token that matches
+no registration is a 404 like any unknown page: it tells a guesser nothing.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from netweave.web.events.models import Event, Registration
+from netweave.web.portal import domain
+from netweave.web.portal.forms import LinkForm, ProfileForm, RegistrationForm
+
+#: the only answer "send me my link again" ever gives, registered or not
+LINK_SENT = (
+    "If that address is registered for this event, we have just emailed its personal link. "
+    "Nothing arrived after a few minutes? Check your spam folder, or ask the organizers."
+)
+LOCKED = (
+    "The plan for this event is published, so your answers can no longer change here. "
+    "Write to the organizers if something important changed."
+)
+
+
+def _event(community_slug: str, event_slug: str) -> Event:
+    return get_object_or_404(
+        Event.objects.select_related("community"), community__slug=community_slug, slug=event_slug
+    )
+
+
+def _registration(token: str) -> Registration:
+    return get_object_or_404(
+        Registration.objects.select_related("member", "event__community"), token=token
+    )
+
+
+def _personal_link(request: HttpRequest, registration: Registration) -> str:
+    return request.build_absolute_uri(reverse("portal:mine", args=[registration.token]))
+
+
+def _form_page(
+    request: HttpRequest, template: str, form: ProfileForm, **extra: object
+) -> HttpResponse:
+    event = form.event
+    context = {
+        "event": event,
+        "form": form,
+        "zone": domain.zone(form.selected_zone()),
+        "zone_name": form.selected_zone(),
+        "night": form.night_notice(),
+        "vocabulary": domain.interest_vocabulary(event.community),
+        **extra,
+    }
+    return render(request, template, context)
+
+
+def _closed(request: HttpRequest, event: Event) -> HttpResponse:
+    context = {
+        "event": event,
+        "phase": domain.registration_phase(event),
+        "zone": domain.zone(event.timezone),
+    }
+    return render(request, "portal/closed.html", context)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html")
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest, community_slug: str, event_slug: str) -> HttpResponse:
+    event = _event(community_slug, event_slug)
+    if not event.registration_is_open:
+        return _closed(request, event)
+    form = RegistrationForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = form.registration_data(form.cleaned_data["email"])
+            registration, created = domain.register_for_event(event, data)
+        except domain.RegistrationClosedError:
+            return _closed(request, event)
+        except domain.RegistrationLockedError:
+            form.add_error("email", LOCKED)
+        else:
+            if night := form.night_notice():
+                messages.warning(request, night)
+            if created:
+                return redirect("portal:registered", token=registration.token)
+            return redirect("portal:register_updated", community_slug, event_slug)
+    return _form_page(request, "portal/register.html", form)
+
+
+@require_GET
+def register_updated(request: HttpRequest, community_slug: str, event_slug: str) -> HttpResponse:
+    """After a second registration with a known email: no link here, it went by email.
+
+    Whoever typed the address may not own it, so the personal link is only emailed to it.
+    """
+    return render(request, "portal/updated.html", {"event": _event(community_slug, event_slug)})
+
+
+@never_cache
+@require_GET
+def registered(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration(token)
+    member = registration.member
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "member": member,
+        "zone": domain.zone(member.timezone),
+        "link": _personal_link(request, registration),
+    }
+    return render(request, "portal/registered.html", context)
+
+
+@never_cache
+@require_GET
+def mine(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration(token)
+    member = registration.member
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "member": member,
+        "zone": domain.zone(member.timezone),
+        "schedule": domain.schedule_for(registration),
+        "requests": registration.requests.order_by("name"),
+        "night": domain.night_notice(registration.event, member.timezone, registration.mode),
+        "link": _personal_link(request, registration),
+    }
+    return render(request, "portal/mine.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration(token)
+    if domain.plan_is_published(registration.event):
+        messages.info(request, LOCKED)
+        return redirect("portal:mine", token=token)
+    form = ProfileForm(
+        request.POST or None,
+        event=registration.event,
+        member=registration.member,
+        initial=ProfileForm.initial_for(registration),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.update_registration(
+                registration, form.registration_data(registration.member.email)
+            )
+        except domain.RegistrationLockedError:
+            messages.info(request, LOCKED)
+        else:
+            messages.success(request, "Saved. Your answers are up to date.")
+            if night := form.night_notice():
+                messages.warning(request, night)
+        return redirect("portal:mine", token=token)
+    return _form_page(request, "portal/edit.html", form, registration=registration)
+
+
+@never_cache
+@require_GET
+def ics(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration(token)
+    response = HttpResponse(
+        domain.registration_ics(registration), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{registration.event.slug}.ics"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def resend(request: HttpRequest, community_slug: str, event_slug: str) -> HttpResponse:
+    event = _event(community_slug, event_slug)
+    form = LinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        domain.send_link_again(event, form.cleaned_data["email"])
+        messages.info(request, LINK_SENT)
+        return redirect("portal:resend", community_slug, event_slug)
+    return render(request, "portal/resend.html", {"event": event, "form": form})
