@@ -1,0 +1,222 @@
+"""The web app's commands for the ``netweave`` command line: demo, serve, worker, manage.
+
+The lead registers them on the main group (``main.add_command(demo)`` ...). Each imports
+Django inside the function, after the environment is set: settings are read once, at import,
+and ``netweave plan`` and friends should not pay for Django at all.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import webbrowser
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from waitress.server import BaseWSGIServer
+
+    from netweave.web.demo import DemoInfo
+
+__all__ = ["demo", "manage", "serve", "worker"]
+
+SETTINGS_MODULE = "netweave.web.settings"
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+
+
+def _debug_on() -> bool:
+    return os.environ.get("NETWEAVE_DEBUG", "").strip().lower() in {"1", "true", "yes"}
+
+
+def _require_secret_key() -> None:
+    """Stop with a clear message, not a settings traceback, when production lacks its key."""
+    if os.environ.get("NETWEAVE_SECRET_KEY") or _debug_on():
+        return
+    raise click.ClickException(
+        "NETWEAVE_SECRET_KEY is not set. Set it to a long random string (for example the "
+        'output of: python -c "import secrets; print(secrets.token_urlsafe(50))") and keep it '
+        "secret. Only for development, NETWEAVE_DEBUG=1 runs without one."
+    )
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    import django
+
+    django.setup()
+
+
+def _bind(host: str, port: int, threads: int) -> BaseWSGIServer:
+    """Open the listening socket now, so a busy port is reported before anything else."""
+    from waitress import create_server
+
+    from netweave.web.wsgi import application
+
+    try:
+        return create_server(application, host=host, port=port, threads=threads)
+    except OSError as exc:
+        raise click.ClickException(
+            f"Cannot listen on {host}:{port} ({exc.strerror or exc}). "
+            "Is something else using that port? Try another with --port."
+        ) from exc
+
+
+def _unapplied_migrations() -> int:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+# --------------------------------------------------------------------------- demo
+
+
+def _url_host(host: str) -> str:
+    if host in WILDCARD_HOSTS:
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+def _demo_environment(data_dir: Path, host: str, port: int) -> None:
+    """Everything the demo needs, set before Django reads its settings."""
+    os.environ.update(
+        {
+            "NETWEAVE_DATA_DIR": str(data_dir),
+            "NETWEAVE_DEBUG": "1",
+            "NETWEAVE_TASKS": "immediate",
+            "NETWEAVE_EMAIL_URL": f"file:{data_dir / 'sent-mail'}",
+            "NETWEAVE_BASE_URL": f"http://{_url_host(host)}:{port}",
+        }
+    )
+    hosts = list(LOCAL_HOSTS)
+    if host in WILDCARD_HOSTS:
+        hosts.append("*")  # listening everywhere: any name people use to reach it
+    elif _url_host(host) not in hosts:
+        hosts.append(_url_host(host))
+    os.environ["NETWEAVE_ALLOWED_HOSTS"] = ",".join(hosts)
+    # the demo writes sample data: never into a real database named in the environment
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    # WhiteNoise warns at start-up when the collected-static folder is missing
+    (data_dir / "static").mkdir(parents=True, exist_ok=True)
+
+
+def _print_demo(info: DemoInfo, data_dir: Path) -> None:
+    password_file = data_dir / "demo-password.txt"
+    click.echo()
+    click.secho("netweave demo", bold=True)
+    click.echo(f"  Organizer dashboard:  {info.dashboard_url}")
+    click.echo(f"  Login:                {info.username}")
+    click.echo(f"  Password:             {info.password}   (kept in {password_file})")
+    click.echo(f"  Public registration:  {info.registration_url}")
+    click.echo(
+        f"  {info.community.name}: {info.members} members, "
+        f"{info.registrations} registered for {info.event.title}"
+    )
+    click.echo(f"  Sent email is written to {data_dir / 'sent-mail'}, never delivered.")
+    click.echo("Press Ctrl+C to stop.")
+
+
+@click.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--data-dir",
+    default=Path("data"),
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the demo's database, sent mail and password.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--no-browser", is_flag=True, help="Do not open the dashboard in a browser.")
+def demo(port: int, data_dir: Path, host: str, no_browser: bool) -> None:
+    """Try netweave on this computer: a demo community, an organizer account and an event
+    with 60 registrations, served at http://127.0.0.1:PORT. Safe to run again."""
+    data_dir = data_dir.expanduser().resolve()
+    _demo_environment(data_dir, host, port)
+    _setup_django()
+    from django.core.management import call_command
+
+    from netweave.web.demo import load_demo
+
+    call_command("migrate", interactive=False, verbosity=0)
+    info = load_demo(data_dir)
+    server = _bind(host, port, threads=4)
+    _print_demo(info, data_dir)
+    if not no_browser:
+        # a thread: some browsers block the caller until they have started
+        threading.Thread(target=webbrowser.open, args=[info.dashboard_url], daemon=True).start()
+    _run(server)
+
+
+def _run(server: BaseWSGIServer) -> None:
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("\nStopped.")
+    finally:
+        server.close()
+
+
+# --------------------------------------------------------------------------- production
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256))
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve the web app with waitress, configured by NETWEAVE_* environment variables.
+
+    Put it behind a reverse proxy for HTTPS. Run `netweave manage migrate` after each upgrade
+    and `netweave worker` alongside for background work.
+    """
+    _require_secret_key()
+    _setup_django()
+    if pending := _unapplied_migrations():
+        click.secho(
+            f"Warning: {pending} database migration(s) not applied; run `netweave manage migrate`.",
+            fg="yellow",
+            err=True,
+        )
+    server = _bind(host, port, threads)
+    click.echo(f"netweave is serving on http://{_url_host(host)}:{port}/ (Ctrl+C to stop)")
+    _run(server)
+
+
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def worker(args: tuple[str, ...]) -> None:
+    """Run background tasks (plans, emails) from the database queue until stopped.
+
+    Extra options go to django-tasks-db's db_worker, e.g. `--batch` to run what is queued
+    and exit.
+    """
+    _require_secret_key()
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import execute_from_command_line
+
+    if "immediate" in settings.TASKS["default"]["BACKEND"].lower():
+        raise click.ClickException(
+            "NETWEAVE_TASKS=immediate runs background work inside each request; "
+            "there is no queue for a worker. Unset it to use the database queue."
+        )
+    execute_from_command_line(["netweave worker", "db_worker", *args])
+
+
+@click.command(
+    context_settings={"ignore_unknown_options": True, "help_option_names": []},
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run a Django management command, e.g. `netweave manage migrate` or
+    `netweave manage createsuperuser`. `netweave manage help` lists them."""
+    _require_secret_key()
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["netweave manage", *args])

@@ -1,0 +1,80 @@
+"""The demo loader: the example community, one open event, an organizer; twice is once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+
+from netweave.web.community.models import Community, Member
+from netweave.web.demo import load_demo
+from netweave.web.events.models import Event, Registration
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_registers_the_60_example_members(tmp_path: Path):
+    info = load_demo(tmp_path)
+
+    assert (info.members, info.registrations) == (60, 60)
+
+
+def test_load_demo_event_settings(tmp_path: Path):
+    event = load_demo(tmp_path).event
+
+    assert (event.rounds, event.minutes_per_round, event.group_min, event.group_max) == (4, 8, 4, 6)
+    assert event.registration_is_open
+    assert (event.starts_at.hour, event.starts_at.minute, event.slug) == (
+        16,
+        0,
+        f"forum-{event.starts_at.year}",
+    )
+
+
+def test_load_demo_keeps_async_members_from_the_file(tmp_path: Path):
+    info = load_demo(tmp_path)
+
+    assert info.event.registrations.filter(mode=Registration.Mode.ASYNC).exists()
+
+
+def test_load_demo_twice_adds_nothing(tmp_path: Path):
+    first = load_demo(tmp_path)
+    second = load_demo(tmp_path)
+
+    assert (second.community, second.event) == (first.community, first.event)
+    assert (Community.objects.count(), Event.objects.count()) == (1, 1)
+    assert (Member.objects.count(), Registration.objects.count()) == (60, 60)
+
+
+def test_load_demo_password_kept_in_data_dir(tmp_path: Path):
+    first = load_demo(tmp_path)
+    second = load_demo(tmp_path)
+
+    assert second.password == first.password
+    assert (tmp_path / "demo-password.txt").read_text().strip() == first.password
+
+
+def test_load_demo_password_file_private(tmp_path: Path):
+    load_demo(tmp_path)
+
+    assert (tmp_path / "demo-password.txt").stat().st_mode & 0o077 == 0
+
+
+def test_load_demo_organizer_can_sign_in(tmp_path: Path):
+    info = load_demo(tmp_path)
+
+    user = authenticate(username="organizer", password=info.password)
+
+    assert user is not None
+    assert info.community.organizers.filter(pk=user.pk).exists()
+
+
+def test_load_demo_prints_working_registration_link(client, tmp_path: Path, settings):
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    info = load_demo(tmp_path)
+
+    response = client.get(info.registration_url.removeprefix(settings.BASE_URL))
+
+    assert response.status_code == 200
+    assert "Annual Networking Forum" in response.content.decode()
