@@ -13,3 +13,6 @@ from netweave.web.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+# WhiteNoise warns (an error under -W error) when STATIC_ROOT is missing
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -343,3 +343,14 @@ def example(n: int, seed: int, output: Path) -> None:
 
     write_synthetic_csv(output, n, seed)
     out.print(f"Wrote {n} synthetic members to [bold]{output}[/]")
+
+
+def _add_web_commands() -> None:
+    # the web commands import Django only when they run, so the core CLI stays fast
+    from netweave.web.commands import demo, manage, serve, worker
+
+    for command in (demo, serve, worker, manage):
+        main.add_command(command)
+
+
+_add_web_commands()
