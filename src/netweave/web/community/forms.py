@@ -1,0 +1,174 @@
+"""Forms for the member directory: search, edit, and the import upload."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+
+from netweave.web.community.domain import IMPORT_SUFFIXES
+from netweave.web.community.models import Community, Member
+
+__all__ = [
+    "ImportForm",
+    "MemberForm",
+    "MemberSearchForm",
+    "TimezoneField",
+    "split_tags",
+    "timezone_choices",
+]
+
+_SPLIT = re.compile(r"[;,\n]+")
+
+
+def split_tags(text: str) -> list[str]:
+    """``"Mentoring; open science,, "`` -> ``["mentoring", "open science"]`` (order kept)."""
+    tags = (" ".join(part.lower().split()) for part in _SPLIT.split(text))
+    return list(dict.fromkeys(t for t in tags if t))
+
+
+@cache
+def timezone_choices() -> list[tuple[str, str]]:
+    """IANA zones people actually pick (``Area/City`` and UTC), sorted."""
+    zones = sorted(
+        z
+        for z in zoneinfo.available_timezones()
+        if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
+    )
+    return [("UTC", "UTC"), *((z, z.replace("_", " ")) for z in zones)]
+
+
+class TimezoneField(forms.ChoiceField):
+    """A select of the common zones that accepts any IANA zone, so a value imported from a
+    table (``Etc/GMT-10`` for "UTC+10") survives an edit that does not touch it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=timezone_choices, **kwargs)
+
+    def valid_value(self, value: Any) -> bool:
+        return value in _all_zones()
+
+    def offer(self, value: str | None) -> None:
+        """Add ``value`` to the choices if it is a zone the list leaves out."""
+        if value and value in _all_zones() and value not in dict(self.choices):
+            self.choices = [(value, value), *self.choices]
+
+
+@cache
+def _all_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+class TagListField(forms.CharField):
+    """A list of short labels typed as ``a; b; c`` (commas work too)."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return "; ".join(value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:
+        return split_tags(super().to_python(value) or "")
+
+
+class MemberSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Name, email, community or interest"}
+        ),
+    )
+    tag = forms.ChoiceField(label="Tag", required=False)
+
+    def __init__(self, *args: Any, tags: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].choices = [("", "All members"), *((t, t) for t in tags)]
+
+
+class MemberForm(forms.ModelForm):
+    interests = TagListField(
+        required=False, help_text="Topics separated by semicolons, e.g. onboarding; mentoring."
+    )
+    tags = TagListField(
+        label="Organizer tags",
+        required=False,
+        help_text="Only organizers see these. Separate with semicolons, e.g. speaker; sponsor.",
+    )
+    timezone = TimezoneField()
+
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "email",
+            "pronouns",
+            "organization",
+            "manages",
+            "location",
+            "timezone",
+            "interests",
+            "about",
+            "listed",
+            "notes",
+            "tags",
+        ]
+        labels = {
+            "listed": "Appears in the member list others can pick from when registering",
+            "notes": "Organizer notes",
+        }
+        help_texts = {"notes": "Only organizers see these notes; participants never do."}
+
+    def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.community = community
+        self.fields["timezone"].offer(self.instance.timezone)
+
+    def clean_email(self) -> str:
+        # the unique (community, email) constraint is not checked by the ModelForm because
+        # the community is not a form field, so say it here, next to the field
+        email = self.cleaned_data["email"].strip().lower()
+        taken = self.community.members.filter(email=email).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("Another member of this community has this email.")
+        return email
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Registration table",
+        help_text="A .csv or .xlsx file with at least an email and a name column, "
+        "for example a Google Forms or Excel export.",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(IMPORT_SUFFIXES)}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = filesizeformat(settings.NETWEAVE_IMPORT_MAX_BYTES)
+        self.fields["file"].help_text += f" Up to {limit}."
+
+    def clean_file(self) -> UploadedFile:
+        upload = self.cleaned_data["file"]
+        limit = settings.NETWEAVE_IMPORT_MAX_BYTES
+        # the size Django measured while receiving: checked before anything reads the content
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"This file is {filesizeformat(upload.size)}; the limit is "
+                f"{filesizeformat(limit)}. Remove columns you do not need, or split the table."
+            )
+        suffix = Path(upload.name or "").suffix.lower()
+        if suffix not in IMPORT_SUFFIXES:
+            raise forms.ValidationError(
+                "netweave reads .csv and .xlsx files: in your spreadsheet, choose "
+                "File > Download (or Save as) > CSV or Excel workbook."
+            )
+        return upload

@@ -1,0 +1,190 @@
+"""Forms for event set-up and for the registrations list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from netweave.web.community.forms import TimezoneField
+from netweave.web.community.models import Community
+from netweave.web.events.models import Event, Registration
+
+__all__ = ["EventForm", "RegistrationFilterForm", "RegistrationForm"]
+
+# fields typed as wall-clock times in the event's own zone
+_LOCAL_TIMES = ("starts_at", "registration_opens", "registration_closes")
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker; the value has no zone (the form adds it)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class EventForm(forms.ModelForm):
+    timezone = TimezoneField(
+        label="Time zone",
+        help_text="The dates and times on this page are in this zone. "
+        "Participants see them converted to their own.",
+    )
+    slug = forms.SlugField(
+        label="Web address",
+        required=False,
+        max_length=80,
+        help_text="Part of the registration link. Leave empty to make it from the title.",
+    )
+    rounds = forms.IntegerField(min_value=1, max_value=30, help_text="How many one-on-one rounds.")
+    minutes_per_round = forms.IntegerField(min_value=1, max_value=180)
+    group_min = forms.IntegerField(
+        label="Smallest group", min_value=2, max_value=50, help_text="At least 2 people."
+    )
+    group_max = forms.IntegerField(label="Largest group", min_value=2, max_value=50)
+    group_minutes = forms.IntegerField(label="Minutes for the groups", min_value=1, max_value=240)
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "slug",
+            "description",
+            "timezone",
+            "starts_at",
+            "rounds",
+            "minutes_per_round",
+            "groups_enabled",
+            "group_min",
+            "group_max",
+            "group_minutes",
+            "registration_opens",
+            "registration_closes",
+            "fully_async",
+        ]
+        labels = {
+            "starts_at": "Starts at",
+            "registration_opens": "Registration opens",
+            "registration_closes": "Registration closes",
+            "fully_async": "Everyone takes part asynchronously (no live session)",
+        }
+        help_texts = {
+            "starts_at": "Date and time of the live session, in the event's time zone.",
+            "registration_opens": "Optional: the form stays closed before this time.",
+            "registration_closes": "Optional: the form closes automatically at this time.",
+            "groups_enabled": "After the one-on-one rounds, people meet in small groups.",
+        }
+        widgets = {name: LocalDateTimeInput() for name in _LOCAL_TIMES}
+
+    def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.community = community
+        self.fields["timezone"].offer(
+            self.instance.timezone if self.instance.pk else community.timezone
+        )
+        if self.instance.pk:
+            # show stored times as the wall-clock time in the event's zone, not the server's
+            zone = _zone(self.instance.timezone)
+            for name in _LOCAL_TIMES:
+                value = getattr(self.instance, name)
+                if value is not None:
+                    self.initial[name] = timezone.make_naive(value, zone)
+        else:
+            self.initial.setdefault("timezone", community.timezone)
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        others = self.community.events.exclude(pk=self.instance.pk)
+        if slug and others.filter(slug=slug).exists():
+            raise forms.ValidationError("Another event of this community uses this address.")
+        return slug
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        zone_name = cleaned.get("timezone")
+        if zone_name:
+            zone = _zone(zone_name)
+            for name in _LOCAL_TIMES:
+                if cleaned.get(name):
+                    cleaned[name] = _as_wall_time_in(cleaned[name], zone)
+        low, high = cleaned.get("group_min"), cleaned.get("group_max")
+        if low and high and low > high:
+            self.add_error("group_max", "The largest group cannot be smaller than the smallest.")
+        opens, closes = cleaned.get("registration_opens"), cleaned.get("registration_closes")
+        if opens and closes and closes <= opens:
+            self.add_error("registration_closes", "Registration must close after it opens.")
+        return cleaned
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def _as_wall_time_in(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """The form read ``value`` in the server's zone; keep the clock time, change the zone."""
+    naive = timezone.make_naive(value) if timezone.is_aware(value) else value
+    return naive.replace(tzinfo=zone)
+
+
+class RegistrationForm(forms.ModelForm):
+    class Meta:
+        model = Registration
+        fields = ["mode", "looking_for", "requests", "avoid", "consent_share_email"]
+        labels = {
+            "looking_for": "Looking for",
+            "requests": "Would like to meet",
+            "avoid": "Prefers not to meet",
+        }
+        help_texts = {
+            "mode": "Live: joins the Zoom rounds. Asynchronous: meets people by recorded intro.",
+            "requests": "Hold Ctrl (Cmd on a Mac) to pick several people.",
+            "avoid": "netweave never pairs them with these people.",
+        }
+        widgets = {
+            "mode": forms.RadioSelect,
+            "requests": forms.SelectMultiple(attrs={"size": 8}),
+            "avoid": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        registration = self.instance
+        others = registration.event.community.members.exclude(pk=registration.member_id)
+        self.fields["requests"].queryset = others.order_by("name")
+        self.fields["avoid"].queryset = others.order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        both = set(cleaned.get("requests") or ()) & set(cleaned.get("avoid") or ())
+        if both:
+            names = ", ".join(sorted(m.name for m in both))
+            self.add_error("avoid", f"Requested and avoided at the same time: {names}.")
+        return cleaned
+
+
+class RegistrationFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, email or wish"}),
+    )
+    mode = forms.ChoiceField(
+        label="Mode", required=False, choices=[("", "Live and async"), *Registration.Mode.choices]
+    )
+    requests = forms.ChoiceField(
+        label="Requests",
+        required=False,
+        choices=[("", "With or without"), ("yes", "Asked to meet someone"), ("no", "No requests")],
+    )
+
+    def has_requests(self) -> bool | None:
+        value = self.cleaned_data.get("requests") if self.is_valid() else ""
+        return {"yes": True, "no": False}.get(value or "")
