@@ -1,0 +1,9 @@
+"""Signing organizers in and out, with Django's own views and our templates."""
+
+from django.contrib.auth import views as auth_views
+
+login = auth_views.LoginView.as_view(
+    template_name="orga/login.html", redirect_authenticated_user=True
+)
+# POST only (Django's LogoutView refuses GET), so a link elsewhere cannot sign anyone out
+logout = auth_views.LogoutView.as_view()
