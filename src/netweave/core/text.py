@@ -1,0 +1,334 @@
+"""Free-text similarity: TF-IDF cosine between short profile texts, offline and fast.
+
+Registration texts are short ("I run a data science community ..."), so a bag of words and
+two-word phrases weighted by rarity (TF-IDF) finds the overlaps that matter in milliseconds,
+with no model download. Words are lower-cased and stripped of accents; English stop words and
+the stock phrasing of registration forms ("looking for someone", "ideally") are dropped; and
+two-word phrases never cross a comma or a full stop, so "events. Ideally" is no phrase.
+
+A :class:`TextModel` is fitted once on the event's texts; it turns any text into a vector in
+that vocabulary, compares texts, and names the words two texts share (the raw material of a
+human reason).
+
+Backends
+--------
+``backend`` names the way texts become vectors. Only ``"tfidf"`` exists today. A
+sentence-embedding backend (an optional extra: it needs torch) would plug in at
+:meth:`TextModel.vectors`; similarities and reasons work on any L2-normalised rows.
+
+Examples
+--------
+>>> model = TextModel(["volunteer management", "volunteer burnout", "grant funding"])
+>>> sims = model.self_similarity(["volunteer management", "volunteer burnout", "grant funding"])
+>>> bool(sims[0, 1] > 0), float(sims[0, 2])
+(True, 0.0)
+>>> model.shared_terms("managing volunteer burnout", "volunteer burnout prevention")
+['volunteer burnout']
+>>> analyze("Onboarding new members, ideally in Zürich.")
+['onboarding', 'new', 'members', 'zurich', 'onboarding new', 'new members']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from itertools import pairwise
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import (
+    ENGLISH_STOP_WORDS,
+    TfidfVectorizer,
+    strip_accents_unicode,
+)
+
+__all__ = [
+    "TEXT_BACKENDS",
+    "TextModel",
+    "analyze",
+    "check_backend",
+    "cross_similarity",
+    "iter_dot_blocks",
+    "self_similarity",
+    "shared_terms",
+]
+
+#: text backends that exist; the first is the default
+TEXT_BACKENDS: tuple[str, ...] = ("tfidf",)
+
+# dense cells per block of a similarity product: 4M float32 = 16 MB, so a 10,000 x 10,000
+# product never holds more than one block of temporaries besides its output
+_BLOCK_CELLS = 1 << 22
+# a term used by more than this share of texts on both sides is multiplied densely
+_DENSE_SHARE = 0.05
+
+
+def check_backend(backend: str) -> str:
+    """Return ``backend`` if it is a known text backend, else raise :class:`ValueError`.
+
+    >>> check_backend("tfidf")
+    'tfidf'
+    """
+    if backend not in TEXT_BACKENDS:
+        known = ", ".join(repr(b) for b in TEXT_BACKENDS)
+        raise ValueError(
+            f"unknown text backend {backend!r}: choose one of {known} "
+            "(sentence embeddings are a planned optional extra, not available yet)"
+        )
+    return backend
+
+
+# words every registration form answer uses: they would make everyone look alike
+# fmt: off
+_FORM_WORDS = frozenset((
+    "someone", "somebody", "looking", "look", "ideally", "interested", "especially", "really",
+    "like", "love", "want", "wants", "hope", "hoping", "currently", "days", "spend", "lot",
+    "lots", "things", "thing", "stuff", "etc", "eg", "ie", "im", "ive", "id",
+))
+# fmt: on
+_STOP_WORDS = ENGLISH_STOP_WORDS | _FORM_WORDS
+_CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}/|\n\r\t]+|\s[-–—]+\s")
+_WORD = re.compile(r"\b\w\w+\b")
+
+
+def _clauses(text: str) -> list[list[str]]:
+    """The content words of ``text``, clause by clause."""
+    text = strip_accents_unicode(text.lower())
+    return [
+        [w for w in _WORD.findall(clause) if w not in _STOP_WORDS]
+        for clause in _CLAUSE_BREAK.split(text)
+    ]
+
+
+def analyze(text: str) -> list[str]:
+    """The terms of ``text``: content words, then two-word phrases within a clause."""
+    clauses = _clauses(text)
+    words = [w for clause in clauses for w in clause]
+    pairs = [f"{a} {b}" for clause in clauses for a, b in pairwise(clause)]
+    return words + pairs
+
+
+def _vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer=analyze,  # English stop words, accents stripped, unigrams and bigrams
+        sublinear_tf=True,  # "data data data" should not outweigh three different shared words
+        min_df=1,  # events are small: a word two people share may be used by nobody else
+        norm="l2",
+        dtype=np.float32,
+    )
+
+
+def _common_runs(a: list[list[str]], b: list[list[str]]) -> set[tuple[str, ...]]:
+    """Maximal runs of consecutive words found in both texts (within a clause)."""
+    # flatten with a separator that matches nothing, so runs never cross a clause
+    xs = [w for clause in a for w in (*clause, None)]
+    ys = [w for clause in b for w in (*clause, None)]
+    where: dict[str, list[int]] = {}
+    for j, y in enumerate(ys):
+        if y is not None:
+            where.setdefault(y, []).append(j)
+    runs: set[tuple[str, ...]] = set()
+    previous: dict[int, int] = {}  # j -> length of the common run ending at (i - 1, j)
+    for i, x in enumerate(xs):  # xs ends with a separator, which closes the last runs
+        current = {j: previous.get(j - 1, 0) + 1 for j in where.get(x, ())} if x else {}
+        for j, length in previous.items():
+            if j + 1 not in current:  # the run ending at (i - 1, j) cannot grow: keep it
+                runs.add(tuple(xs[i - length : i]))
+        previous = current
+    return {r for r in runs if not any(len(o) > len(r) and _inside(r, o) for o in runs)}
+
+
+def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    n = len(short)
+    return any(long[k : k + n] == short for k in range(len(long) - n + 1))
+
+
+def iter_dot_blocks(
+    left: sparse.spmatrix, right: sparse.spmatrix
+) -> Iterator[tuple[int, int, np.ndarray]]:
+    """Yield ``(start, stop, block)``: rows ``start:stop`` of ``left @ right.T`` as dense float32.
+
+    With L2-normalised rows (as :meth:`TextModel.vectors` makes them) the products are
+    cosines; with 0/1 rows they count shared columns. Working in row blocks lets a caller
+    add a weighted similarity into a big matrix without holding a second full-size temporary.
+
+    Notes
+    -----
+    A sparse product costs about ``df_left * df_right`` for each term, so the few terms most
+    people use ("community", "science") dominate it, while a dense product costs the same
+    for every term but runs at BLAS speed. We therefore multiply the common terms as small
+    dense column slices and keep the long tail sparse: on 10,000 synthetic profiles this
+    takes the self-similarity from about 6 s to under 2 s.
+    """
+    left, right = sparse.csr_matrix(left), sparse.csr_matrix(right)
+    n, m = left.shape[0], right.shape[0]
+    common = _common_terms(left, right)
+    rare = np.setdiff1d(np.arange(left.shape[1]), common)
+    left_dense = left[:, common].toarray()
+    right_dense_t = np.ascontiguousarray(right[:, common].toarray().T)
+    left_rare, right_rare_t = left[:, rare].tocsr(), right[:, rare].T.tocsr()
+    step = max(1, _BLOCK_CELLS // max(m, 1))
+    for start in range(0, n, step):
+        stop = min(n, start + step)
+        block = left_dense[start:stop] @ right_dense_t
+        block += (left_rare[start:stop] @ right_rare_t).toarray()
+        yield start, stop, block.astype(np.float32, copy=False)
+
+
+def _common_terms(left: sparse.csr_matrix, right: sparse.csr_matrix) -> np.ndarray:
+    """Columns worth a dense product: used by more than about 5 % of both sides."""
+    df_left = np.bincount(left.indices, minlength=left.shape[1]).astype(np.float64)
+    df_right = np.bincount(right.indices, minlength=right.shape[1]).astype(np.float64)
+    # measured break-even between scipy's sparse product and BLAS, per term
+    threshold = _DENSE_SHARE**2 * left.shape[0] * right.shape[0]
+    return np.flatnonzero(df_left * df_right > threshold)
+
+
+def _join_cosines(left: sparse.spmatrix, right: sparse.spmatrix) -> np.ndarray:
+    out = np.zeros((left.shape[0], right.shape[0]), dtype=np.float32)
+    for start, stop, block in iter_dot_blocks(left, right):
+        out[start:stop] = block
+    return out
+
+
+class TextModel:
+    """A vocabulary and term weights fitted on a corpus, to compare texts and explain overlaps.
+
+    Parameters
+    ----------
+    corpus : sequence of str
+        The texts that define the vocabulary and how rare each word is (usually every
+        participant's whole profile). Empty texts are fine; a corpus with no words at all
+        gives a model under which every similarity is 0.
+    backend : str, default "tfidf"
+        How texts become vectors; see :data:`TEXT_BACKENDS`.
+
+    Examples
+    --------
+    >>> model = TextModel(["open science", "open source software", "science outreach"])
+    >>> model.cross_similarity(["open science"], ["open science", ""]).round(2).tolist()
+    [[1.0, 0.0]]
+    >>> model.shared_terms(0, 2)
+    ['science']
+    """
+
+    def __init__(self, corpus: Sequence[str], backend: str = "tfidf") -> None:
+        self.backend = check_backend(backend)
+        self.corpus = tuple(corpus)
+        self._vectorizer: TfidfVectorizer | None = _vectorizer()
+        try:
+            self._corpus_vectors = self._vectorizer.fit_transform(self.corpus).tocsr()
+        except ValueError:
+            # scikit-learn refuses a corpus without a single word; that is a valid (if dull)
+            # event, so we only re-raise when the failure has another cause
+            if any(self._vectorizer.build_analyzer()(doc) for doc in self.corpus):
+                raise
+            self._vectorizer = None
+            self._corpus_vectors = sparse.csr_matrix((len(self.corpus), 0), dtype=np.float32)
+        self._idf_of: dict[str, float] | None = None
+        self._max_idf = 1.0
+        self._everyone: set[str] = set()  # words more than half of the corpus uses
+
+    @property
+    def corpus_vectors(self) -> sparse.csr_matrix:
+        """The rows of the fitted corpus (as :meth:`vectors` would give them)."""
+        return self._corpus_vectors
+
+    @property
+    def n_terms(self) -> int:
+        """Size of the fitted vocabulary (0 when the corpus had no words)."""
+        return self._corpus_vectors.shape[1]
+
+    def vectors(self, docs: Sequence[str]) -> sparse.csr_matrix:
+        """L2-normalised sparse rows for ``docs``; empty or unknown-word texts give zero rows."""
+        if self._vectorizer is None:
+            return sparse.csr_matrix((len(docs), 0), dtype=np.float32)
+        return self._vectorizer.transform(docs).tocsr()
+
+    def cross_similarity(self, left: Sequence[str], right: Sequence[str]) -> np.ndarray:
+        """Cosine similarity, ``len(left) x len(right)`` float32, each cell in ``[0, 1]``."""
+        return _join_cosines(self.vectors(left), self.vectors(right))
+
+    def self_similarity(self, docs: Sequence[str]) -> np.ndarray:
+        """Cosine similarity of ``docs`` with themselves, ``n x n`` float32, zero diagonal."""
+        vecs = self.vectors(docs)
+        out = _join_cosines(vecs, vecs)
+        np.fill_diagonal(out, 0.0)
+        return out
+
+    def shared_terms(self, a: str | int, b: str | int, k: int = 3) -> list[str]:
+        """The ``k`` most informative words or phrases that ``a`` and ``b`` share, best first.
+
+        ``a`` and ``b`` are texts, or positions in the fitted corpus. Shared phrases are the
+        longest runs of content words found in both texts (so "volunteer management", not
+        "volunteer" and "management"); a phrase ranks by the summed rarity (idf) of its words
+        in the fitted corpus, so rare shared words come first. Ties break alphabetically. A
+        single word that more than half of a corpus of four or more texts uses ("run" in
+        "I run a ...") says nothing about a pair and is left out.
+        """
+        runs = _common_runs(_clauses(self._text(a)), _clauses(self._text(b)))
+        idf = self._idf()
+        runs = {r for r in runs if len(r) > 1 or r[0] not in self._everyone}
+        ranked = sorted(runs, key=lambda run: (-sum(idf.get(w, self._max_idf) for w in run), run))
+        return [" ".join(run) for run in ranked[:k]]
+
+    def _text(self, doc: str | int) -> str:
+        return doc if isinstance(doc, str) else self.corpus[doc]
+
+    def _idf(self) -> dict[str, float]:
+        """Rarity of each single word, computed on first use (most models never explain)."""
+        if self._idf_of is None:
+            self._idf_of = {}
+            if self._vectorizer is not None:
+                weights = self._vectorizer.idf_
+                vocabulary = self._vectorizer.vocabulary_
+                self._idf_of = {t: float(weights[c]) for t, c in vocabulary.items() if " " not in t}
+                users = np.bincount(self._corpus_vectors.indices, minlength=len(weights))
+                n = len(self.corpus)
+                if n >= 4:
+                    self._everyone = {t for t in self._idf_of if users[vocabulary[t]] > n / 2}
+            # a word the corpus never saw is as rare as can be
+            self._max_idf = max(self._idf_of.values(), default=1.0)
+        return self._idf_of
+
+
+def cross_similarity(
+    left: Sequence[str], right: Sequence[str], corpus: Sequence[str], backend: str = "tfidf"
+) -> np.ndarray:
+    """Cosine similarity of every ``left`` text with every ``right`` text.
+
+    The vocabulary and word rarities come from ``corpus``. Returns a ``len(left) x
+    len(right)`` float32 matrix; empty texts give zero rows or columns.
+
+    Examples
+    --------
+    >>> sims = cross_similarity(["grant funding"], ["funding a role", "moderation"],
+    ...                         corpus=["grant funding", "funding a role", "moderation"])
+    >>> sims.shape, bool(sims[0, 0] > 0), float(sims[0, 1])
+    ((1, 2), True, 0.0)
+    """
+    return TextModel(corpus, backend).cross_similarity(left, right)
+
+
+def self_similarity(docs: Sequence[str], backend: str = "tfidf") -> np.ndarray:
+    """Cosine similarity of ``docs`` with each other (fitted on ``docs``), zero diagonal.
+
+    Complexity: one product, done in row blocks (see :func:`iter_dot_blocks`); 10,000 short
+    profiles take 2-4 s including fitting, and the 400 MB of the result.
+
+    >>> self_similarity(["", ""]).tolist()
+    [[0.0, 0.0], [0.0, 0.0]]
+    """
+    return TextModel(docs, backend).self_similarity(docs)
+
+
+def shared_terms(a: str, b: str, k: int = 3) -> list[str]:
+    """The ``k`` most informative words or phrases ``a`` and ``b`` share, fitted on the two.
+
+    Use :meth:`TextModel.shared_terms` when a whole event's vocabulary is at hand: its word
+    rarities rank the terms better than two texts alone can.
+
+    >>> shared_terms("mentoring programs for new members", "a mentoring program for members")
+    ['members', 'mentoring']
+    """
+    return TextModel([a, b]).shared_terms(0, 1, k)
