@@ -31,16 +31,17 @@ Examples
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
+from functools import cache
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import (
-    ENGLISH_STOP_WORDS,
-    TfidfVectorizer,
-    strip_accents_unicode,
-)
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 __all__ = [
     "TEXT_BACKENDS",
@@ -86,17 +87,34 @@ _FORM_WORDS = frozenset((
     "lots", "things", "thing", "stuff", "etc", "eg", "ie", "im", "ive", "id",
 ))
 # fmt: on
-_STOP_WORDS = ENGLISH_STOP_WORDS | _FORM_WORDS
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    # scikit-learn takes a second to import: only commands that compare texts pay for it
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS | _FORM_WORDS)
+
+
+def _strip_accents(text: str) -> str:
+    """ "José" -> "Jose", as scikit-learn's ``strip_accents_unicode``."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}/|\n\r\t]+|\s[-–—]+\s")
 _WORD = re.compile(r"\b\w\w+\b")
 
 
 def _clauses(text: str) -> list[list[str]]:
     """The content words of ``text``, clause by clause."""
-    text = strip_accents_unicode(text.lower())
+    text = _strip_accents(text.lower())
+    stop = _stop_words()
     return [
-        [w for w in _WORD.findall(clause) if w not in _STOP_WORDS]
-        for clause in _CLAUSE_BREAK.split(text)
+        [w for w in _WORD.findall(clause) if w not in stop] for clause in _CLAUSE_BREAK.split(text)
     ]
 
 
@@ -109,6 +127,8 @@ def analyze(text: str) -> list[str]:
 
 
 def _vectorizer() -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         analyzer=analyze,  # English stop words, accents stripped, unigrams and bigrams
         sublinear_tf=True,  # "data data data" should not outweigh three different shared words
