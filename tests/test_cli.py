@@ -49,9 +49,16 @@ def test_plan_no_groups_writes_no_groups_csv(run_cli, example_csv, tmp_path):
 
 
 def test_plan_group_size_respected(run_cli, example_csv, tmp_path):
-    run_cli("plan", example_csv, "-r", "1", "--group-size", "3-3", "-o", tmp_path / "out")
+    run_cli("plan", example_csv, "-r", "1", "--group-size", "3-4", "-o", tmp_path / "out")
     groups = load_plan(tmp_path / "out" / "plan.json").groups
-    assert {len(g.members) for g in groups} == {3}
+    assert {len(g.members) for g in groups} <= {3, 4}
+
+
+def test_plan_impossible_group_split_exits_2(run_cli, tmp_path):
+    people = tmp_path / "seven.csv"
+    people.write_text("email,name\n" + "".join(f"p{i}@x.org,P {i}\n" for i in range(7)))
+    result = run_cli("plan", people, "-r", "1", "--group-size", "4-4", "-o", tmp_path / "out")
+    assert (result.returncode, (tmp_path / "out").exists()) == (2, False)
 
 
 def test_plan_bad_file_exits_2_and_writes_nothing(run_cli, tmp_path):
