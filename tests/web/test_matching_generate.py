@@ -10,6 +10,7 @@ from netweave.web.matching.domain import (
     community_history,
     event_config,
     generate_plan,
+    pin_group,
     pin_meeting,
     plan_from_version,
     publish_plan,
@@ -171,3 +172,22 @@ def test_event_config_event_fields_win_over_settings():
     event = EventFactory(rounds=5, settings={"event": {"rounds": 2}, "rounds": {"fairness": 0.5}})
     config = event_config(event)
     assert (config.rounds, config.fairness) == (5, 0.5)
+
+
+def test_generate_plan_task_missing_version_is_a_no_op():
+    from netweave.web.matching.tasks import generate_plan_task
+
+    assert generate_plan_task.call(123456) == "missing"
+
+
+def test_replan_keeps_pinned_group(run):
+    event = small_event(people=9)
+    first = generated(event, run)
+    group = first.groups.first()
+    pin_group(group)
+    members = {s.registration.member.email for s in group.seats.filter(remote=False)}
+    with run(execute=True):
+        second = replan(first, None)
+    second.refresh_from_db()
+    kept = [g for g in plan_from_version(second).groups if set(g.members) == members]
+    assert [g.pinned for g in kept] == [True]

@@ -108,6 +108,21 @@ def _linked_emails(through: Any, event: Event) -> dict[int, list[str]]:
     return out
 
 
+_PERSON_FIELDS = (
+    "pk",
+    "mode",
+    "looking_for",
+    "member__email",
+    "member__name",
+    "member__timezone",
+    "member__location",
+    "member__manages",
+    "member__interests",
+    "member__about",
+    "member__extra",
+)
+
+
 def event_people(event: Event) -> list[Person]:
     """The event's registrations as the core's :class:`Person` records (three queries).
 
@@ -115,32 +130,34 @@ def event_people(event: Event) -> list[Person]:
     even after somebody corrects their name. Requests and avoid lists keep only people
     registered for this event: the core plans among the people it is given.
     """
-    regs = list(
-        Registration.objects.filter(event=event).select_related("member").order_by("member__email")
+    # plain values, not model instances: the board reads a 1,000-person event on every view
+    rows = list(
+        Registration.objects.filter(event=event)
+        .order_by("member__email")
+        .values_list(*_PERSON_FIELDS, named=True)
     )
-    ids = {_pid(r.member.email) for r in regs}
+    ids = {_pid(r.member__email) for r in rows}
     requests = _linked_emails(Registration.requests.through, event)
     avoid = _linked_emails(Registration.avoid.through, event)
-    return [_person(r, ids, requests[r.pk], avoid[r.pk]) for r in regs]
+    return [_person(r, ids, requests[r.pk], avoid[r.pk]) for r in rows]
 
 
-def _person(reg: Registration, ids: set[str], requests: list[str], avoid: list[str]) -> Person:
-    m = reg.member
-    pid = _pid(m.email)
+def _person(row: Any, ids: set[str], requests: list[str], avoid: list[str]) -> Person:
+    pid = _pid(row.member__email)
     return Person(
         id=pid,
-        email=m.email,
-        name=m.name,
-        mode=reg.mode,  # type: ignore[arg-type]
-        timezone=m.timezone,
-        location=m.location,
-        community=m.manages,
-        interests=tuple(str(t) for t in (m.interests or ())),
-        about=m.about,
-        looking_for=reg.looking_for,
+        email=row.member__email,
+        name=row.member__name,
+        mode=row.mode,
+        timezone=row.member__timezone,
+        location=row.member__location,
+        community=row.member__manages,
+        interests=tuple(str(t) for t in (row.member__interests or ())),
+        about=row.member__about,
+        looking_for=row.looking_for,
         requests=tuple(e for e in requests if e in ids and e != pid),
         avoid=tuple(e for e in avoid if e in ids and e != pid),
-        extra=tuple((str(k), str(v)) for k, v in (m.extra or {}).items()),
+        extra=tuple((str(k), str(v)) for k, v in (row.member__extra or {}).items()),
     )
 
 
@@ -274,16 +291,14 @@ def plan_from_version(version: PlanVersion) -> Plan:
     :func:`save_plan`."""
     rounds: dict[int, list[CoreMeeting]] = {n: [] for n in version.round_numbers}
     members = _seat_ids(Seat.objects.filter(meeting__plan=version), "meeting_id")
-    for m in Meeting.objects.filter(plan=version).order_by("round", "id"):
-        rounds.setdefault(m.round, []).append(
-            CoreMeeting(
-                room=m.room,
-                members=tuple(members[m.pk]),
-                score=m.score,
-                reasons=tuple(m.reasons),
-                is_async=m.is_async,
-                pinned=m.pinned,
-            )
+    rows = (
+        Meeting.objects.filter(plan=version)
+        .order_by("round", "id")
+        .values_list("pk", "round", "room", "score", "reasons", "is_async", "pinned")
+    )
+    for pk, number, room, score, reasons, is_async, pinned in rows:
+        rounds.setdefault(number, []).append(
+            CoreMeeting(room, tuple(members[pk]), score, tuple(reasons), is_async, pinned)
         )
     return Plan(
         participants=tuple(Participant(*p) for p in version.participants),
@@ -499,7 +514,32 @@ def _run_planner(version: PlanVersion) -> Plan:
         pinned_groups=pinned_groups,
         forbidden=[p for p in _forbidden_ids(event) if known.issuperset(p)],
     )
-    return plan_event(data, config, progress=_Progress(version.pk))
+    plan = plan_event(data, config, progress=_Progress(version.pk))
+    return _with_pins(plan, pinned_rounds, pinned_groups)
+
+
+def _with_pins(
+    plan: Plan, rounds: Mapping[int, Sequence[tuple[str, ...]]], groups: Sequence[tuple[str, ...]]
+) -> Plan:
+    """``plan`` with the kept pins flagged again: the planner keeps pinned meetings but does
+    not mark them, and a pin must survive any number of re-plans."""
+    meetings = {(n, frozenset(m)) for n, ms in rounds.items() for m in ms}
+    kept_groups = {frozenset(g) for g in groups}
+
+    def meeting(n: int, m: CoreMeeting) -> CoreMeeting:
+        return replace(m, pinned=True) if (n, frozenset(m.members)) in meetings else m
+
+    return replace(
+        plan,
+        rounds=tuple(
+            replace(r, meetings=tuple(meeting(r.number, m) for m in r.meetings))
+            for r in plan.rounds
+        ),
+        groups=tuple(
+            replace(g, pinned=True) if frozenset(g.members) in kept_groups else g
+            for g in plan.groups
+        ),
+    )
 
 
 def _failure_message(exc: Exception) -> str:
