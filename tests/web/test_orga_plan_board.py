@@ -260,3 +260,21 @@ def test_board_query_count_independent_of_registrations(
             assert orga_client.get(url("plan", event.pk) + view).status_code == 200
         counts.append(len(ctx))
     assert counts[0] == counts[1]
+
+
+def test_pin_form_carries_a_valid_csrf_token(organizer, version):
+    import re
+
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(organizer)
+    page = strict.get(url("plan", version.event_id)).content.decode()
+    meeting = Meeting.objects.get(plan=version, round=1, room="Room 1")
+    form = page[page.index(f'id="meeting-{meeting.pk}"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = strict.post(
+        url("plan_pin_meeting", version.event_id, meeting.pk),
+        {"pinned": "true", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302

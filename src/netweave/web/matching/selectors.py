@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from netweave.web.events.models import Event
@@ -50,10 +49,31 @@ class Seated:
     is_async: bool
 
 
-def _seated(seat: Seat | GroupSeat) -> Seated:
-    reg = seat.registration
-    m = reg.member
-    return Seated(reg.pk, m.email, m.name, m.manages, m.location, reg.mode == "async")
+#: what a card shows of a person, read as plain values: model instances for every seat made
+#: a 1,000-person board several times slower
+_SEATED = (
+    "registration_id",
+    "registration__member__email",
+    "registration__member__name",
+    "registration__member__manages",
+    "registration__member__location",
+    "registration__mode",
+)
+
+
+def _seated(row: Sequence[Any]) -> Seated:
+    *fields, mode = row
+    return Seated(*fields, is_async=mode == "async")
+
+
+def _people(seats: Any, *owner: str) -> dict[Any, list[Seated]]:
+    """``owner`` value(s) -> the people seated there, in seat order (one query)."""
+    out: dict[Any, list[Seated]] = defaultdict(list)
+    width = len(owner)
+    for row in seats.values_list(*owner, *_SEATED):
+        key = row[0] if width == 1 else row[:width]
+        out[key].append(_seated(row[width:]))
+    return out
 
 
 @dataclass(frozen=True)
@@ -87,37 +107,30 @@ class Card:
         return next((p for p in self.people if p.is_async), None) if self.is_async else None
 
 
-def _card(m: Meeting) -> Card:
-    return Card(
-        pk=m.pk,
-        round=m.round,
-        room=m.room,
-        is_async=m.is_async,
-        score=m.score,
-        reasons=tuple(m.reasons),
-        pinned=m.pinned,
-        people=tuple(_seated(s) for s in m.seats.all()),
+def _cards(meetings: Any, seats: Any) -> list[Card]:
+    people = _people(seats.order_by("meeting_id", "position"), "meeting_id")
+    rows = meetings.order_by("round", "id").values_list(
+        "pk", "round", "room", "is_async", "score", "reasons", "pinned"
     )
-
-
-def _seats() -> Prefetch:
-    return Prefetch(
-        "seats", queryset=Seat.objects.select_related("registration__member").order_by("position")
-    )
+    cards = [
+        Card(pk, n, room, is_async, score, tuple(reasons), pinned, tuple(people[pk]))
+        for pk, n, room, is_async, score, reasons, pinned in rows
+    ]
+    return sorted(cards, key=lambda c: (c.round, c.is_async))
 
 
 def round_cards(version: PlanVersion, number: int | None = None) -> list[Card]:
     """The meetings of round ``number`` (all rounds when None), live rooms first (2 queries)."""
-    meetings = Meeting.objects.filter(plan=version).prefetch_related(_seats())
+    where: dict[str, Any] = {"plan": version}
     if number is not None:
-        meetings = meetings.filter(round=number)
-    cards = [_card(m) for m in meetings.order_by("round", "id")]
-    return sorted(cards, key=lambda c: (c.round, c.is_async))
+        where["round"] = number
+    seats = Seat.objects.filter(**{f"meeting__{k}": v for k, v in where.items()})
+    return _cards(Meeting.objects.filter(**where), seats)
 
 
 def meeting_card(meeting: Meeting) -> Card:
     """One meeting's card, fresh from the database (after a pin, say)."""
-    return _card(Meeting.objects.prefetch_related(_seats()).get(pk=meeting.pk))
+    return _cards(Meeting.objects.filter(pk=meeting.pk), Seat.objects.filter(meeting=meeting))[0]
 
 
 @dataclass(frozen=True)
@@ -132,37 +145,33 @@ class GroupCard:
     remote: tuple[Seated, ...]
 
 
-def _group_card(g: Group) -> GroupCard:
-    seats = list(g.seats.all())
-    return GroupCard(
-        pk=g.pk,
-        room=g.room,
-        theme=g.theme,
-        score=g.score,
-        reasons=tuple(g.reasons),
-        pinned=g.pinned,
-        members=tuple(_seated(s) for s in seats if not s.remote),
-        remote=tuple(_seated(s) for s in seats if s.remote),
-    )
-
-
-def _group_seats() -> Prefetch:
-    return Prefetch(
-        "seats",
-        queryset=GroupSeat.objects.select_related("registration__member").order_by(
-            "remote", "position"
-        ),
-    )
+def _group_cards(groups: Any, seats: Any) -> list[GroupCard]:
+    people = _people(seats.order_by("group_id", "position"), "group_id", "remote")
+    rows = groups.order_by("id").values_list("pk", "room", "theme", "score", "reasons", "pinned")
+    return [
+        GroupCard(
+            pk=pk,
+            room=room,
+            theme=theme,
+            score=score,
+            reasons=tuple(reasons),
+            pinned=pinned,
+            members=tuple(people[pk, False]),
+            remote=tuple(people[pk, True]),
+        )
+        for pk, room, theme, score, reasons, pinned in rows
+    ]
 
 
 def group_cards(version: PlanVersion) -> list[GroupCard]:
     """The small groups of ``version`` (2 queries)."""
-    groups = Group.objects.filter(plan=version).prefetch_related(_group_seats()).order_by("id")
-    return [_group_card(g) for g in groups]
+    seats = GroupSeat.objects.filter(group__plan=version)
+    return _group_cards(Group.objects.filter(plan=version), seats)
 
 
 def group_card(group: Group) -> GroupCard:
-    return _group_card(Group.objects.prefetch_related(_group_seats()).get(pk=group.pk))
+    seats = GroupSeat.objects.filter(group=group)
+    return _group_cards(Group.objects.filter(pk=group.pk), seats)[0]
 
 
 def versions_of(event: Event) -> list[PlanVersion]:
@@ -192,16 +201,16 @@ class PersonRow:
     columns: list[str] = field(default_factory=list)
 
 
-def _meeting_text(m: Meeting, me: Seated, people: Sequence[Seated]) -> str:
+def _meeting_text(room: str | None, is_async: bool, me: Seated, people: Sequence[Seated]) -> str:
     others = [p for p in people if p.registration_pk != me.registration_pk]
-    if m.is_async:
+    if is_async:
         if me.is_async:
             return f"{' and '.join(p.name for p in others)} watches your intro (async)"
         return f"watches {' and '.join(p.name for p in others)}'s intro (async)"
     if not others:
-        return f"{m.room}: meets the host"
+        return f"{room}: meets the host"
     trio = " (trio)" if len(others) == 2 else ""
-    return f"{m.room}: {' and '.join(p.name for p in others)}{trio}"
+    return f"{room}: {' and '.join(p.name for p in others)}{trio}"
 
 
 def _rows_from_snapshot(version: PlanVersion) -> dict[str, PersonRow]:
@@ -212,29 +221,25 @@ def _rows_from_snapshot(version: PlanVersion) -> dict[str, PersonRow]:
 
 
 def _fill_meetings(rows: dict[str, PersonRow], version: PlanVersion) -> None:
-    seats = Seat.objects.filter(meeting__plan=version).select_related(
-        "meeting", "registration__member"
-    )
-    by_meeting: dict[int, list[Seat]] = defaultdict(list)
-    for s in seats.order_by("meeting_id", "position"):
-        by_meeting[s.meeting_id].append(s)
-    for group in by_meeting.values():
-        people = [_seated(s) for s in group]
-        for s, me in zip(group, people, strict=True):
-            row = rows.setdefault(me.email.lower(), PersonRow(me.email.lower(), me.name))
+    seats = Seat.objects.filter(meeting__plan=version).order_by("meeting_id", "position")
+    where = _people(seats, "meeting_id", "meeting__round", "meeting__room", "meeting__is_async")
+    for (_, number, room, is_async), people in where.items():
+        for me in people:
+            pid = me.email.lower()
+            row = rows.setdefault(pid, PersonRow(pid, me.name))
             row.name, row.manages, row.is_async = me.name, me.manages, me.is_async
-            row.cells[s.meeting.round] = _meeting_text(s.meeting, me, people)
+            row.cells[number] = _meeting_text(room, is_async, me, people)
 
 
 def _fill_groups(rows: dict[str, PersonRow], version: PlanVersion) -> None:
-    seats = GroupSeat.objects.filter(group__plan=version).select_related(
-        "group", "registration__member"
-    )
-    for s in seats:
-        pid = s.registration.member.email.lower()
-        row = rows.setdefault(pid, PersonRow(pid, s.registration.member.name))
-        theme = f" ({s.group.theme})" if s.group.theme else ""
-        row.group = f"{s.group.room}{theme}" + (" — remotely" if s.remote else "")
+    seats = GroupSeat.objects.filter(group__plan=version).order_by("group_id", "position")
+    where = _people(seats, "group_id", "group__room", "group__theme", "remote")
+    for (_, room, theme, remote), people in where.items():
+        label = f"{room} ({theme})" if theme else room
+        for me in people:
+            pid = me.email.lower()
+            row = rows.setdefault(pid, PersonRow(pid, me.name))
+            row.group = label + (" — remotely" if remote else "")
 
 
 def person_rows(version: PlanVersion) -> list[PersonRow]:
@@ -306,8 +311,8 @@ def quality(version: PlanVersion) -> Quality:
         Stat(
             "Worst-off share",
             _pct(m.get("worst_off_share")),
-            "How well the least-lucky person did compared with their own best possible "
-            "partners (100 % = as well as they could)."
+            "The person who did least well got this share of the best they could have had "
+            "(their own top partners); 100 % = everyone got their best."
             if m.get("worst_off_share") is not None
             else "Not recomputed after a change by hand; re-plan to see it.",
         ),
