@@ -820,23 +820,24 @@ def swap_people(
     for reg in (a_registration, b_registration):
         if reg.event_id != event.pk:
             raise PlanError(f"{reg.member.name} is not registered for this event.")
-    with transaction.atomic():
-        plan = plan_from_version(version)
-        people = event_people(event)
-        names = _names(plan, people)
-        a, b = _pid(a_registration.member.email), _pid(b_registration.member.email)
-        swapped = _swapped(plan, round_number, a, b, names)
-        before = {_key(v) for v in plan_violations(event, plan, people)}
-        new = [v for v in plan_violations(event, swapped, people) if _key(v) not in before]
-        if new:
-            raise PlanError(
-                f"Swapping {names[a]} and {names[b]} in round {round_number} would break "
-                f"{'a rule' if len(new) == 1 else f'{len(new)} rules'}:",
-                [v.message for v in new],
-            )
-        result = _rescored(event, plan, swapped, round_number, people)
-        note = f"Swapped {names[a]} and {names[b]} in round {round_number}"
-        return save_plan(event, result, note=note, user=user, parent=version)
+    # Reading and re-scoring take seconds for a big event and touch no rows (a version never
+    # changes, pins aside), so they stay outside the transaction; save_plan writes atomically.
+    plan = plan_from_version(version)
+    people = event_people(event)
+    names = _names(plan, people)
+    a, b = _pid(a_registration.member.email), _pid(b_registration.member.email)
+    swapped = _swapped(plan, round_number, a, b, names)
+    before = {_key(v) for v in plan_violations(event, plan, people)}
+    new = [v for v in plan_violations(event, swapped, people) if _key(v) not in before]
+    if new:
+        raise PlanError(
+            f"Swapping {names[a]} and {names[b]} in round {round_number} would break "
+            f"{'a rule' if len(new) == 1 else f'{len(new)} rules'}:",
+            [v.message for v in new],
+        )
+    result = _rescored(event, plan, swapped, round_number, people)
+    note = f"Swapped {names[a]} and {names[b]} in round {round_number}"
+    return save_plan(event, result, note=note, user=user, parent=version)
 
 
 def forbid_pair(event: Event, a: Registration, b: Registration) -> ForbiddenPair:

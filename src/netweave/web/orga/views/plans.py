@@ -113,6 +113,19 @@ def _page(
     return render(request, "orga/plan.html", context)
 
 
+def _refused(
+    request: HttpRequest,
+    event: Event,
+    shown: PlanVersion | None,
+    bound: dict[str, Any],
+    problems: list[str] | None = None,
+) -> HttpResponse:
+    """The board again with the form that failed, its errors, and a note at the top (the
+    form itself is further down the page)."""
+    messages.error(request, "That did not work: see “Adjust the plan” below for why.")
+    return _page(request, event, shown, bound, problems)
+
+
 def _latest_ready(event: Event) -> PlanVersion | None:
     return (
         PlanVersion.objects.filter(event=event, state=State.READY)
@@ -204,14 +217,14 @@ def swap(request: HttpRequest, event_pk: int, number: int) -> HttpResponse:
             made = domain.swap_people(current, data["round"], data["a"], data["b"], request.user)
         except domain.PlanError as exc:
             form.add_error(None, exc.message)
-            return _page(request, event, current, {"swap_form": form}, exc.problems)
+            return _refused(request, event, current, {"swap_form": form}, exc.problems)
         messages.success(
             request,
             f"Version {made.number}: {made.note}. Both meetings are pinned, so a re-plan keeps "
             "them.",
         )
         return redirect(_version_url(made, round=data["round"]))
-    return _page(request, event, current, {"swap_form": form})
+    return _refused(request, event, current, {"swap_form": form})
 
 
 @login_required
@@ -225,14 +238,14 @@ def publish(request: HttpRequest, event_pk: int, number: int) -> HttpResponse:
             domain.publish_plan(current)
         except domain.PlanError as exc:
             form.add_error(None, exc.message)
-            return _page(request, event, current, {"publish_form": form}, exc.problems)
+            return _refused(request, event, current, {"publish_form": form}, exc.problems)
         messages.success(
             request,
             f"Version {current.number} is published: participants now see whom they meet. "
             "Download the Zoom files below for the day.",
         )
         return redirect(_version_url(current))
-    return _page(request, event, current, {"publish_form": form})
+    return _refused(request, event, current, {"publish_form": form})
 
 
 def _posted_from(request: HttpRequest, event: Event) -> PlanVersion | None:
@@ -263,7 +276,7 @@ def forbid(request: HttpRequest, event_pk: int) -> HttpResponse:
             "version pairs them, it says so under “Checks”: re-plan to apply the rule.",
         )
         return redirect(_back(request, event))
-    return _page(request, event, _posted_from(request, event), {"forbid_form": form})
+    return _refused(request, event, _posted_from(request, event), {"forbid_form": form})
 
 
 @login_required
