@@ -21,7 +21,7 @@ from netweave.core.people import Person
 from netweave.core.plan import Group, Meeting, Participant, Plan, Round, Unmatched
 from netweave.core.rounds import RoundsResult, plan_rounds
 
-__all__ = ["HOST_REASON", "PlanningInput", "plan_event"]
+__all__ = ["HOST_REASON", "PlanningInput", "describe_meeting", "plan_event"]
 
 HOST_REASON = "You meet the host this round: there is an odd number of people"
 Progress = Callable[[str, int, int], None]
@@ -91,7 +91,8 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
     t = _timed(seconds, "rounds", t)
     bound = _rounds_bound(aff, modes, config)
     t = _timed(seconds, "bound", t)
-    rounds = _rounds_to_plan(aff, result, {i for i, m in enumerate(modes) if m == "async"})
+    async_people = {i for i, m in enumerate(modes) if m == "async"}
+    rounds = _rounds_to_plan(aff, result, async_people, pinned)
     groups: tuple[Group, ...] = ()
     group_unmatched: list[Unmatched] = []
     if data.groups:
@@ -125,35 +126,49 @@ def _rounds_bound(aff: Affinity, modes: Sequence[str], config: EventConfig) -> f
     return upper_bound(aff, caps, trio_slots=trio_slots, candidates=config.candidates).value
 
 
-def _meeting(aff: Affinity, members: tuple[int, ...], room: str | None) -> Meeting:
+def describe_meeting(
+    aff: Affinity, members: Sequence[int], room: str | None, *, pinned: bool = False
+) -> Meeting:
+    """The :class:`Meeting` of ``members`` (positions in ``aff``) with its score and reasons.
+
+    A trio lists the best reason of each of its pairs first, then the rest; a meeting of one
+    is a person with the host. ``room=None`` makes an async meeting.
+    """
     ids = tuple(aff.ids[i] for i in members)
     if len(members) == 1:
-        return Meeting(room, ids, 0.0, (HOST_REASON,))
+        return Meeting(room, ids, 0.0, (HOST_REASON,), pinned=pinned)
     pairs = [(a, b) for k, a in enumerate(members) for b in members[k + 1 :]]
-    score = sum(aff.score(a, b) for a, b in pairs)
-    reasons: list[str] = []
-    # a trio shows the best reason of each of its pairs first, then the rest
     per_pair = [aff.reasons(a, b) for a, b in pairs]
+    reasons: list[str] = []
     for depth in range(max((len(r) for r in per_pair), default=0)):
-        for rs in per_pair:
-            if depth < len(rs) and rs[depth] not in reasons:
-                reasons.append(rs[depth])
+        reasons += [r[depth] for r in per_pair if depth < len(r) and r[depth] not in reasons]
+    score = sum(aff.score(a, b) for a, b in pairs)
     limit = 3 if len(members) == 2 else 4
-    return Meeting(room, ids, score, tuple(reasons[:limit]), is_async=room is None)
+    return Meeting(room, ids, score, tuple(reasons[:limit]), is_async=room is None, pinned=pinned)
 
 
 def _rounds_to_plan(
-    aff: Affinity, result: RoundsResult, modes_async: set[int]
+    aff: Affinity,
+    result: RoundsResult,
+    modes_async: set[int],
+    pinned: Mapping[int, Sequence[tuple[int, ...]]],
 ) -> tuple[Round, ...]:
     out = []
     for number, meetings in enumerate(result.rounds, start=1):
+        kept = {frozenset(m) for m in pinned.get(number, ())}
         live = sorted(
             (m for m in meetings if not modes_async.intersection(m)),
             key=lambda m: (-len(m), [aff.ids[i] for i in m]),
         )
         remote = sorted((m for m in meetings if modes_async.intersection(m)), key=lambda m: m)
-        rows = [_meeting(aff, m, f"Room {k}") for k, m in enumerate(live, start=1)]
-        rows += [_meeting(aff, _live_first(m, modes_async), None) for m in remote]
+        rows = [
+            describe_meeting(aff, m, f"Room {k}", pinned=frozenset(m) in kept)
+            for k, m in enumerate(live, start=1)
+        ]
+        rows += [
+            describe_meeting(aff, _live_first(m, modes_async), None, pinned=frozenset(m) in kept)
+            for m in remote
+        ]
         out.append(Round(number, tuple(rows)))
     return tuple(out)
 
@@ -197,6 +212,7 @@ def _plan_groups(
         if config.groups_attach_async and remote
         else tuple(() for _ in result.groups)
     )
+    kept = {frozenset(g) for g in data.pinned_groups}
     groups = []
     for k, (members, extra, score) in enumerate(
         zip(result.groups, attached, result.scores, strict=True), start=1
@@ -210,6 +226,7 @@ def _plan_groups(
                 score=score,
                 reasons=reasons,
                 remote=tuple(people[i].id for i in extra),
+                pinned=frozenset(people[i].id for i in members) in kept,
             )
         )
     return tuple(groups), []

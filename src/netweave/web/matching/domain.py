@@ -514,32 +514,8 @@ def _run_planner(version: PlanVersion) -> Plan:
         pinned_groups=pinned_groups,
         forbidden=[p for p in _forbidden_ids(event) if known.issuperset(p)],
     )
-    plan = plan_event(data, config, progress=_Progress(version.pk))
-    return _with_pins(plan, pinned_rounds, pinned_groups)
-
-
-def _with_pins(
-    plan: Plan, rounds: Mapping[int, Sequence[tuple[str, ...]]], groups: Sequence[tuple[str, ...]]
-) -> Plan:
-    """``plan`` with the kept pins flagged again: the planner keeps pinned meetings but does
-    not mark them, and a pin must survive any number of re-plans."""
-    meetings = {(n, frozenset(m)) for n, ms in rounds.items() for m in ms}
-    kept_groups = {frozenset(g) for g in groups}
-
-    def meeting(n: int, m: CoreMeeting) -> CoreMeeting:
-        return replace(m, pinned=True) if (n, frozenset(m.members)) in meetings else m
-
-    return replace(
-        plan,
-        rounds=tuple(
-            replace(r, meetings=tuple(meeting(r.number, m) for m in r.meetings))
-            for r in plan.rounds
-        ),
-        groups=tuple(
-            replace(g, pinned=True) if frozenset(g.members) in kept_groups else g
-            for g in plan.groups
-        ),
-    )
+    # the planner flags the pins it kept, so they survive any number of re-plans
+    return plan_event(data, config, progress=_Progress(version.pk))
 
 
 def _failure_message(exc: Exception) -> str:
@@ -710,7 +686,7 @@ def _explainer(
 ) -> Callable[[CoreMeeting], CoreMeeting]:
     """A function giving a meeting the score and reasons the planner would give it."""
     from netweave.core.affinity import build_affinity
-    from netweave.core.planner import HOST_REASON
+    from netweave.core.planner import describe_meeting
 
     aff = build_affinity(
         people,
@@ -722,17 +698,8 @@ def _explainer(
     )
 
     def explain(m: CoreMeeting) -> CoreMeeting:
-        if len(m.members) == 1:
-            return replace(m, score=0.0, reasons=(HOST_REASON,))
-        idx = [aff.index(p) for p in m.members]
-        pairs = [(i, j) for k, i in enumerate(idx) for j in idx[k + 1 :]]
-        # the best reason of each pair first, then the rest, as the planner lists them
-        per_pair = [aff.reasons(i, j) for i, j in pairs]
-        reasons: list[str] = []
-        for depth in range(max((len(r) for r in per_pair), default=0)):
-            reasons += [r[depth] for r in per_pair if depth < len(r) and r[depth] not in reasons]
-        score = sum(aff.score(i, j) for i, j in pairs)
-        return replace(m, score=score, reasons=tuple(reasons[: 3 if len(idx) == 2 else 4]))
+        fresh = describe_meeting(aff, [aff.index(p) for p in m.members], m.room, pinned=m.pinned)
+        return replace(m, score=fresh.score, reasons=fresh.reasons)
 
     return explain
 
