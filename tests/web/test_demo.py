@@ -71,7 +71,6 @@ def test_load_demo_organizer_can_sign_in(tmp_path: Path):
 
 
 def test_load_demo_prints_working_registration_link(client, tmp_path: Path, settings):
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     info = load_demo(tmp_path)
 
     response = client.get(info.registration_url.removeprefix(settings.BASE_URL))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -15,12 +14,6 @@ from netweave.web.matching.domain import publish_plan, save_plan
 from tests.web.factories import EventFactory, example_plan, example_registrations
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _static_root(settings) -> None:
-    # WhiteNoise warns (an error here) when the collected-static folder is missing
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import icalendar
 import pytest
@@ -22,12 +21,6 @@ from tests.web.factories import (
 pytestmark = pytest.mark.django_db
 
 FOUR_PM_UTC = dt.datetime(2031, 3, 12, 16, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _static_root(settings) -> None:
-    # WhiteNoise warns (an error here) when the collected-static folder is missing
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture

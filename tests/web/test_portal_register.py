@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import icalendar
 import pytest
@@ -44,12 +43,6 @@ def _answers(**overrides: object) -> dict[str, object]:
     }
     answers.update(overrides)
     return {k: v for k, v in answers.items() if v is not None}
-
-
-@pytest.fixture(autouse=True)
-def _static_root(settings) -> None:
-    # WhiteNoise warns (an error here) when the collected-static folder is missing
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
@@ -13,12 +11,6 @@ from tests.web.factories import EventFactory, RegistrationFactory
 pytestmark = pytest.mark.django_db
 
 NEUTRAL = "If that address is registered for this event, we have just emailed its personal link."
-
-
-@pytest.fixture(autouse=True)
-def _static_root(settings) -> None:
-    # WhiteNoise warns (an error here) when the collected-static folder is missing
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 def _url(event: Event) -> str:
