@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from netweave.web.events.models import Event, Registration
 from netweave.web.portal import domain
 from netweave.web.portal.forms import LinkForm, ProfileForm, RegistrationForm
+from netweave.web.portal.panels import panels_for
 
 #: the only answer "send me my link again" ever gives, registered or not
 LINK_SENT = (
@@ -135,6 +136,7 @@ def mine(request: HttpRequest, token: str) -> HttpResponse:
         "night": domain.night_notice(registration.event, member.timezone, registration.mode),
         "link": _personal_link(request, registration),
     }
+    context["panels_before"], context["panels_after"] = panels_for(request, registration)
     return render(request, "portal/mine.html", context)
 
 
