@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "netweave.web.events",
     "netweave.web.matching",
     "netweave.web.mail",
+    "netweave.web.intros",
+    "netweave.web.live",
+    "netweave.web.followup",
     "netweave.web.orga",
     "netweave.web.portal",
 ]

@@ -2,6 +2,9 @@
 
 from django.urls import path
 
+from netweave.web.followup.urls import portal_urlpatterns as followup
+from netweave.web.intros.urls import portal_urlpatterns as intros
+from netweave.web.live.urls import portal_urlpatterns as live
 from netweave.web.portal import views
 
 app_name = "portal"
@@ -18,4 +21,7 @@ urlpatterns = [
     path("p/<str:token>/welcome/", views.registered, name="registered"),
     path("p/<str:token>/edit/", views.edit, name="edit"),
     path("p/<str:token>/event.ics", views.ics, name="ics"),
+    *intros,
+    *live,
+    *followup,
 ]
