@@ -347,9 +347,9 @@ def example(n: int, seed: int, output: Path) -> None:
 
 def _add_web_commands() -> None:
     # the web commands import Django only when they run, so the core CLI stays fast
-    from netweave.web.commands import demo, manage, serve, worker
+    from netweave.web.commands import demo, manage, send_due, serve, worker
 
-    for command in (demo, serve, worker, manage):
+    for command in (demo, serve, worker, manage, send_due):
         main.add_command(command)
 
 

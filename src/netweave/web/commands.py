@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from netweave.web.demo import DemoInfo
 
-__all__ = ["demo", "manage", "serve", "worker"]
+__all__ = ["demo", "manage", "send_due", "serve", "worker"]
 
 SETTINGS_MODULE = "netweave.web.settings"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
@@ -220,3 +220,16 @@ def manage(args: tuple[str, ...]) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["netweave manage", *args])
+
+
+@click.command("send-due")
+def send_due() -> None:
+    """Send whatever is due now (async digests, reminders): run it from cron every few minutes."""
+    _require_secret_key()
+    _setup_django()
+    from netweave.web.mail.due import send_due as run
+
+    sent = run()
+    total = sum(sent.values())
+    detail = ", ".join(f"{name}: {count}" for name, count in sent.items()) or "nothing registered"
+    click.echo(f"Sent {total} message(s) ({detail}).")
