@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fmt bench example clean
+.PHONY: demo test test-postgres lint fmt bench example clean
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# the tests that use the database, on PostgreSQL: make test-postgres DATABASE_URL=postgres://...
+test-postgres: $(STAMP)
+	@test -n "$(DATABASE_URL)" || { echo "set DATABASE_URL=postgres://user:password@host:port/name"; exit 2; }
+	DATABASE_URL="$(DATABASE_URL)" $(BIN)/pytest tests/web tests/test_web_cli.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

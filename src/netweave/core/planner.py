@@ -121,9 +121,29 @@ def _forbid(aff: Affinity, pairs: Iterable[tuple[str, str]]) -> Affinity:
 def _rounds_bound(aff: Affinity, modes: Sequence[str], config: EventConfig) -> float:
     async_cap = config.async_matches if config.async_matches is not None else config.rounds
     caps = np.array([async_cap if m == "async" else config.rounds for m in modes])
-    # a trio gives three people one extra partner; at most one trio per round
-    trio_slots = 3 * config.rounds if config.odd == "trio" else 0
-    return upper_bound(aff, caps, trio_slots=trio_slots, candidates=config.candidates).value
+    return upper_bound(
+        aff,
+        caps,
+        trio_slots=_trio_slots(modes, config, async_cap),
+        candidates=config.candidates,
+        modes=modes,
+    ).value
+
+
+def _trio_slots(modes: Sequence[str], config: EventConfig, async_cap: int) -> int:
+    """Extra partner slots trios can add to the bound: three per round with an odd room count.
+
+    When every async person has one partner per round (the default), each round has
+    ``live - async`` people in rooms, so trios happen in every round or in none; otherwise
+    any round may be odd. Counting slots only where trios can happen keeps the bound tight.
+    """
+    if config.odd != "trio":
+        return 0
+    live = sum(1 for m in modes if m == "live")
+    remote = len(modes) - live
+    if async_cap == config.rounds and live >= remote and (live - remote) % 2 == 0:
+        return 0
+    return 3 * config.rounds
 
 
 def describe_meeting(
