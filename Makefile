@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-postgres lint fmt bench example clean
+.PHONY: demo plan-demo test test-postgres lint fmt bench example clean
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -15,10 +15,13 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	  else echo "npm not found: skipping front-end libraries (pages work without JavaScript)"; fi
 	touch $(STAMP)
 
+# the web app with a demo community on 127.0.0.1:8000 (DEMO_ARGS="--port 8001 --no-browser")
 demo: $(STAMP)
+	$(BIN)/netweave demo $(DEMO_ARGS)
+
+# the command line alone: plan the example community into demo-out/
+plan-demo: $(STAMP)
 	$(BIN)/netweave plan src/netweave/examples/community.csv --rounds 4 --group-size 4-6 --seed 1 -o demo-out
-	@echo
-	@echo "Plan written to demo-out/: plan.json, zoom/round-*.csv, zoom/groups.csv, schedule.csv, schedule.md"
 
 test: $(STAMP)
 	$(BIN)/ruff check .
