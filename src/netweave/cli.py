@@ -24,6 +24,7 @@ from netweave.core.affinity import affinity_from_edges, build_affinity, write_ed
 from netweave.core.check import check_plan
 from netweave.core.config import ConfigError, EventConfig, load_config, parse_group_size
 from netweave.core.exports import write_plan_outputs, zoom_warnings
+from netweave.core.groups import InfeasibleGroupsError
 from netweave.core.people import (
     Issue,
     RegistrationError,
@@ -62,7 +63,7 @@ def _input_errors() -> Iterator[None]:
         _fail(summarise_issues(exc.issues, limit=20), f"{len(exc.issues)} problem(s) in the input:")
     except ConfigError as exc:
         _fail(str(exc).splitlines(), "The configuration has problems:")
-    except InfeasibleError as exc:
+    except (InfeasibleError, InfeasibleGroupsError) as exc:
         _fail(str(exc).splitlines(), "This plan is not possible:")
     except (ValueError, OSError) as exc:
         _fail(str(exc).splitlines(), "Cannot read the input:")
@@ -128,7 +129,16 @@ def main() -> None:
     help="With an odd number of people: one trio, or one person with the host.",
 )
 @click.option("--seed", type=int, help="Random seed: same input and seed, same plan.")
-@click.option("--time-limit", type=click.FloatRange(min=0), help="Seconds for the group search.")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0),
+    help="At most this many seconds for the group search.",
+)
+@click.option(
+    "--group-iterations",
+    type=click.IntRange(min=0),
+    help="Improvement steps for the groups (more: better, slower).",
+)
 def plan(
     people: Path,
     outdir: Path,
@@ -144,6 +154,7 @@ def plan(
     odd: str | None,
     seed: int | None,
     time_limit: float | None,
+    group_iterations: int | None,
 ) -> None:
     """Plan one-on-one rounds and small groups for the registrations in PEOPLE (CSV or XLSX)."""
     started = time.perf_counter()
@@ -159,6 +170,7 @@ def plan(
             odd=odd,
             seed=seed,
             group_time_limit=time_limit,
+            group_iterations=group_iterations,
         )
         roster = _read_roster(people, columns)
         met = read_history(history) if history else []

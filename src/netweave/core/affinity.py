@@ -39,7 +39,9 @@ from netweave.core.text import TextModel, check_backend, iter_dot_blocks
 __all__ = [
     "REFERENCE_INSTANT",
     "Affinity",
+    "AffinitySpec",
     "affinity_from_edges",
+    "build_affinities",
     "build_affinity",
     "write_edges",
 ]
@@ -489,36 +491,71 @@ def build_affinity(
     Time and memory are dominated by the ``n x n`` float32 matrix, which each part updates
     in row blocks: 10,000 people take about 12 s and 0.7 GB. Every other structure is sparse.
     """
-    weights = Weights() if weights is None else weights
-    mode = _history_mode(history_mode)
+    spec = AffinitySpec(weights or Weights(), history_mode, tuple(must_meet))
+    return build_affinities(people, [spec], history=history, text_backend=text_backend, when=when)[
+        0
+    ]
+
+
+@dataclass(frozen=True)
+class AffinitySpec:
+    """One weighting of the parts, for :func:`build_affinities`."""
+
+    weights: Weights = field(default_factory=Weights)
+    history_mode: str = "exclude"
+    must_meet: tuple[tuple[str, str], ...] = ()
+
+
+def build_affinities(
+    people: Sequence[Person],
+    specs: Sequence[AffinitySpec],
+    *,
+    history: Iterable[tuple[str, str]] = (),
+    text_backend: str = "tfidf",
+    when: datetime | None = None,
+) -> list[Affinity]:
+    """One :class:`Affinity` per spec, computing each part of the score only once.
+
+    The planner needs two weightings of the same people (one-on-one rounds and small groups);
+    the ``n x n`` products of the parts dominate the cost, so both are summed in one pass.
+    See :func:`build_affinity` for the parts and parameters.
+    """
+    modes = [_history_mode(spec.history_mode) for spec in specs]
     f = _Features.of(people, check_backend(text_backend), when or REFERENCE_INSTANT)
-    scores = _profile_scores(f, weights)
-    requests, must = f.requests(), f.pairs(must_meet)
-    met = f.pairs(history) if mode != "ignore" else set()
-    penalised = met if mode == "penalise" else set()
-    _add_listed_pairs(scores, weights, requests, must, penalised)
-    _symmetrise(scores)
-    return Affinity(
-        ids=tuple(p.id for p in people),
-        scores=scores,
-        forbidden=frozenset(f.avoided() | (met if mode == "exclude" else set())),
-        requests=frozenset(requests),
-        must_meet=frozenset(must),
-        explainer=_Explainer(f, weights, requests, must, penalised),
-    )
+    all_scores = _profile_scores(f, [spec.weights for spec in specs])
+    requests, history = f.requests(), list(history)
+    out = []
+    for spec, mode, scores in zip(specs, modes, all_scores, strict=True):
+        must = f.pairs(spec.must_meet)
+        met = f.pairs(history) if mode != "ignore" else set()
+        penalised = met if mode == "penalise" else set()
+        _add_listed_pairs(scores, spec.weights, requests, must, penalised)
+        _symmetrise(scores)
+        out.append(
+            Affinity(
+                ids=tuple(p.id for p in people),
+                scores=scores,
+                forbidden=frozenset(f.avoided() | (met if mode == "exclude" else set())),
+                requests=frozenset(requests),
+                must_meet=frozenset(must),
+                explainer=_Explainer(f, spec.weights, requests, must, penalised),
+            )
+        )
+    return out
 
 
-def _profile_scores(f: _Features, weights: Weights) -> np.ndarray:
-    """The weighted sum of the parts computed from profiles, row block by row block."""
+def _profile_scores(f: _Features, weight_sets: Sequence[Weights]) -> list[np.ndarray]:
+    """Per weighting, the weighted sum of the parts computed from profiles, block by block."""
     n = len(f.people)
-    scores = np.zeros((n, n), dtype=np.float32)
+    all_scores = [np.zeros((n, n), dtype=np.float32) for _ in weight_sets]
     for name, part in _PARTS.items():
-        weight = np.float32(getattr(weights, name))
-        if weight:  # a part weighted 0 costs nothing
+        weights = [np.float32(getattr(w, name)) for w in weight_sets]
+        if any(weights):  # a part weighted 0 everywhere costs nothing
             for start, stop, block in part(f):
-                block *= weight
-                scores[start:stop] += block
-    return scores
+                for scores, weight in zip(all_scores, weights, strict=True):
+                    if weight:
+                        scores[start:stop] += block * weight
+    return all_scores
 
 
 def _add_listed_pairs(

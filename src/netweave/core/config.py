@@ -139,7 +139,10 @@ class EventConfig:
     group_min: int = 4
     group_max: int = 6
     group_target: int | None = None  # None = middle of min..max, rounded half up
-    group_time_limit: float = 2.0
+    #: improvement steps of the group search: a fixed count keeps plans the same for a seed
+    group_iterations: int = 400
+    #: a safety cap in seconds; a search stopped by it may differ between machines
+    group_time_limit: float = 10.0
     groups_attach_async: bool = False
     history_mode: str = "exclude"  # "exclude" | "penalise" | "ignore"
     must_meet: tuple[tuple[str, str], ...] = ()  # lower-cased emails
@@ -193,6 +196,7 @@ def _value_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
     for name, low in (("async_matches", 0), ("candidates", 1), ("fairness", 0), ("group_min", 2)):
         at_least(name, low)
     at_least("group_time_limit", 0, strict=True)
+    at_least("group_iterations", 0)
     out += _group_problems(values)
     out += _choice_problems(values)
     for section in ("weights", "group_weights"):
@@ -303,6 +307,7 @@ _KEYS: dict[str, dict[str, tuple[str, _ReadFn]]] = {
         "min": ("group_min", _int),
         "max": ("group_max", _int),
         "target": ("group_target", _int),
+        "iterations": ("group_iterations", _int),
         "time_limit": ("group_time_limit", _number),
         "attach_async": ("groups_attach_async", _bool),
     },
@@ -534,7 +539,8 @@ _HELP: dict[str, tuple[tuple[str, str, str], ...]] = {
     "groups": (
         ("size", "", 'group sizes, "MIN-MAX" or one size; or write min = 4 and max = 6'),
         ("target", "group_target", "size most groups should have; unset = middle of the range"),
-        ("time_limit", "group_time_limit", "seconds spent improving the groups"),
+        ("iterations", "group_iterations", "improvement steps (the same count, the same groups)"),
+        ("time_limit", "group_time_limit", "at most this many seconds improving the groups"),
         ("attach_async", "groups_attach_async", "also put async participants into groups"),
     ),
     "history": (

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from netweave.core.affinity import Affinity, build_affinity
+from netweave.core.affinity import Affinity, AffinitySpec, build_affinities
 from netweave.core.bounds import upper_bound
 from netweave.core.config import EventConfig
 from netweave.core.groups import attach_remote, describe_group, plan_groups
@@ -60,14 +60,7 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
     history = list(data.history)
     seconds: dict[str, float] = {}
     t = time.perf_counter()
-    aff = data.affinity or build_affinity(
-        people,
-        config.weights,
-        history=history,
-        history_mode=config.history_mode,
-        must_meet=config.must_meet,
-        text_backend=config.text_backend,
-    )
+    aff, group_aff = _affinities(data, history, config)
     aff = _forbid(aff, data.forbidden)
     t = _timed(seconds, "affinity", t)
     modes = [p.mode for p in people]
@@ -98,7 +91,7 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
     if data.groups:
         if progress:
             progress("groups", 0, 1)
-        groups, group_unmatched = _plan_groups(people, history, config, data)
+        groups, group_unmatched = _plan_groups(people, group_aff, config, data)
         t = _timed(seconds, "groups", t)
     seconds["total"] = round(sum(seconds.values()), 3)
     unmatched = tuple(Unmatched(r, aff.ids[i], why) for r, i, why in result.unmatched) + tuple(
@@ -197,21 +190,27 @@ def _live_first(members: tuple[int, ...], async_people: set[int]) -> tuple[int, 
     return tuple(sorted(members, key=lambda i: i in async_people))
 
 
+def _affinities(
+    data: PlanningInput, history: Sequence[tuple[str, str]], config: EventConfig
+) -> tuple[Affinity, Affinity]:
+    """Scores for the rounds and for the groups (the same scores when given from outside)."""
+    if data.affinity is not None:
+        return data.affinity, data.affinity
+    specs = [AffinitySpec(config.weights, config.history_mode, tuple(config.must_meet))]
+    if data.groups:
+        # groups use their own weights; met-before pairs are only discouraged in a group
+        group_history = "penalise" if config.history_mode != "ignore" else "ignore"
+        specs.append(AffinitySpec(config.group_weights, group_history))
+    built = build_affinities(data.people, specs, history=history, text_backend=config.text_backend)
+    return built[0], built[-1]
+
+
 def _plan_groups(
     people: Sequence[Person],
-    history: Sequence[tuple[str, str]],
+    aff: Affinity,
     config: EventConfig,
     data: PlanningInput,
 ) -> tuple[tuple[Group, ...], list[Unmatched]]:
-    # groups use their own weights; met-before pairs are only discouraged in a group
-    aff = data.affinity or build_affinity(
-        people,
-        config.group_weights,
-        history=history,
-        history_mode="penalise" if config.history_mode != "ignore" else "ignore",
-        must_meet=(),
-        text_backend=config.text_backend,
-    )
     aff = _forbid(aff, data.forbidden)
     live = [i for i, p in enumerate(people) if p.mode == "live"]
     remote = [i for i, p in enumerate(people) if p.mode == "async"]
@@ -224,6 +223,7 @@ def _plan_groups(
         size_max=config.group_max,
         target=config.group_target,
         time_limit=config.group_time_limit,
+        max_iterations=config.group_iterations,
         seed=config.seed,
         pinned=[[aff.index(pid) for pid in g] for g in data.pinned_groups],
     )
