@@ -545,3 +545,18 @@ def test_affinity_from_edges_caps_the_listed_problems(tmp_path):
 
 def test_affinity_docstring_examples_run():
     assert doctest.testmod(affinity_module).failed == 0
+
+
+def test_build_affinities_match_separate_builds():
+    from netweave.core.affinity import AffinitySpec, build_affinities
+    from netweave.core.config import GROUP_WEIGHTS
+    from netweave.synth import synthetic_rows
+
+    people = [
+        person(r["email"], r["name"], interests=tuple(r["interests"].split(";")), about=r["about"])
+        for r in synthetic_rows(30, seed=4)
+    ]
+    specs = [AffinitySpec(Weights()), AffinitySpec(GROUP_WEIGHTS, "penalise")]
+    both = build_affinities(people, specs)
+    alone = [build_affinity(people, s.weights, history_mode=s.history_mode) for s in specs]
+    assert all(np.array_equal(a.scores, b.scores) for a, b in zip(both, alone, strict=True))
