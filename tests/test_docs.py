@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from netweave.core.check import CODES
+from netweave.core.config import default_config_toml
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -12,3 +13,7 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 def test_plan_json_doc_lists_every_violation_code():
     text = (DOCS / "plan-json.md").read_text(encoding="utf-8")
     assert [code for code in CODES if f"`{code}`" not in text] == []
+
+
+def test_config_doc_shows_the_default_config():
+    assert default_config_toml() in (DOCS / "config.md").read_text(encoding="utf-8")
