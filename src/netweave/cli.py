@@ -188,12 +188,12 @@ def plan(
         if no_groups
         else (min(config.group_min, result.metrics["live"]), config.group_max),
     )
+    if violations:  # a bug, never expected: say so loudly rather than write a broken plan
+        _fail([str(v) for v in violations], "The plan breaks its own rules (please report):")
     written = write_plan_outputs(result, roster.people, outdir)
     for line in zoom_warnings(result):
         err.print(f"[yellow]Zoom:[/] {line}", markup=True)
     _print_summary(result, time.perf_counter() - started)
-    if violations:  # a bug, never expected: say so loudly rather than hide it
-        _fail([str(v) for v in violations], "The plan breaks its own rules (please report):")
     out.print(f"Wrote {len(written)} files to [bold]{outdir}[/]")
 
 
