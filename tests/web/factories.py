@@ -197,3 +197,62 @@ class GroupFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             for position, registration in enumerate(extracted):
                 obj.seats.create(registration=registration, position=position)
+
+
+# --- what happened (live) ---------------------------------------------------------------------
+
+
+class HeldMeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting that happened; ``seats=[reg, reg]`` seats those registrations in order."""
+
+    class Meta:
+        model = "live.HeldMeeting"
+        skip_postgeneration_save = True
+
+    event = factory.SubFactory(EventFactory)
+    round = 1
+    room = "Room 1"
+    reasons = factory.LazyFunction(lambda: ["You both care about onboarding"])
+
+    @factory.post_generation
+    def seats(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            for position, registration in enumerate(extracted):
+                obj.seats.create(registration=registration, position=position)
+
+
+# --- follow-up (followup); HeldMeetingFactory is with the live day's factories --------------
+
+
+class StayInTouchFactory(factory.django.DjangoModelFactory):
+    """``from_registration`` wishes to stay in touch with ``to_registration`` after ``meeting``."""
+
+    class Meta:
+        model = "followup.StayInTouch"
+
+    meeting = factory.SubFactory("tests.web.factories.HeldMeetingFactory")
+    from_registration = factory.SubFactory(
+        RegistrationFactory, event=factory.SelfAttribute("..meeting.event")
+    )
+    to_registration = factory.SubFactory(
+        RegistrationFactory, event=factory.SelfAttribute("..meeting.event")
+    )
+
+
+class MeetingFeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "followup.MeetingFeedback"
+
+    meeting = factory.SubFactory("tests.web.factories.HeldMeetingFactory")
+    registration = factory.SubFactory(
+        RegistrationFactory, event=factory.SelfAttribute("..meeting.event")
+    )
+    valuable = 4
+
+
+class EventFeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "followup.EventFeedback"
+
+    registration = factory.SubFactory(RegistrationFactory)
+    overall = 4
