@@ -7,11 +7,13 @@ class FollowupConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # the extension points of the other apps: a panel and a sender for send-due
+        # the extension points of the other apps: a tab, a panel and a sender for send-due
         from netweave.web.followup.domain import send_due_reminders
         from netweave.web.followup.panels import followup_panel
         from netweave.web.mail.due import register_due
+        from netweave.web.orga.tabs import EventTab, register_event_tab
         from netweave.web.portal.panels import register_panel
 
+        register_event_tab(EventTab("Follow-up", "orga:insight", ("insight",), order=60))
         register_panel(followup_panel)
         register_due("reminders", send_due_reminders)

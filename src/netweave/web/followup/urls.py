@@ -5,8 +5,14 @@ from django.urls import path
 from netweave.web.followup import orga_views, views
 
 orga_urlpatterns: list = [
+    path("events/<int:event_pk>/insight/", orga_views.insight_page, name="insight"),
     path(
-        "events/<int:event_pk>/summaries/",
+        "events/<int:event_pk>/insight/export/",
+        orga_views.insight_export,
+        name="insight_export",
+    ),
+    path(
+        "events/<int:event_pk>/insight/summaries/",
         orga_views.send_summaries,
         name="insight_send_summaries",
     ),
