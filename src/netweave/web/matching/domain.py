@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -33,6 +33,7 @@ from netweave.core.plan import Group as CoreGroup
 from netweave.core.plan import Meeting as CoreMeeting
 from netweave.core.plan import Participant, Plan, Round, Unmatched
 from netweave.web.events.models import Event, Registration
+from netweave.web.live.models import HeldMeeting, HeldSeat
 from netweave.web.matching.models import (
     ForbiddenPair,
     Group,
@@ -49,6 +50,7 @@ __all__ = [
     "PlanError",
     "RoundDiff",
     "community_history",
+    "connection_boost",
     "diff_plans",
     "event_config",
     "event_people",
@@ -387,20 +389,120 @@ def event_config(event: Event) -> EventConfig:
 
 
 def community_history(event: Event) -> list[tuple[str, str]]:
-    """Pairs (sorted ids) who met in a one-on-one round of the community's earlier events,
-    as their published plans have it. Groups do not count: sharing a table of six is not
-    the conversation a returning member should not repeat."""
-    seats = Seat.objects.filter(
-        meeting__plan__event__community_id=event.community_id,
-        meeting__plan__event__starts_at__lt=event.starts_at,
-        meeting__plan__published_at__isnull=False,
-    ).exclude(meeting__plan__event=event)
+    """Pairs (sorted ids) who met one-on-one at the community's earlier events.
+
+    What really happened counts (:class:`~netweave.web.live.models.HeldMeeting`, written by
+    the live run or copied from the plan by the follow-up); an earlier event with no such
+    record counts with its published plan. Groups do not count: sharing a table of six is
+    not the conversation a returning member should not repeat.
+    """
+    earlier = Event.objects.filter(
+        community_id=event.community_id, starts_at__lt=event.starts_at
+    ).exclude(pk=event.pk)
+    recorded = HeldMeeting.objects.filter(event__in=earlier).values("event_id")
+    held = HeldSeat.objects.filter(meeting__event__in=earlier, meeting__round__gt=0)
+    planned = Seat.objects.filter(
+        meeting__plan__event__in=earlier, meeting__plan__published_at__isnull=False
+    ).exclude(meeting__plan__event__in=recorded)
     pairs: set[tuple[str, str]] = set()
-    for ids in _seat_ids(seats, "meeting_id").values():
-        pairs.update(
-            (a, b) if a < b else (b, a) for k, a in enumerate(ids) for b in ids[k + 1 :] if a != b
-        )
+    for seats in (held, planned):
+        for ids in _seat_ids(seats, "meeting_id").values():
+            pairs.update(
+                (a, b) if a < b else (b, a)
+                for k, a in enumerate(ids)
+                for b in ids[k + 1 :]
+                if a != b
+            )
     return sorted(pairs)
+
+
+#: the most a pair's score grows for a newcomer in it (see :func:`connection_boost`)
+NEWCOMER_BOOST = 0.5
+
+
+def connection_boost(
+    people: Sequence[Person], history: Iterable[tuple[str, str]]
+) -> list[float] | None:
+    """A weight per person, from 0 to :data:`NEWCOMER_BOOST`: the fewer people someone has
+    met at the community's earlier events (``history``), the higher. A newcomer gets the
+    most; anyone who met at least as many as the median returning member gets 0.
+
+    None when it would change nothing: no history, or nobody behind.
+
+    >>> from netweave.core.people import Person
+    >>> people = [Person(e, e, e) for e in ("a", "b", "c", "new")]
+    >>> connection_boost(people, [("a", "b"), ("a", "c")])
+    [0.0, 0.0, 0.0, 0.5]
+    """
+    met = Counter(pid for pair in history for pid in pair)
+    counts = [met[p.id] for p in people]
+    returning = sorted(c for c in counts if c)
+    if not returning:
+        return None
+    typical = returning[len(returning) // 2]
+    boost = [NEWCOMER_BOOST * max(0.0, 1 - c / typical) for c in counts]
+    return boost if max(boost) > 0 else None
+
+
+def _plan_favouring_newcomers(data: Any, config: EventConfig, progress: _Progress) -> Plan:
+    """Plan ``data``, favouring people who have made few connections in the community.
+
+    The core takes no per-person weight, so this adjusts the scores it is given: for the
+    rounds, a pair's score is multiplied by ``1 + (b_i + b_j) / 2`` (``b`` from
+    :func:`connection_boost`). Multiplied, not added: the design notes measured that an
+    added per-person bonus changes nothing when everyone is paired, while a multiplied one
+    makes a newcomer's good matches worth more, so a partner several people would suit goes
+    to the newcomer. Groups, the scores and reasons shown, and the quality figure come from
+    the real scores. Costs a second planning run when there is anyone to favour.
+    """
+    from netweave.core.affinity import build_affinity
+    from netweave.core.planner import describe_meeting, plan_event
+
+    plan = plan_event(data, config, progress=progress)
+    boost = connection_boost(data.people, data.history)
+    if boost is None or data.affinity is not None:
+        return plan
+    import numpy as np
+
+    aff = build_affinity(
+        list(data.people),
+        config.weights,
+        history=list(data.history),
+        history_mode=config.history_mode,
+        must_meet=config.must_meet,
+        text_backend=config.text_backend,
+    )
+    b = np.asarray(boost, dtype=np.float32)
+    scores = aff.scores * (1 + (b[:, None] + b[None, :]) / 2)
+    favoured = plan_event(replace(data, affinity=replace(aff, scores=scores), groups=False), config)
+    rounds = tuple(
+        replace(
+            r,
+            meetings=tuple(
+                describe_meeting(aff, [aff.index(p) for p in m.members], m.room, pinned=m.pinned)
+                for m in r.meetings
+            ),
+        )
+        for r in favoured.rounds
+    )
+    return _favoured_plan(plan, favoured, rounds, sum(1 for x in boost if x > 0))
+
+
+def _favoured_plan(plan: Plan, favoured: Plan, rounds: tuple[Round, ...], newcomers: int) -> Plan:
+    """``plan`` with the rounds of ``favoured`` (real scores), its groups kept."""
+    total = sum(m.score for r in rounds for m in r.meetings)
+    bound = float(plan.metrics.get("upper_bound") or 0)
+    group_keys = ("groups", "group_sizes", "group_score")
+    metrics = {
+        **favoured.metrics,
+        **{k: plan.metrics[k] for k in group_keys if k in plan.metrics},
+        "total_score": round(total, 4),
+        "upper_bound": round(bound, 4),
+        "quality_pct": round(100.0 * total / bound, 2) if bound > 0 else 100.0,
+        "favoured_newcomers": newcomers,
+    }
+    unmatched = favoured.unmatched + tuple(u for u in plan.unmatched if u.round == 0)
+    return replace(plan, rounds=rounds, unmatched=unmatched, metrics=metrics)
 
 
 def forbidden_pairs(event: Event) -> list[ForbiddenPair]:
@@ -502,7 +604,7 @@ def _run_planner(version: PlanVersion) -> Plan:
         raise PlanError(f"At least 2 people must be registered to make a plan; {len(people)} are.")
     config = event_config(event)
     # The planner pulls in numpy, scipy and the solvers: load them only where plans are made.
-    from netweave.core.planner import PlanningInput, plan_event
+    from netweave.core.planner import PlanningInput
 
     known = {p.id for p in people}
     pinned_rounds, pinned_groups = _pins(version.parent, known, config.rounds)
@@ -515,7 +617,7 @@ def _run_planner(version: PlanVersion) -> Plan:
         forbidden=[p for p in _forbidden_ids(event) if known.issuperset(p)],
     )
     # the planner flags the pins it kept, so they survive any number of re-plans
-    return plan_event(data, config, progress=_Progress(version.pk))
+    return _plan_favouring_newcomers(data, config, _Progress(version.pk))
 
 
 def _failure_message(exc: Exception) -> str:
