@@ -160,3 +160,10 @@ def test_check_backend_accepts_tfidf():
 
 def test_text_docstring_examples_run():
     assert doctest.testmod(text).failed == 0
+
+
+def test_shared_terms_shorten_a_shared_template_sentence():
+    a = "I run workshops in the carpentries style and onboarding newcomers with welcome workflows"
+    b = "Lately: workshops in the carpentries style and onboarding newcomers with welcome workflows"
+    terms = shared_terms(a, b, k=3)
+    assert max(len(t.split()) for t in terms) <= 3

@@ -158,6 +158,16 @@ def _common_runs(a: list[list[str]], b: list[list[str]]) -> set[tuple[str, ...]]
     return {r for r in runs if not any(len(o) > len(r) and _inside(r, o) for o in runs)}
 
 
+def _short_runs(runs: set[tuple[str, ...]], longest: int = 3) -> set[tuple[str, ...]]:
+    """Runs of at most ``longest`` words: a longer one is a shared template sentence, which
+    reads badly in a reason; its two-word phrases say the same briefly."""
+    out = {r for r in runs if len(r) <= longest}
+    for r in runs:
+        if len(r) > longest:
+            out.update(r[k : k + 2] for k in range(len(r) - 1))
+    return out
+
+
 def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     n = len(short)
     return any(long[k : k + n] == short for k in range(len(long) - n + 1))
@@ -286,11 +296,15 @@ class TextModel:
         single word that more than half of a corpus of four or more texts uses ("run" in
         "I run a ...") says nothing about a pair and is left out.
         """
-        runs = _common_runs(_clauses(self._text(a)), _clauses(self._text(b)))
+        runs = _short_runs(_common_runs(_clauses(self._text(a)), _clauses(self._text(b))))
         idf = self._idf()
         runs = {r for r in runs if len(r) > 1 or r[0] not in self._everyone}
         ranked = sorted(runs, key=lambda run: (-sum(idf.get(w, self._max_idf) for w in run), run))
-        return [" ".join(run) for run in ranked[:k]]
+        chosen: list[tuple[str, ...]] = []
+        for run in ranked:  # a word is named once: "carpentries style", not also "style"
+            if len(chosen) < k and not any(set(run) & set(c) for c in chosen):
+                chosen.append(run)
+        return [" ".join(run) for run in chosen]
 
     def _text(self, doc: str | int) -> str:
         return doc if isinstance(doc, str) else self.corpus[doc]
