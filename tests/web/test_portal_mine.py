@@ -129,13 +129,24 @@ def test_mine_partner_email_hidden_without_consent(client, pair):
     assert "bo.carter@example.org" not in _page(client, ana)
 
 
-def test_mine_partner_email_shown_with_consent(client, pair):
+def test_mine_partner_email_shown_when_both_consent(client, pair):
     ana, bo = pair
-    bo.consent_share_email = True
-    bo.save()
+    for registration in (ana, bo):
+        registration.consent_share_email = True
+        registration.save()
     MeetingFactory(plan=_publish(ana.event), seats=[ana, bo])
 
     assert "bo.carter@example.org" in _page(client, ana)
+
+
+def test_mine_partner_email_hidden_when_only_partner_consents(client, pair):
+    ana, bo = pair
+    ana.consent_share_email, bo.consent_share_email = False, True
+    ana.save()
+    bo.save()
+    MeetingFactory(plan=_publish(ana.event), seats=[ana, bo])
+
+    assert "bo.carter@example.org" not in _page(client, ana)
 
 
 def test_mine_partner_private_answers_never_shown(client, pair):

@@ -436,8 +436,10 @@ class Schedule:
     group: GroupSlot | None
 
 
-def _partner(registration: Registration) -> Partner:
+def _partner(registration: Registration, viewer: Registration) -> Partner:
     member = registration.member
+    # contact details only where both agreed: nobody learns an address without sharing theirs
+    shared = registration.consent_share_email and viewer.consent_share_email
     return Partner(
         name=member.name,
         pronouns=member.pronouns,
@@ -446,12 +448,12 @@ def _partner(registration: Registration) -> Partner:
         location=member.location,
         about=member.about,
         is_async=registration.mode == Registration.Mode.ASYNC,
-        email=member.email if registration.consent_share_email else "",
+        email=member.email if shared else "",
     )
 
 
 def _others(seats: list[Seat] | list[GroupSeat], me: Registration) -> tuple[Partner, ...]:
-    return tuple(_partner(s.registration) for s in seats if s.registration_id != me.pk)
+    return tuple(_partner(s.registration, me) for s in seats if s.registration_id != me.pk)
 
 
 def _seats() -> QuerySet[Seat]:

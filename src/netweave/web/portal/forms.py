@@ -110,7 +110,9 @@ class ProfileForm(forms.Form):
         widget=forms.RadioSelect,
     )
     consent_share_email = forms.BooleanField(
-        label="Share my email with the people I meet", required=False
+        label="Share my email with the people I meet",
+        help_text="You see a partner's email when you both agreed; you can change this later.",
+        required=False,
     )
     listed = forms.BooleanField(label="List me so other members can ask to meet me", required=False)
 
