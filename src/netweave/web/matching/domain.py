@@ -609,7 +609,7 @@ def _run_planner(version: PlanVersion) -> Plan:
     known = {p.id for p in people}
     pinned_rounds, pinned_groups = _pins(version.parent, known, config.rounds)
     data = PlanningInput(
-        people=people,
+        people=_matchable(event, people),
         history=[p for p in community_history(event) if known.issuperset(p)],
         groups=event.groups_enabled,
         pinned_rounds=pinned_rounds,
@@ -617,7 +617,47 @@ def _run_planner(version: PlanVersion) -> Plan:
         forbidden=[p for p in _forbidden_ids(event) if known.issuperset(p)],
     )
     # the planner flags the pins it kept, so they survive any number of re-plans
-    return _plan_favouring_newcomers(data, config, _Progress(version.pk))
+    plan = _plan_favouring_newcomers(data, config, _Progress(version.pk))
+    return _all_async(plan) if event.fully_async else plan
+
+
+# A fully async event has no live session: everyone watches their matches' intros. The core
+# pairs only live people with each other (an async person meets live ones), so everyone is
+# planned as live, and the meetings are then made async, without rooms. Checks look at the
+# plan the same way (:func:`_as_live`), so a fully async plan keeps the core's rules.
+
+
+def _matchable(event: Event, people: Sequence[Person]) -> list[Person]:
+    """``people`` as the core should plan them: all live in a fully async event."""
+    if not event.fully_async:
+        return list(people)
+    return [replace(p, mode="live") for p in people]
+
+
+def _all_async(plan: Plan) -> Plan:
+    """Every meeting of ``plan`` async and without a room, everyone async."""
+    rounds = tuple(
+        replace(r, meetings=tuple(replace(m, room=None, is_async=True) for m in r.meetings))
+        for r in plan.rounds
+    )
+    people = tuple(replace(p, mode="async") for p in plan.participants)
+    return replace(plan, rounds=rounds, participants=people)
+
+
+def _as_live(plan: Plan) -> Plan:
+    """A fully async ``plan`` as the core checks it: live meetings in numbered places."""
+    rounds = tuple(
+        replace(
+            r,
+            meetings=tuple(
+                replace(m, room=f"async meeting {k}", is_async=False)
+                for k, m in enumerate(r.meetings, start=1)
+            ),
+        )
+        for r in plan.rounds
+    )
+    people = tuple(replace(p, mode="live") for p in plan.participants)
+    return replace(plan, rounds=rounds, participants=people)
 
 
 def _failure_message(exc: Exception) -> str:
@@ -717,6 +757,8 @@ def plan_violations(
     registrations, the community's history (when it excludes repeats) and the organizers'
     forbidden pairs."""
     people = event_people(event) if people is None else people
+    if event.fully_async:
+        people, plan = _matchable(event, people), _as_live(plan)
     config = _check_config(event)
     history = community_history(event) if config.history_mode == "exclude" else ()
     found = check_plan(
