@@ -5,3 +5,18 @@ class IntrosConfig(AppConfig):
     name = "netweave.web.intros"
     label = "intros"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Asynchronous participation"
+
+    def ready(self) -> None:
+        # the extension points of the portal, the organizer pages and `netweave send-due`:
+        # registering here keeps those apps from importing this one
+        from netweave.web.intros import domain
+        from netweave.web.intros.panels import async_panel
+        from netweave.web.mail.due import register_due
+        from netweave.web.orga.tabs import EventTab, register_event_tab
+        from netweave.web.portal.panels import register_panel
+
+        register_panel(async_panel)
+        register_event_tab(EventTab("Async", "orga:intros", ("intros",), order=45))
+        register_due("intros-digests", domain.send_due_digests)
+        register_due("intros-reminders", domain.send_due_reminders)

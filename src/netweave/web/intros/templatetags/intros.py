@@ -1,0 +1,31 @@
+"""Template tags of async participation, for pages of other apps (the live page)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from netweave.web.events.models import Registration
+from netweave.web.intros import domain
+from netweave.web.intros.forms import AnswersForm
+from netweave.web.portal.domain import zone
+
+register = template.Library()
+
+
+@register.simple_tag
+def partner_card(viewer: Registration, partner: Registration) -> dict[str, Any] | None:
+    """``{"card", "form", "zone"}`` for ``partner`` as ``viewer`` sees them; None when the two are
+    not matched (then the including page shows nothing of the partner's intro)."""
+    try:
+        card = domain.partner_card(viewer, partner)
+    except domain.NotPartnerError:
+        return None
+    return {"card": card, "form": AnswersForm(card=card), "zone": zone(viewer.member.timezone)}
+
+
+@register.filter
+def duration(seconds: float | None) -> str:
+    """``185`` -> ``"3 minutes 5 s"``."""
+    return "" if seconds is None else domain.duration_text(seconds)

@@ -1,0 +1,507 @@
+"""Pages of async participation: a participant's intro, partner forms, digest and group page
+(by their token), and the organizers' overview (logged in).
+
+Views validate and delegate to :mod:`netweave.web.intros.domain`. A token, a partner or a
+file that the viewer may not see is a 404, like any unknown page: it tells a guesser nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import IO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from netweave.web.events.models import Registration
+from netweave.web.intros import domain
+from netweave.web.intros.forms import AnswersForm, IntroForm, IntroSettingsForm, MessageForm
+from netweave.web.intros.media import CAPTIONS_MAX_BYTES
+from netweave.web.intros.models import GroupMessage
+from netweave.web.intros.uploads import LimitedUploadHandler, announced_size
+from netweave.web.orga.permissions import event_for, registration_for
+from netweave.web.portal.domain import zone
+
+CHUNK = 64 * 1024
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def _registration(token: str) -> Registration:
+    return get_object_or_404(
+        Registration.objects.select_related("member", "event__community"), token=token
+    )
+
+
+def _other(viewer: Registration, pk: int) -> Registration:
+    """Someone of the viewer's event whose intro the viewer may see; 404 for anyone else."""
+    other = get_object_or_404(
+        Registration.objects.select_related("member", "event"), pk=pk, event=viewer.event_id
+    )
+    if not domain.can_watch(viewer, other):
+        raise Http404
+    return other
+
+
+# --------------------------------------------------------------------------- media
+
+
+def _chunks(f: IO[bytes], length: int) -> Iterator[bytes]:
+    try:
+        while length > 0:
+            data = f.read(min(CHUNK, length))
+            if not data:
+                break
+            length -= len(data)
+            yield data
+    finally:
+        f.close()
+
+
+def _range(request: HttpRequest, size: int) -> tuple[int, int] | None:
+    """The single byte range asked for (browsers seek in videos this way), or None."""
+    match = _RANGE.match(request.headers.get("Range", "").strip())
+    if not match or not (match[1] or match[2]):
+        return None
+    if not match[1]:  # "bytes=-500": the last 500 bytes
+        return max(size - int(match[2]), 0), size - 1
+    end = int(match[2]) if match[2] else size - 1
+    return int(match[1]), min(end, size - 1)
+
+
+def _media_response(request: HttpRequest, intro, which: str) -> HttpResponseBase:
+    """Stream the intro's file, whole or the asked range, never cached by shared caches."""
+    try:
+        f, size, content_type = domain.open_intro_media(intro, which)
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    asked = _range(request, size)
+    if asked is not None and asked[0] >= size:
+        f.close()
+        response: HttpResponseBase = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+    elif asked is not None:
+        start, end = asked
+        f.seek(start)
+        response = StreamingHttpResponse(
+            _chunks(f, end - start + 1), status=206, content_type=content_type
+        )
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+    else:
+        response = FileResponse(f, content_type=content_type)
+        response["Content-Length"] = str(size)
+    response["Accept-Ranges"] = "bytes"
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+def media(request: HttpRequest, token: str, owner_pk: int, which: str) -> HttpResponseBase:
+    viewer = _registration(token)
+    owner = _other(viewer, owner_pk)
+    intro = domain.intro_of(owner)
+    if intro is None or which not in ("video", "captions"):
+        raise Http404
+    return _media_response(request, intro, which)
+
+
+# --------------------------------------------------------------------------- my intro
+
+
+def _intro_page(
+    request: HttpRequest,
+    registration: Registration,
+    form: IntroForm,
+    status: int = 200,
+    error: str = "",
+) -> HttpResponse:
+    limits = domain.intro_settings(registration.event)
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "member": registration.member,
+        "intro": domain.intro_of(registration),
+        "form": form,
+        "limits": limits,
+        "max_bytes": domain.max_upload_bytes(registration.event),
+        "zone": zone(registration.member.timezone),
+        "upload_error": error,
+    }
+    return render(request, "intros/intro.html", context, status=status)
+
+
+@csrf_exempt  # checked in _intro_details, once the size is known to be reasonable
+@never_cache
+@require_http_methods(["GET", "POST"])
+def intro(request: HttpRequest, token: str) -> HttpResponse:
+    """The participant's intro page; a POST saves the text, the link and the captions."""
+    registration = _registration(token)
+    size = announced_size(request) or 0
+    if request.method == "POST" and size > domain.DETAILS_MAX_BYTES:
+        message = (
+            f"That is too much to send at once (the captions file may be at most "
+            f"{CAPTIONS_MAX_BYTES // 1024} KB). Nothing was changed."
+        )
+        return _intro_page(
+            request, registration, IntroForm(initial=_initial(registration)), 413, message
+        )
+    return _intro_details(request, registration)
+
+
+@csrf_protect
+def _intro_details(request: HttpRequest, registration: Registration) -> HttpResponse:
+    token = registration.token
+    form = IntroForm(request.POST or None, request.FILES or None, initial=_initial(registration))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            domain.update_intro(
+                registration,
+                text=data["text"],
+                link=data["link"],
+                captions=data["captions"],
+                remove_captions=data["remove_captions"],
+            )
+        except domain.IntroError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Saved. Your partners see your intro as shown below.")
+            return redirect("portal:intro", token=token)
+    return _intro_page(request, registration, form, 400 if form.errors else 200)
+
+
+def _upload_answer(
+    request: HttpRequest, registration: Registration, message: str, status: int
+) -> HttpResponse:
+    """The outcome of an upload: JSON for the page's script, else the page with a message."""
+    ok = status < 400
+    if "application/json" in request.headers.get("Accept", ""):
+        if ok:  # the script goes to the intro page next, which shows this
+            messages.success(request, message)
+        target = reverse("portal:intro", kwargs={"token": registration.token})
+        return JsonResponse({"ok": ok, "message": message, "redirect": target}, status=status)
+    if ok:
+        messages.success(request, message)
+        return redirect("portal:intro", token=registration.token)
+    form = IntroForm(initial=_initial(registration))
+    return _intro_page(request, registration, form, status, error=message)
+
+
+def _initial(registration: Registration) -> dict[str, str]:
+    current = domain.intro_of(registration)
+    return {"text": current.text, "link": current.link_url} if current else {}
+
+
+@csrf_exempt  # the CSRF check runs in _receive_video, after our upload handler is in place
+@never_cache
+@require_POST
+def upload(request: HttpRequest, token: str) -> HttpResponse:
+    """Receive a video. Too large by its Content-Length: refused before reading the body."""
+    registration = _registration(token)
+    size = announced_size(request)
+    if size is None:  # a body without a length cannot be limited before it is read
+        message = "The upload did not say how large it is. Try again, or use another browser."
+        return _upload_answer(request, registration, message, 411)
+    if size > domain.max_request_bytes(registration.event):
+        limits = domain.intro_settings(registration.event)
+        message = (
+            f"The video is too large: intros are at most {limits.max_video_mb} MB. Your "
+            "previous intro is kept."
+        )
+        return _upload_answer(request, registration, message, 413)
+    # must be set before anything reads request.POST (the CSRF check does)
+    handler = LimitedUploadHandler(request, limit=domain.max_upload_bytes(registration.event))
+    request.upload_handlers = [handler]
+    return _receive_video(request, registration, handler)
+
+
+@csrf_protect
+def _receive_video(
+    request: HttpRequest, registration: Registration, handler: LimitedUploadHandler
+) -> HttpResponse:
+    video = request.FILES.get("video")
+    if handler.exceeded:
+        message = "The video is too large for this event. Your previous intro is kept."
+        return _upload_answer(request, registration, message, 413)
+    if video is None:
+        return _upload_answer(request, registration, "Choose a video file first.", 400)
+    try:
+        saved = domain.save_intro_video(registration, video)
+    except domain.IntroError as exc:
+        return _upload_answer(request, registration, f"{exc} Your previous intro is kept.", 400)
+    return _upload_answer(request, registration, _saved_message(registration, saved), 200)
+
+
+def _saved_message(registration: Registration, saved) -> str:
+    if saved.video_seconds is not None:
+        return "Your video is saved. Your partners can watch it now."
+    limits = domain.intro_settings(registration.event)
+    return (
+        "Your video is saved. We could not read its length from the file, so please make "
+        f"sure it is at most {domain.duration_text(limits.max_video_seconds)}: partners have "
+        "only a few minutes."
+    )
+
+
+@require_POST
+def remove_video(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration(token)
+    domain.remove_intro_video(registration)
+    messages.info(request, "Your video is removed. Your written intro stays.")
+    return redirect("portal:intro", token=token)
+
+
+# --------------------------------------------------------------------------- partner form
+
+
+def _card(viewer: Registration, partner_pk: int) -> domain.PartnerCard:
+    partner = _other(viewer, partner_pk)
+    try:
+        return domain.partner_card(viewer, partner)
+    except domain.NotPartnerError:
+        raise Http404 from None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def partner(request: HttpRequest, token: str, partner_pk: int) -> HttpResponse:
+    """A partner's intro and the form for them, as a page of its own (works without JS)."""
+    viewer = _registration(token)
+    card = _card(viewer, partner_pk)
+    form = AnswersForm(request.POST or None, card=card)
+    if request.method == "POST" and card.has_form and form.is_valid():
+        try:
+            _save(viewer, card, form)
+        except domain.AnswersClosedError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"Saved. {card.partner.member.name} reads it in their digest."
+            )
+        return redirect("portal:intro_partner", token=token, partner_pk=partner_pk)
+    context = {
+        "registration": viewer,
+        "event": viewer.event,
+        "partner": card.partner,
+        "card": card,
+        "form": form,
+        "zone": zone(viewer.member.timezone),
+    }
+    return render(request, "intros/partner.html", context)
+
+
+def _save(viewer: Registration, card: domain.PartnerCard, form: AnswersForm):
+    return domain.save_answers(
+        viewer,
+        card.partner,
+        form.answers(),
+        contact=form.cleaned_data.get("contact", ""),
+        share_contact=form.cleaned_data.get("share_contact", False),
+    )
+
+
+@never_cache
+@require_POST
+def answer(request: HttpRequest, token: str, partner_pk: int) -> HttpResponse:
+    """Autosave of the partner form (htmx, at each pause in typing): a one-line status."""
+    viewer = _registration(token)
+    card = _card(viewer, partner_pk)
+    if not card.has_form:
+        raise Http404
+    form = AnswersForm(request.POST, card=card)
+    context = {"zone": zone(viewer.member.timezone)}
+    if not form.is_valid():
+        context["error"] = "Not saved: " + " ".join(
+            str(e) for errors in form.errors.values() for e in errors
+        )
+        return render(request, "intros/_save_status.html", context)
+    try:
+        saved = _save(viewer, card, form)
+    except domain.AnswersClosedError as exc:
+        context["error"] = str(exc)
+        return render(request, "intros/_save_status.html", context)
+    response = render(request, "intros/_save_status.html", {**context, "saved_at": saved.updated})
+    response["X-Answers-Saved"] = "1"  # the page's script drops its local draft on this
+    return response
+
+
+# --------------------------------------------------------------------------- digest
+
+
+@never_cache
+@require_GET
+def digest(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration(token)
+    if not domain.is_async_participant(registration):
+        raise Http404
+    sent = domain.digest_sent(registration)
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "member": registration.member,
+        "sent": sent,
+        "due_at": domain.digest_due_at(registration),
+        "entries": domain.digest_entries(registration) if sent else [],
+        "zone": zone(registration.member.timezone),
+    }
+    return render(request, "intros/digest.html", context)
+
+
+@require_POST
+def follow_up(request: HttpRequest, token: str, partner_pk: int) -> HttpResponse:
+    registration = _registration(token)
+    partner = _other(registration, partner_pk)
+    done = request.POST.get("done") == "1"
+    try:
+        domain.mark_followed_up(registration, partner, done)
+    except domain.NotPartnerError:
+        raise Http404 from None
+    if request.htmx:
+        context = {"registration": registration, "partner": partner, "done": done}
+        return render(request, "intros/_follow_up.html", context)
+    return redirect("portal:intro_digest", token=token)
+
+
+# --------------------------------------------------------------------------- group
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def group(request: HttpRequest, token: str) -> HttpResponse:
+    """A small group's shared page: everyone's intro and a message thread."""
+    registration = _registration(token)
+    found = domain.group_of(registration)
+    if found is None:
+        raise Http404
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        domain.post_group_message(registration, form.cleaned_data["text"])
+        return redirect(reverse("portal:intro_group", kwargs={"token": token}) + "#thread")
+    members = domain.group_members(found)
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "group": found,
+        "members": [(m, domain.intro_of(m), domain.profile_of(m)) for m in members],
+        "thread": GroupMessage.objects.filter(group=found).select_related("author__member"),
+        "form": form,
+        "zone": zone(registration.member.timezone),
+    }
+    return render(request, "intros/group.html", context)
+
+
+# --------------------------------------------------------------------------- organizers
+
+
+@login_required
+def overview(request: HttpRequest, event_pk: int) -> HttpResponse:
+    event = event_for(request.user, event_pk)
+    statuses = domain.digest_statuses(event)
+    forms = domain.form_statuses(event)
+    context = {
+        "event": event,
+        "community": event.community,
+        "limits": domain.intro_settings(event),
+        "statuses": statuses,
+        "forms": forms,
+        "missing": [f for f in forms if not f.filled],
+        "to_remind": sum(1 for f in forms if not f.filled and f.open),
+        "follow_up_rate": domain.follow_up_rate(statuses),
+        "sent": sum(1 for s in statuses if s.sent_at),
+        "with_intro": sum(1 for s in statuses if s.has_intro),
+        "zone": zone(event.timezone),
+        "now": timezone.now(),
+    }
+    return render(request, "intros/orga_overview.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest, event_pk: int) -> HttpResponse:
+    event = event_for(request.user, event_pk)
+    form = IntroSettingsForm(request.POST or None, instance=domain.intro_settings(event))
+    if request.method == "POST" and form.is_valid():
+        domain.update_intro_settings(event, **form.values())
+        messages.success(request, "Saved. The new settings apply from now on.")
+        return redirect("orga:intros", event_pk=event.pk)
+    context = {"event": event, "community": event.community, "form": form}
+    return render(request, "intros/orga_settings.html", context)
+
+
+@login_required
+@require_POST
+def nudge(request: HttpRequest, event_pk: int) -> HttpResponse:
+    event = event_for(request.user, event_pk)
+    try:
+        pairs = (
+            [(int(request.POST["author"]), int(request.POST["subject"]))]
+            if "author" in request.POST
+            else None
+        )
+    except (KeyError, ValueError):
+        raise Http404 from None
+    count = domain.nudge_authors(event, pairs)
+    if count:
+        messages.success(request, f"Sent {count} reminder{'s' if count != 1 else ''} by email.")
+    else:
+        messages.info(
+            request,
+            "Nobody to remind: forms are filled, closed, or were nudged within the last hour.",
+        )
+    return redirect("orga:intros", event_pk=event.pk)
+
+
+@login_required
+@require_POST
+def ask_for_intro(request: HttpRequest, event_pk: int, registration_pk: int) -> HttpResponse:
+    event = event_for(request.user, event_pk)
+    registration = registration_for(request.user, event, registration_pk)
+    domain.request_intro(registration)
+    messages.success(request, f"Asked {registration.member.name} for an intro by email.")
+    return redirect("orga:intros", event_pk=event.pk)
+
+
+@login_required
+@require_GET
+def watch(request: HttpRequest, event_pk: int, registration_pk: int) -> HttpResponse:
+    event = event_for(request.user, event_pk)
+    registration = registration_for(request.user, event, registration_pk)
+    context = {
+        "event": event,
+        "community": event.community,
+        "owner": registration,
+        "intro": domain.intro_of(registration),
+        "profile": domain.profile_of(registration),
+    }
+    return render(request, "intros/orga_watch.html", context)
+
+
+@login_required
+@require_GET
+def orga_media(
+    request: HttpRequest, event_pk: int, registration_pk: int, which: str
+) -> HttpResponseBase:
+    event = event_for(request.user, event_pk)  # another community's event: 404
+    registration = registration_for(request.user, event, registration_pk)
+    intro = domain.intro_of(registration)
+    if intro is None or which not in ("video", "captions"):
+        raise Http404
+    return _media_response(request, intro, which)
