@@ -10,7 +10,7 @@ from netweave.core.plan import load_plan
 
 def test_plan_writes_every_output(run_cli, example_csv, tmp_path):
     out = tmp_path / "out"
-    run_cli("plan", example_csv, "--rounds", "3", "--seed", "1", "-o", out)
+    run_cli("plan", example_csv, "--rounds", "3", "--seed", "1", "--xlsx", "-o", out)
     names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     assert names == [
         "plan.json",
@@ -100,6 +100,11 @@ def test_plan_reads_xlsx(run_cli, example_csv, tmp_path):
     book.save(tmp_path / "people.xlsx")
     result = run_cli("plan", tmp_path / "people.xlsx", "-r", "2", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
+
+
+def test_plan_without_xlsx_flag_writes_no_workbook(run_cli, example_csv, tmp_path):
+    run_cli("plan", example_csv, "-r", "1", "--no-groups", "-o", tmp_path / "out")
+    assert not (tmp_path / "out" / "schedule.xlsx").exists()
 
 
 def test_plan_history_pairs_do_not_meet_again(run_cli, example_csv, tmp_path):

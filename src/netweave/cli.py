@@ -134,6 +134,7 @@ def main() -> None:
     type=click.FloatRange(min=0),
     help="At most this many seconds for the group search.",
 )
+@click.option("--xlsx", is_flag=True, help="Also write schedule.xlsx (slower for big events).")
 @click.option(
     "--group-iterations",
     type=click.IntRange(min=0),
@@ -155,6 +156,7 @@ def plan(
     seed: int | None,
     time_limit: float | None,
     group_iterations: int | None,
+    xlsx: bool,
 ) -> None:
     """Plan one-on-one rounds and small groups for the registrations in PEOPLE (CSV or XLSX)."""
     started = time.perf_counter()
@@ -190,7 +192,7 @@ def plan(
     )
     if violations:  # a bug, never expected: say so loudly rather than write a broken plan
         _fail([str(v) for v in violations], "The plan breaks its own rules (please report):")
-    written = write_plan_outputs(result, roster.people, outdir)
+    written = write_plan_outputs(result, roster.people, outdir, xlsx=xlsx)
     for line in zoom_warnings(result):
         err.print(f"[yellow]Zoom:[/] {line}", markup=True)
     _print_summary(result, time.perf_counter() - started)

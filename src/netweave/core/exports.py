@@ -548,7 +548,7 @@ def schedule_markdown(plan: Plan, people: Sequence[Person]) -> str:
 # --- everything at once --------------------------------------------------------------------
 
 
-def _write_all(plan: Plan, people: Sequence[Person], outdir: Path) -> list[str]:
+def _write_all(plan: Plan, people: Sequence[Person], outdir: Path, xlsx: bool) -> list[str]:
     # Returns the files written, relative to ``outdir``, in the order they are reported.
     (outdir / "zoom").mkdir()
     written = ["plan.json"]
@@ -558,9 +558,13 @@ def _write_all(plan: Plan, people: Sequence[Person], outdir: Path) -> list[str]:
         write_csv(table, outdir / written[-1])
     schedule = schedule_table(plan, people)
     write_csv(schedule, outdir / "schedule.csv")
-    write_xlsx(_schedule_sheets(schedule, with_groups=bool(plan.groups)), outdir / "schedule.xlsx")
+    written.append("schedule.csv")
+    if xlsx:  # openpyxl needs ~2 s for 1,000 people: only when asked
+        sheets = _schedule_sheets(schedule, with_groups=bool(plan.groups))
+        write_xlsx(sheets, outdir / "schedule.xlsx")
+        written.append("schedule.xlsx")
     (outdir / "schedule.md").write_text(schedule_markdown(plan, people), encoding="utf-8")
-    return [*written, "schedule.csv", "schedule.xlsx", "schedule.md"]
+    return [*written, "schedule.md"]
 
 
 def _schedule_sheets(schedule: Table, *, with_groups: bool) -> list[Table]:
@@ -587,13 +591,13 @@ def _move_into_place(staging: Path, outdir: Path, files: Sequence[str]) -> None:
 
 
 def write_plan_outputs(
-    plan: Plan, people: Sequence[Person], outdir: str | os.PathLike[str]
+    plan: Plan, people: Sequence[Person], outdir: str | os.PathLike[str], *, xlsx: bool = True
 ) -> list[Path]:
     """Write every output of a plan into ``outdir``, all or nothing.
 
     Writes ``plan.json``, ``zoom/round-<n>.csv`` for each round, ``zoom/groups.csv`` (when
-    the plan has groups), ``schedule.csv``, ``schedule.xlsx`` (sheets ``rounds`` and, with
-    groups, ``groups``) and ``schedule.md``.
+    the plan has groups), ``schedule.csv``, ``schedule.xlsx`` (with ``xlsx``; sheets
+    ``rounds`` and, with groups, ``groups``) and ``schedule.md``.
 
     Everything is written into a temporary directory next to ``outdir`` first and moved into
     place only when complete, so a failure leaves ``outdir`` as it was. When ``outdir``
@@ -618,7 +622,7 @@ def write_plan_outputs(
     staging = outdir.with_name(f".{outdir.name}.{uuid.uuid4().hex}.tmp")
     staging.mkdir()
     try:
-        files = _write_all(plan, people, staging)
+        files = _write_all(plan, people, staging, xlsx)
         _move_into_place(staging, outdir, files)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -86,6 +86,7 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
     t = _timed(seconds, "bound", t)
     async_people = {i for i, m in enumerate(modes) if m == "async"}
     rounds = _rounds_to_plan(aff, result, async_people, pinned)
+    t = _timed(seconds, "reasons", t)
     groups: tuple[Group, ...] = ()
     group_unmatched: list[Unmatched] = []
     if data.groups:

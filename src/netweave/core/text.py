@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -109,8 +109,10 @@ _CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}/|\n\r\t]+|\s[-–—]+\s")
 _WORD = re.compile(r"\b\w\w+\b")
 
 
-def _clauses(text: str) -> list[list[str]]:
-    """The content words of ``text``, clause by clause."""
+@lru_cache(maxsize=8192)
+def _clauses(text: str) -> tuple[tuple[str, ...], ...]:
+    """The content words of ``text``, clause by clause (cached: reasons ask for the same
+    profile texts again and again)."""
     text = _strip_accents(text.lower())
     stop = _stop_words()
     return [
@@ -138,7 +140,7 @@ def _vectorizer() -> TfidfVectorizer:
     )
 
 
-def _common_runs(a: list[list[str]], b: list[list[str]]) -> set[tuple[str, ...]]:
+def _common_runs(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> set[tuple[str, ...]]:
     """Maximal runs of consecutive words found in both texts (within a clause)."""
     # flatten with a separator that matches nothing, so runs never cross a clause
     xs = [w for clause in a for w in (*clause, None)]
