@@ -256,3 +256,60 @@ class EventFeedbackFactory(factory.django.DjangoModelFactory):
 
     registration = factory.SubFactory(RegistrationFactory)
     overall = 4
+
+
+# --- async participation (intros) ---------------------------------------------------------------
+
+import struct  # noqa: E402
+
+
+def mp4_bytes(seconds: float = 30.0, *, timescale: int = 1000, brand: bytes = b"isom") -> bytes:
+    """A tiny MP4 as cameras write it: ``ftyp``, ``moov`` with an ``mvhd`` saying how long
+    it is, then ``mdat`` (a few bytes of "media")."""
+    ftyp = struct.pack(">I4s4sI4s", 20, b"ftyp", brand, 0x200, brand)
+    header = struct.pack(">B3xIIII", 0, 0, 0, timescale, round(seconds * timescale))
+    mvhd = struct.pack(">I4s", 8 + len(header) + 80, b"mvhd") + header + bytes(80)
+    moov = struct.pack(">I4s", 8 + len(mvhd), b"moov") + mvhd
+    mdat = struct.pack(">I4s", 8 + 64, b"mdat") + bytes(64)
+    return ftyp + moov + mdat
+
+
+def webm_bytes(seconds: float | None = None) -> bytes:
+    """A tiny WebM: EBML header, a Segment of unknown size (as browsers record), an Info with
+    a Duration element only when ``seconds`` is given (MediaRecorder writes none), a Cluster."""
+    doc_type = b"\x42\x82\x84webm"
+    ebml = b"\x1a\x45\xdf\xa3" + bytes([0x80 | len(doc_type)]) + doc_type
+    info_body = b"\x2a\xd7\xb1\x83\x0f\x42\x40"  # TimecodeScale: 1,000,000 ns (1 ms)
+    if seconds is not None:
+        info_body += b"\x44\x89\x88" + struct.pack(">d", seconds * 1000)
+    info = b"\x15\x49\xa9\x66" + bytes([0x80 | len(info_body)]) + info_body
+    cluster = b"\x1f\x43\xb6\x75\x01\xff\xff\xff\xff\xff\xff\xff" + bytes(32)
+    return ebml + b"\x18\x53\x80\x67\x01\xff\xff\xff\xff\xff\xff\xff" + info + cluster
+
+
+class IntroSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "intros.IntroSettings"
+
+    event = factory.SubFactory(EventFactory)
+
+
+class IntroFactory(factory.django.DjangoModelFactory):
+    """A written intro; tests that need a video upload one through the page."""
+
+    class Meta:
+        model = "intros.Intro"
+
+    registration = factory.SubFactory(RegistrationFactory, mode=Registration.Mode.ASYNC)
+    text = "Hello! I run a volunteer community in Melbourne and love onboarding."
+
+
+class AnswersFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "intros.Answers"
+
+    subject = factory.SubFactory(RegistrationFactory, mode=Registration.Mode.ASYNC)
+    author = factory.SubFactory(RegistrationFactory, event=factory.SelfAttribute("..subject.event"))
+    answers = factory.LazyFunction(
+        lambda: [{"question": "What could you two talk about?", "answer": "Onboarding."}]
+    )
