@@ -22,6 +22,7 @@ from netweave.core.people import read_people
 from netweave.synth import write_synthetic_csv
 
 METHODS = ("netweave", "random", "greedy", "networkx")
+SPARSE = ("greedy", "networkx")  # above --networkx-max people: on netweave's candidate pairs
 
 
 def _affinity(n: int, folder: Path) -> tuple[Affinity, list[str]]:
@@ -79,8 +80,12 @@ def _random_rounds(aff: Affinity, rounds: int, seed: int = 0) -> list[list[tuple
     return out
 
 
-def _greedy_rounds(aff: Affinity, rounds: int) -> list[list[tuple[int, ...]]]:
-    iu, ju = np.triu_indices(aff.n, k=1)
+def _greedy_rounds(aff: Affinity, rounds: int, sparse: bool) -> list[list[tuple[int, ...]]]:
+    if sparse:  # all 50M pairs of 10,000 people would not fit as Python tuples
+        edges = np.array(aff.candidate_pairs(), dtype=np.intp).reshape(-1, 2)
+        iu, ju = edges[:, 0], edges[:, 1]
+    else:
+        iu, ju = np.triu_indices(aff.n, k=1)
     order = np.argsort(-aff.scores[iu, ju], kind="stable")
     pairs = list(zip(iu[order].tolist(), ju[order].tolist(), strict=True))
     used: set[tuple[int, int]] = set()
@@ -136,7 +141,7 @@ def run_one(n: int, method: str, rounds: int, networkx_max: int) -> dict:
     elif method == "random":
         out = _random_rounds(aff, rounds)
     elif method == "greedy":
-        out = _greedy_rounds(aff, rounds)
+        out = _greedy_rounds(aff, rounds, sparse=n > networkx_max)
     else:
         out = _networkx_rounds(aff, rounds, sparse=n > networkx_max)
     seconds = time.perf_counter() - start
@@ -146,7 +151,7 @@ def run_one(n: int, method: str, rounds: int, networkx_max: int) -> dict:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB on Linux
     return {
         "n": n,
-        "method": method + (" (sparse)" if method == "networkx" and n > networkx_max else ""),
+        "method": method + (" (sparse)" if method in SPARSE and n > networkx_max else ""),
         "pct_bound": 100 * figures["total"] / bound if bound > 0 else 100.0,
         "worst_share": figures["worst_share"],
         "seconds": seconds,
