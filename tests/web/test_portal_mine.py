@@ -285,3 +285,12 @@ def test_edit_form_warns_when_event_is_at_night(client, pair):
     response = client.get(reverse("portal:edit", args=[ana.token]))
 
     assert "which is night where you are" in response.content.decode()
+
+
+def test_mine_fully_async_event_says_both_watch_each_other(client, pair):
+    ana, bo = pair
+    ana.event.fully_async = True
+    ana.event.save()
+    MeetingFactory(plan=_publish(ana.event), seats=[ana, bo], room=None, is_async=True)
+
+    assert "You and Bo Carter watch each other's intros" in _page(client, ana)
