@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "netweave.web.intros",
     "netweave.web.live",
     "netweave.web.followup",
+    "netweave.web.privacy",
     "netweave.web.orga",
     "netweave.web.portal",
 ]

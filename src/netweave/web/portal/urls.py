@@ -6,6 +6,7 @@ from netweave.web.followup.urls import portal_urlpatterns as followup
 from netweave.web.intros.urls import portal_urlpatterns as intros
 from netweave.web.live.urls import portal_urlpatterns as live
 from netweave.web.portal import views
+from netweave.web.privacy.urls import portal_urlpatterns as privacy
 
 app_name = "portal"
 urlpatterns = [
@@ -24,4 +25,5 @@ urlpatterns = [
     *intros,
     *live,
     *followup,
+    *privacy,
 ]

@@ -1,0 +1,358 @@
+"""Privacy verbs: what netweave holds about a person, erasing it, and the retention purge.
+
+A person is a :class:`~netweave.web.community.models.Member` of one community; everything
+here stays inside that community. Other people's private data (their avoid lists, their
+feedback, their answers about this person) is never part of someone's download.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from netweave.web.community.models import Member
+from netweave.web.events.models import Event, Registration
+from netweave.web.followup.models import EmailPreference, EventFeedback, MeetingFeedback
+from netweave.web.intros.models import Answers, GroupMessage, Intro
+from netweave.web.intros.storage import intro_storage
+from netweave.web.live.models import HeldMeeting, Replan
+from netweave.web.mail.models import OutboxMessage
+from netweave.web.matching.models import Group, Meeting, PlanVersion
+from netweave.web.privacy.models import PurgeRecord
+
+__all__ = [
+    "DEFAULT_RETENTION_DAYS",
+    "PurgeReport",
+    "erase_member",
+    "event_ends_at",
+    "member_data",
+    "purge_expired",
+    "retention_days",
+]
+
+DEFAULT_RETENTION_DAYS = 730
+EXPORT_FORMAT = "netweave-personal-data/1"
+
+
+# --- access (download my data) -------------------------------------------------------------
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _profile(member: Member) -> dict[str, Any]:
+    fields = ["email", "name", "pronouns", "organization", "manages", "location", "timezone"]
+    data: dict[str, Any] = {f: getattr(member, f) for f in fields}
+    data |= {
+        "interests": member.interests,
+        "about": member.about,
+        "listed_for_others": member.listed,
+        "extra_profile_fields": member.extra,
+        # the GDPR right of access covers what organizers wrote about the person too
+        "organizer_notes": member.notes,
+        "organizer_tags": member.tags,
+        "created": _iso(member.created),
+        "updated": _iso(member.updated),
+    }
+    pref = EmailPreference.objects.filter(member=member).first()
+    data["optional_emails"] = pref.optional_emails if pref else True
+    return data
+
+
+def _names(seats: Iterable[Any], registration: Registration) -> list[str]:
+    # names only: partners' addresses are theirs (shared only through stay-in-touch)
+    return [s.registration.member.name for s in seats if s.registration_id != registration.pk]
+
+
+def _planned(registration: Registration) -> dict[str, Any]:
+    published = PlanVersion.objects.filter(
+        event=registration.event_id, published_at__isnull=False
+    ).first()
+    if published is None:
+        return {"meetings": [], "groups": []}
+    meetings = Meeting.objects.filter(plan=published, seats__registration=registration)
+    groups = Group.objects.filter(plan=published, seats__registration=registration)
+    return {
+        "meetings": [
+            {
+                "round": m.round,
+                "room": m.room,
+                "async": m.is_async,
+                "why": m.reasons,
+                "with": _names(m.seats.select_related("registration__member"), registration),
+            }
+            for m in meetings.prefetch_related("seats")
+        ],
+        "groups": [
+            {
+                "room": g.room,
+                "theme": g.theme,
+                "with": _names(g.seats.select_related("registration__member"), registration),
+            }
+            for g in groups
+        ],
+    }
+
+
+def _held(registration: Registration) -> list[dict[str, Any]]:
+    held = HeldMeeting.objects.filter(seats__registration=registration).order_by("round", "pk")
+    return [
+        {
+            "round": h.round,
+            "room": h.room,
+            "theme": h.theme,
+            "with": _names(h.seats.select_related("registration__member"), registration),
+        }
+        for h in held
+    ]
+
+
+def _feedback(registration: Registration) -> dict[str, Any]:
+    event = EventFeedback.objects.filter(registration=registration).first()
+    return {
+        "event": {"overall": event.overall, "comment": event.comment} if event else None,
+        "meetings": [
+            {"round": f.meeting.round, "valuable": f.valuable, "note": f.note}
+            for f in MeetingFeedback.objects.filter(registration=registration).select_related(
+                "meeting"
+            )
+        ],
+        "stay_in_touch_with": [
+            w.to_registration.member.name
+            for w in registration.stay_in_touch_wishes.select_related("to_registration__member")
+        ],
+    }
+
+
+def _intro(registration: Registration) -> dict[str, Any] | None:
+    intro = Intro.objects.filter(registration=registration).first()
+    if intro is None:
+        return None
+    return {
+        "text": intro.text,
+        "video_file": intro.video_name,
+        "video_type": intro.video_type,
+        "video_bytes": intro.video_size,
+        "video_seconds": intro.video_seconds,
+        "captions_file": intro.captions_name,
+        "link": intro.link_url,
+        "requested_by_organizers_at": _iso(intro.requested_at),
+        "updated": _iso(intro.updated),
+    }
+
+
+def _answers_written(registration: Registration) -> list[dict[str, Any]]:
+    written = Answers.objects.filter(author=registration).select_related("subject__member")
+    return [
+        {
+            "about": a.subject.member.name,
+            "answers": a.answers,
+            "contact": a.contact,
+            "share_contact": a.share_contact,
+            "updated": _iso(a.updated),
+        }
+        for a in written
+    ]
+
+
+def _registration(registration: Registration) -> dict[str, Any]:
+    attendance = getattr(registration, "attendance", None)
+    return {
+        "event": registration.event.title,
+        "event_starts_at": _iso(registration.event.starts_at),
+        "mode": registration.mode,
+        "looking_for": registration.looking_for,
+        "requests_text": registration.requests_text,
+        "avoid_text": registration.avoid_text,
+        "requests": [m.name for m in registration.requests.all()],
+        "avoid": [m.name for m in registration.avoid.all()],
+        "share_email_with_people_met": registration.consent_share_email,
+        "attendance": attendance.status if attendance else None,
+        "registered": _iso(registration.created),
+        "plan": _planned(registration),
+        "held_meetings": _held(registration),
+        "feedback": _feedback(registration),
+        "intro": _intro(registration),
+        "answers_written": _answers_written(registration),
+        "group_messages_written": [
+            {"text": m.text, "created": _iso(m.created)}
+            for m in GroupMessage.objects.filter(author=registration)
+        ],
+    }
+
+
+def _emails(member: Member) -> list[dict[str, Any]]:
+    sent = OutboxMessage.objects.filter(community=member.community, to__iexact=member.email)
+    return [
+        {
+            "subject": m.subject,
+            "body": m.body,
+            "kind": m.kind,
+            "state": m.state,
+            "created": _iso(m.created),
+        }
+        for m in sent.order_by("created", "pk")
+    ]
+
+
+def member_data(member: Member) -> dict[str, Any]:
+    """Everything netweave holds about ``member`` in their community, as plain JSON values."""
+    registrations = member.registrations.select_related("event").order_by("event__starts_at")
+    return {
+        "format": EXPORT_FORMAT,
+        "exported_at": timezone.now().isoformat(),
+        "community": member.community.name,
+        "profile": _profile(member),
+        "registrations": [_registration(r) for r in registrations],
+        "emails_sent_to_you": _emails(member),
+    }
+
+
+# --- erasure (delete my data) ----------------------------------------------------------------
+
+
+def _media_names(registrations: Iterable[Registration]) -> list[str]:
+    intros = Intro.objects.filter(registration__in=list(registrations))
+    return [n for i in intros for n in (i.video_name, i.captions_name) if n]
+
+
+def _delete_media_after_commit(names: list[str]) -> None:
+    def delete() -> None:
+        storage = intro_storage()
+        for name in names:
+            storage.delete(name)
+
+    # after commit: a rolled-back erasure must not have lost the files
+    if names:
+        transaction.on_commit(delete)
+
+
+def _scrub_snapshots(events: Iterable[int], person_ids: set[str]) -> None:
+    """Take people out of the plans' JSON snapshots (participants, unmatched, unmet requests),
+    which name them by address and are not removed by the database's cascade."""
+    for version in PlanVersion.objects.filter(event__in=list(events)).select_for_update():
+        version.participants = [p for p in version.participants if p[0] not in person_ids]
+        version.unmatched = [u for u in version.unmatched if u.get("id") not in person_ids]
+        unmet = version.metrics.get("unmet_requests")
+        if isinstance(unmet, list):
+            version.metrics["unmet_requests"] = [
+                r for r in unmet if not ({r.get("asker"), r.get("asked")} & person_ids)
+            ]
+        version.save(update_fields=["participants", "unmatched", "metrics"])
+
+
+def erase_member(member: Member) -> None:
+    """Delete ``member`` and everything personal about them in their community, atomically.
+
+    Registrations go by cascade (with seats, feedback, intros, answers, wishes); the meetings
+    they were in stay, without their seat, so the other person's record is intact. Outbox
+    messages to their address go too; intro files are removed once the deletion committed.
+    """
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        registrations = list(member.registrations.all())
+        names = _media_names(registrations)
+        _scrub_snapshots({r.event_id for r in registrations}, {member.email})
+        OutboxMessage.objects.filter(community=member.community, to__iexact=member.email).delete()
+        member.delete()
+        _delete_media_after_commit(names)
+
+
+# --- retention -------------------------------------------------------------------------------
+
+
+def retention_days() -> int:
+    """Days personal data of a past event is kept: ``NETWEAVE_RETENTION_DAYS`` (setting or
+    environment), default two years."""
+    value = getattr(settings, "NETWEAVE_RETENTION_DAYS", None)
+    value = value or os.environ.get("NETWEAVE_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS
+    days = int(value)
+    if days < 1:
+        raise ValueError("NETWEAVE_RETENTION_DAYS must be at least 1")
+    return days
+
+
+def event_ends_at(event: Event) -> dt.datetime:
+    """When the live part of ``event`` is over: the rounds, then the groups if any."""
+    minutes = event.rounds * event.minutes_per_round
+    if event.groups_enabled:
+        minutes += event.group_minutes
+    return event.starts_at + dt.timedelta(minutes=minutes)
+
+
+@dataclass
+class PurgeReport:
+    cutoff: dt.datetime
+    #: event title -> counts of what was (or would be) removed
+    events: dict[str, dict[str, int]] = field(default_factory=dict)
+    outbox_messages: int = 0
+    dry_run: bool = False
+
+
+def _expired_events(cutoff: dt.datetime) -> list[Event]:
+    # the longest event lasts well under a week: a cheap filter, then the exact end
+    candidates = Event.objects.filter(starts_at__lt=cutoff).exclude(purge_record__isnull=False)
+    return [e for e in candidates.order_by("starts_at") if event_ends_at(e) < cutoff]
+
+
+def _counts(event: Event) -> dict[str, int]:
+    regs = Registration.objects.filter(event=event)
+    modes = dict(regs.values_list("mode").annotate(n=Count("pk")).values_list("mode", "n"))
+    return {
+        "registrations": regs.count(),
+        "live": modes.get(Registration.Mode.LIVE, 0),
+        "async": modes.get(Registration.Mode.ASYNC, 0),
+        "held_meetings": HeldMeeting.objects.filter(event=event).count(),
+        "event_feedback": EventFeedback.objects.filter(registration__event=event).count(),
+        "meeting_feedback": MeetingFeedback.objects.filter(registration__event=event).count(),
+        "intros": Intro.objects.filter(registration__event=event).count(),
+        "answers": Answers.objects.filter(subject__event=event).count(),
+    }
+
+
+def _purge_event(event: Event) -> None:
+    regs = list(Registration.objects.filter(event=event))
+    names = _media_names(regs)
+    PurgeRecord.objects.create(event=event, counts=_counts(event))
+    # snapshots name people: keep the counts in metrics, drop who
+    PlanVersion.objects.filter(event=event).update(participants=[], unmatched=[])
+    for version in PlanVersion.objects.filter(event=event):
+        version.metrics.pop("unmet_requests", None)
+        version.save(update_fields=["metrics"])
+    Replan.objects.filter(event=event).update(changes={})
+    Registration.objects.filter(event=event).delete()
+    _delete_media_after_commit(names)
+
+
+def _old_outbox(cutoff: dt.datetime) -> Any:
+    return OutboxMessage.objects.filter(created__lt=cutoff).filter(~Q(to="") | ~Q(body=""))
+
+
+def purge_expired(*, days: int | None = None, dry_run: bool = False) -> PurgeReport:
+    """Remove the personal data of events that ended more than ``days`` days ago.
+
+    Registrations go (with answers, intros and their files, feedback, wishes, seats); the
+    event, its meetings and a :class:`PurgeRecord` of counts stay. Outbox messages older than
+    the cutoff lose address, subject and body but keep kind and state. Safe to run again.
+    """
+    cutoff = timezone.now() - dt.timedelta(days=days or retention_days())
+    report = PurgeReport(cutoff=cutoff, dry_run=dry_run)
+    with transaction.atomic():
+        for event in _expired_events(cutoff):
+            report.events[f"{event.community.slug}/{event.slug}"] = _counts(event)
+            if not dry_run:
+                _purge_event(event)
+        old = _old_outbox(cutoff)
+        report.outbox_messages = old.count()
+        if not dry_run:
+            old.update(to="", subject="", body="", error="")
+    return report

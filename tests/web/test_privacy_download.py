@@ -1,0 +1,124 @@
+"""Download my data: one JSON file of everything held about the person, nobody else's secrets."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from netweave.web.mail.models import OutboxMessage
+from tests.web.factories import (
+    AnswersFactory,
+    EventFeedbackFactory,
+    HeldMeetingFactory,
+    IntroFactory,
+    MeetingFeedbackFactory,
+    RegistrationFactory,
+    StayInTouchFactory,
+    published_example,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _download(client, registration) -> dict:
+    response = client.get(reverse("portal:privacy_download", args=[registration.token]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    return json.loads(response.content)
+
+
+def test_privacy_page_linked_from_participant_page(client):
+    registration = RegistrationFactory()
+    response = client.get(reverse("portal:mine", args=[registration.token]))
+    assert reverse("portal:privacy", args=[registration.token]) in response.content.decode()
+
+
+def test_privacy_page_unknown_token_is_404(client):
+    assert client.get(reverse("portal:privacy", args=["nope"])).status_code == 404
+
+
+def test_download_unknown_token_is_404(client):
+    assert client.get(reverse("portal:privacy_download", args=["nope"])).status_code == 404
+
+
+def test_download_contains_profile_and_organizer_notes(client):
+    registration = RegistrationFactory(member__notes="Prefers mornings", member__tags=["vip"])
+    data = _download(client, registration)
+    assert data["profile"]["email"] == registration.member.email
+    assert (data["profile"]["organizer_notes"], data["profile"]["organizer_tags"]) == (
+        "Prefers mornings",
+        ["vip"],
+    )
+
+
+def test_download_contains_every_registration_in_the_community(client):
+    first = RegistrationFactory()
+    RegistrationFactory(member=first.member, event__community=first.event.community)
+    data = _download(client, first)
+    assert len(data["registrations"]) == 2
+
+
+def test_download_contains_published_meetings_with_partner_names(client):
+    regs, _ = published_example()
+    data = _download(client, regs[0])
+    meetings = data["registrations"][0]["plan"]["meetings"]
+    assert {"round": 1, "with": [regs[1].member.name, regs[2].member.name]}.items() <= meetings[
+        0
+    ].items()
+
+
+def test_download_never_contains_partner_addresses(client):
+    regs, _ = published_example()
+    text = json.dumps(_download(client, regs[0]))
+    assert not any(r.member.email in text for r in regs[1:])
+
+
+def test_download_contains_own_feedback_and_wishes(client):
+    held = HeldMeetingFactory()
+    me, other = RegistrationFactory.create_batch(2, event=held.event)
+    held.seats.create(registration=me, position=0)
+    held.seats.create(registration=other, position=1)
+    MeetingFeedbackFactory(meeting=held, registration=me, valuable=5, note="Great talk")
+    EventFeedbackFactory(registration=me, overall=3, comment="Too short")
+    StayInTouchFactory(meeting=held, from_registration=me, to_registration=other)
+    mine = _download(client, me)["registrations"][0]
+    assert mine["feedback"]["meetings"] == [{"round": 1, "valuable": 5, "note": "Great talk"}]
+    assert mine["feedback"]["event"] == {"overall": 3, "comment": "Too short"}
+    assert mine["feedback"]["stay_in_touch_with"] == [other.member.name]
+    assert mine["held_meetings"][0]["with"] == [other.member.name]
+
+
+def test_download_leaves_out_others_feedback_about_the_meeting(client):
+    held = HeldMeetingFactory()
+    me, other = RegistrationFactory.create_batch(2, event=held.event)
+    MeetingFeedbackFactory(meeting=held, registration=other, note="Secret of the other")
+    assert "Secret of the other" not in json.dumps(_download(client, me))
+
+
+def test_download_leaves_out_others_avoid_lists(client):
+    me = RegistrationFactory()
+    other = RegistrationFactory(event=me.event, avoid_text="avoid-marker-xyz")
+    other.avoid.add(me.member)
+    assert "avoid-marker-xyz" not in json.dumps(_download(client, me))
+
+
+def test_download_contains_intro_and_answers_written_not_received(client):
+    intro = IntroFactory(text="My intro text")
+    me = intro.registration
+    AnswersFactory(author=me, answers=[{"question": "Q", "answer": "written-by-me"}])
+    AnswersFactory(subject=me, answers=[{"question": "Q", "answer": "written-about-me"}])
+    data = json.dumps(_download(client, me))
+    assert "My intro text" in data
+    assert "written-by-me" in data
+    assert "written-about-me" not in data
+
+
+def test_download_contains_emails_sent_to_the_person_only(client):
+    me = RegistrationFactory()
+    outbox = OutboxMessage.objects
+    outbox.create(community=me.event.community, to=me.member.email, subject="For me", body="b")
+    outbox.create(community=me.event.community, to="x@example.org", subject="Not me", body="b")
+    emails = _download(client, me)["emails_sent_to_you"]
+    assert [e["subject"] for e in emails] == ["For me"]
