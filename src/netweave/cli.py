@@ -362,8 +362,9 @@ def example(n: int, seed: int, output: Path) -> None:
 def _add_web_commands() -> None:
     # the web commands import Django only when they run, so the core CLI stays fast
     from netweave.web.commands import demo, manage, send_due, serve, worker
+    from netweave.web.commands_data import backup, purge, restore
 
-    for command in (demo, serve, worker, manage, send_due):
+    for command in (demo, serve, worker, manage, send_due, backup, restore, purge):
         main.add_command(command)
 
 
