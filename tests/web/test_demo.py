@@ -38,13 +38,34 @@ def test_load_demo_keeps_async_members_from_the_file(tmp_path: Path):
     assert info.event.registrations.filter(mode=Registration.Mode.ASYNC).exists()
 
 
+def _counts() -> tuple[int, ...]:
+    return tuple(m.objects.count() for m in (Community, Event, Member, Registration))
+
+
 def test_load_demo_twice_adds_nothing(tmp_path: Path):
     first = load_demo(tmp_path)
+    counts = _counts()
     second = load_demo(tmp_path)
 
-    assert (second.community, second.event) == (first.community, first.event)
-    assert (Community.objects.count(), Event.objects.count()) == (1, 1)
-    assert (Member.objects.count(), Registration.objects.count()) == (60, 60)
+    assert (second.community, second.event, _counts()) == (first.community, first.event, counts)
+
+
+def test_load_demo_registers_the_example_in_the_open_event(tmp_path: Path):
+    info = load_demo(tmp_path)
+    assert (Member.objects.count(), info.event.registrations.count()) == (60, 60)
+
+
+def test_load_demo_has_a_finished_event_with_meetings_held(tmp_path: Path):
+    from netweave.web.live.models import HeldMeeting
+
+    load_demo(tmp_path)
+    done = Event.objects.get(status=Event.Status.DONE)
+    assert HeldMeeting.objects.filter(event=done).exists()
+
+
+def test_load_demo_has_a_fully_async_event(tmp_path: Path):
+    load_demo(tmp_path)
+    assert Event.objects.filter(fully_async=True, status=Event.Status.OPEN).count() == 1
 
 
 def test_load_demo_password_kept_in_data_dir(tmp_path: Path):

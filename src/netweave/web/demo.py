@@ -1,5 +1,7 @@
-"""The demo: an organizer, the "STEM Community Managers" community and one open event with
-the 60 members of the bundled example registered. Loading it twice changes nothing.
+"""The demo: an organizer, the "STEM Community Managers" community, one open event with the
+60 members of the bundled example registered, last year's forum (done: planned, held, with
+feedback, so the follow-up insight and the history have something to show, and this year's
+plan avoids its pairs), and a fully asynchronous exchange. Loading it twice changes nothing.
 
 The organizer signs in as ``organizer`` with a password generated on the first run and kept
 in ``<data dir>/demo-password.txt`` (readable only by its owner). Every run sets the account's
@@ -131,6 +133,68 @@ def _consent_for_demo(community: Community, event: Event, roster: Roster) -> Non
     )
 
 
+def _past_forum(community: Community, roster: Roster) -> Event:
+    """Last year's forum with 4 in 5 of the members: planned, published, held, rated."""
+    from netweave.web.events.domain import set_event_status
+    from netweave.web.followup.domain import MeetingAnswer, give_meeting_feedback, meetings_held
+    from netweave.web.matching.domain import generate_plan, publish_plan, request_plan
+
+    year = timezone.now().year - 1
+    event, created = Event.objects.get_or_create(
+        community=community,
+        slug=f"forum-{year}-archive",
+        defaults={
+            "title": f"Networking Forum {year}",
+            "description": "Last year's forum.",
+            "starts_at": dt.datetime(year, 11, 20, 16, 0, tzinfo=dt.UTC),
+            "rounds": 3,
+            "status": Event.Status.CLOSED,
+        },
+    )
+    if not created:
+        return event
+    people = [p for k, p in enumerate(roster.people) if k % 5]
+    import_members(community, Roster(tuple(people)), event=event)
+    version = request_plan(event, None, note="Last year's plan")
+    version.refresh_from_db()
+    if version.state == version.State.QUEUED:  # the task waits for a commit that may not come
+        version = generate_plan(version)
+    publish_plan(version)
+    event.refresh_from_db()
+    for status in (Event.Status.LIVE, Event.Status.DONE):
+        set_event_status(event, status)
+    for k, meeting in enumerate(meetings_held(event).filter(round__gt=0)):
+        for seat in meeting.seats.all()[:1]:  # one rating per meeting: enough for the charts
+            answer = MeetingAnswer(valuable=3 + k % 3)
+            give_meeting_feedback(seat.registration, meeting, answer)
+    return event
+
+
+def _async_exchange(community: Community, roster: Roster) -> Event:
+    """A fully asynchronous exchange for every time zone, open for registration."""
+    day = (timezone.now() + dt.timedelta(days=10)).date()
+    event, created = Event.objects.get_or_create(
+        community=community,
+        slug=f"async-exchange-{day.year}",
+        defaults={
+            "title": "Async Exchange (every time zone)",
+            "description": "Record a short intro, watch your matches' intros, answer their "
+            "forms in your own time; read their answers when the window closes.",
+            "starts_at": dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.UTC),
+            "rounds": 3,
+            "fully_async": True,
+            "group_min": 3,
+            "group_max": 4,
+            "status": Event.Status.OPEN,
+        },
+    )
+    if created:
+        people = [p for k, p in enumerate(roster.people) if k % 3 == 0]
+        import_members(community, Roster(tuple(people)), event=event)
+        event.registrations.update(mode=Registration.Mode.ASYNC)
+    return event
+
+
 def load_demo(data_dir: Path | None = None) -> DemoInfo:
     """Create (or find) the demo organizer, community and event, and register the example.
 
@@ -145,6 +209,9 @@ def load_demo(data_dir: Path | None = None) -> DemoInfo:
         event = _event(community)
         import_members(community, roster, event=event)
         _consent_for_demo(community, event, roster)
+    # outside the transaction: planning runs as a task once its version row is committed
+    _past_forum(community, roster)
+    _async_exchange(community, roster)
     return DemoInfo(
         username=USERNAME,
         password=password,
