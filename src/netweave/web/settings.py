@@ -8,15 +8,22 @@
 ``NETWEAVE_EMAIL_URL``  console:, file:, smtp://user:pass@host:port (smtp+tls:// for STARTTLS)
 ``NETWEAVE_BASE_URL``   the public address used in emails (default http://127.0.0.1:8000)
 ``NETWEAVE_TASKS``      "immediate" runs background work inline; default: the database queue
+``NETWEAVE_LINK_DAYS_AFTER_EVENT`` participant links stop working this many days after the
+                        event (default 90; 0 = never expire)
+``NETWEAVE_RATELIMIT``  "0" turns off the rate limits of public forms (load tests; default 1)
+``NETWEAVE_HSTS_SECONDS``, ``NETWEAVE_HSTS_SUBDOMAINS`` (default 1), ``NETWEAVE_HSTS_PRELOAD``
+                        (default 0), ``NETWEAVE_SSL_REDIRECT`` (default 1): HTTPS only
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -53,6 +60,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "axes",
     "netweave.web.community",
     "netweave.web.events",
     "netweave.web.matching",
@@ -74,7 +83,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # last, as django-axes asks: it turns a locked-out login into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "netweave.web.urls"
@@ -110,6 +122,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# axes first: it refuses a locked-out username+IP before any password is checked
+AUTHENTICATION_BACKENDS = [
+    "netweave.web.security.LoginGuardBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "orga:login"
 LOGIN_REDIRECT_URL = "orga:dashboard"
@@ -184,11 +201,71 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if BASE_URL.startswith("https://"):
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _env_bool("NETWEAVE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("NETWEAVE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("NETWEAVE_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("NETWEAVE_HSTS_PRELOAD")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if not SECURE_HSTS_PRELOAD:
+        # security.W021 (no HSTS preload): preloading is a promise submitted to the browser
+        # makers and hard to undo, so only the operator may make it (NETWEAVE_HSTS_PRELOAD=1)
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# The content security policy: our own files only; the one inline script carries the
+# per-response nonce; intros embed the privacy-friendly YouTube and Vimeo players.
+_S3 = _origin(os.environ.get("NETWEAVE_S3_ENDPOINT_URL", ""))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # style="" attributes remain in a few organizer templates and htmx adds its
+        # indicator style: inline CSS cannot run code, so it is allowed (no nonce here,
+        # which would switch 'unsafe-inline' off)
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        # recorded intros preview as blob: URLs; stored ones may come from S3 storage
+        "media-src": [SELF, "blob:", *([_S3] if _S3 else [])],
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Rate limits (django-ratelimit) count in this cache; one process (waitress threads) shares
+# the in-memory cache. Several processes would need a shared cache (Redis) to count together.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+RATELIMIT_USE_CACHE = "default"
+# NETWEAVE_RATELIMIT=0 turns the limits off, e.g. for a load test from one address
+RATELIMIT_ENABLE = _env_bool("NETWEAVE_RATELIMIT", True)
+NETWEAVE_RATE_LIMITS = {
+    "register": "10/m",  # registration form POSTs per address and event page
+    "resend": "10/m",  # "send me my link again" POSTs per address and event page
+    "resend_email": "5/h",  # links mailed to one address, from anywhere
+}
+
+# Password guessing on organizer login (django-axes): 5 failures lock that username from that
+# address for 15 minutes; other people and other addresses can still sign in.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+# a wrong password is not worth an error log line (and usernames are personal data)
+AXES_VERBOSE = False
+
+NETWEAVE_LINK_DAYS_AFTER_EVENT = int(os.environ.get("NETWEAVE_LINK_DAYS_AFTER_EVENT", "90"))
 
 LOGGING = {
     "version": 1,

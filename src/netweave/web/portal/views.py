@@ -17,6 +17,7 @@ from netweave.web.events.models import Event, Registration
 from netweave.web.portal import domain
 from netweave.web.portal.forms import LinkForm, ProfileForm, RegistrationForm
 from netweave.web.portal.panels import panels_for
+from netweave.web.security import ip_and_page, posted_email, rate_limit, registration_for_token
 
 #: the only answer "send me my link again" ever gives, registered or not
 LINK_SENT = (
@@ -36,9 +37,8 @@ def _event(community_slug: str, event_slug: str) -> Event:
 
 
 def _registration(token: str) -> Registration:
-    return get_object_or_404(
-        Registration.objects.select_related("member", "event__community"), token=token
-    )
+    # one lookup for every app, which also refuses revoked and expired links
+    return registration_for_token(token)
 
 
 def _personal_link(request: HttpRequest, registration: Registration) -> str:
@@ -74,6 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
 
 
+@rate_limit((ip_and_page, "register"))
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, community_slug: str, event_slug: str) -> HttpResponse:
     event = _event(community_slug, event_slug)
@@ -179,6 +180,8 @@ def ics(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+# it sends mail: per address too, so nobody's inbox can be flooded from many machines
+@rate_limit((ip_and_page, "resend"), (posted_email, "resend_email"))
 @require_http_methods(["GET", "POST"])
 def resend(request: HttpRequest, community_slug: str, event_slug: str) -> HttpResponse:
     event = _event(community_slug, event_slug)
