@@ -158,5 +158,6 @@ def revoke_link_view(request: HttpRequest, event_pk: int, registration_pk: int) 
         request,
         f"The old personal link of {registration.member.name} no longer works. They can ask "
         "for the new one with “send me my link again”.",
+        fail_silently=True,  # also callable without the messages middleware
     )
     return redirect("orga:registration_edit", event_pk=event.pk, registration_pk=registration.pk)
