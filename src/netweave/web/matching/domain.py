@@ -46,6 +46,7 @@ from netweave.web.matching.signals import plan_published
 
 __all__ = [
     "MeetingChange",
+    "PlanConflictError",
     "PlanDiff",
     "PlanError",
     "RoundDiff",
@@ -88,6 +89,32 @@ class PlanError(ValueError):
         super().__init__(message)
         self.message = message
         self.problems = list(problems)
+
+
+class PlanConflictError(PlanError):
+    """Another organizer changed the plan after this organizer's page was made."""
+
+
+def _refuse_if_changed(event: Event, seen: int | None) -> None:
+    """Refuse a change made from a page that showed the plan up to version ``seen`` when a
+    newer version now exists: acting anyway would silently drop the other organizer's work.
+
+    Call it inside the transaction that holds the event's lock, so that two organizers
+    cannot both pass it. Failed runs changed nothing and do not count. ``seen=None`` (the
+    CLI, the demo, the live day) skips the check.
+    """
+    if seen is None:
+        return
+    newest = (
+        PlanVersion.objects.filter(event=event)
+        .exclude(state=State.FAILED)
+        .aggregate(n=Max("number"))["n"]
+        or 0
+    )
+    if newest > seen:
+        raise PlanConflictError(
+            f"Someone else changed the plan (now version {newest}): review it and try again."
+        )
 
 
 # --- registrations -> core people -----------------------------------------------------------
@@ -276,13 +303,16 @@ def save_plan(
     note: str,
     user: User | None = None,
     parent: PlanVersion | None = None,
+    seen: int | None = None,
 ) -> PlanVersion:
     """Store ``plan`` as the event's next version (READY), all or nothing.
 
-    Raises :class:`PlanError` when the plan places somebody not registered for the event.
+    Raises :class:`PlanError` when the plan places somebody not registered for the event,
+    :class:`PlanConflictError` when a version newer than ``seen`` exists.
     """
     with transaction.atomic():
         event = _lock(event)
+        _refuse_if_changed(event, seen)
         version = _new_version(event, note=note, user=user, parent=parent, state=State.READY)
         _store_plan(version, plan)
     return version
@@ -541,6 +571,7 @@ def request_plan(
     *,
     parent: PlanVersion | None = None,
     note: str = "Generated",
+    seen: int | None = None,
 ) -> PlanVersion:
     """Queue a new version of ``event``'s plan; :func:`generate_plan` fills it in the background.
 
@@ -553,6 +584,7 @@ def request_plan(
     with transaction.atomic():
         event = _lock(event)
         _settle_stale(event)
+        _refuse_if_changed(event, seen)
         busy = PlanVersion.objects.filter(event=event, state__in=[State.QUEUED, State.RUNNING])
         if busy.exists():
             raise PlanError(
@@ -778,20 +810,25 @@ def _key(v: Violation) -> tuple[str, int | None, frozenset[str]]:
 # --- curation -------------------------------------------------------------------------------
 
 
-def pin_meeting(meeting: Meeting, pinned: bool = True) -> Meeting:
+def pin_meeting(meeting: Meeting, pinned: bool = True, *, seen: int | None = None) -> Meeting:
     """Pin (or unpin) a meeting in place: a re-plan keeps pinned meetings exactly as they are.
 
     In place rather than as a new version because a pin changes nobody's schedule; it only
-    marks what the organizer wants kept.
+    marks what the organizer wants kept. A pin in a version someone else has since
+    replaced would be lost, hence ``seen`` (see :func:`_refuse_if_changed`).
     """
-    Meeting.objects.filter(pk=meeting.pk).update(pinned=pinned)
+    with transaction.atomic():
+        _refuse_if_changed(_lock(meeting.plan.event), seen)
+        Meeting.objects.filter(pk=meeting.pk).update(pinned=pinned)
     meeting.pinned = pinned
     return meeting
 
 
-def pin_group(group: Group, pinned: bool = True) -> Group:
+def pin_group(group: Group, pinned: bool = True, *, seen: int | None = None) -> Group:
     """Pin (or unpin) a group in place; see :func:`pin_meeting`."""
-    Group.objects.filter(pk=group.pk).update(pinned=pinned)
+    with transaction.atomic():
+        _refuse_if_changed(_lock(group.plan.event), seen)
+        Group.objects.filter(pk=group.pk).update(pinned=pinned)
     group.pinned = pinned
     return group
 
@@ -918,6 +955,8 @@ def swap_people(
     a_registration: Registration,
     b_registration: Registration,
     user: User | None,
+    *,
+    seen: int | None = None,
 ) -> PlanVersion:
     """Exchange two people's places in one round, as a new version.
 
@@ -948,7 +987,7 @@ def swap_people(
         )
     result = _rescored(event, plan, swapped, round_number, people)
     note = f"Swapped {names[a]} and {names[b]} in round {round_number}"
-    return save_plan(event, result, note=note, user=user, parent=version)
+    return save_plan(event, result, note=note, user=user, parent=version, seen=seen)
 
 
 def forbid_pair(event: Event, a: Registration, b: Registration) -> ForbiddenPair:
@@ -969,7 +1008,7 @@ def unforbid_pair(pair: ForbiddenPair) -> None:
     pair.delete()
 
 
-def replan(version: PlanVersion, user: User | None) -> PlanVersion:
+def replan(version: PlanVersion, user: User | None, *, seen: int | None = None) -> PlanVersion:
     """Queue a new plan that keeps every pinned meeting and group of ``version`` and plans
     everything else afresh (with today's registrations and forbidden pairs)."""
     _require_ready(version, "re-planned")
@@ -978,10 +1017,11 @@ def replan(version: PlanVersion, user: User | None) -> PlanVersion:
         user,
         parent=version,
         note=f"Re-planned everything not pinned in version {version.number}",
+        seen=seen,
     )
 
 
-def publish_plan(version: PlanVersion) -> PlanVersion:
+def publish_plan(version: PlanVersion, *, seen: int | None = None) -> PlanVersion:
     """Make ``version`` the event's published plan: participants see it from now on.
 
     Only a READY version that breaks no rule can be published; the previously published
@@ -990,6 +1030,7 @@ def publish_plan(version: PlanVersion) -> PlanVersion:
     """
     with transaction.atomic():
         event = _lock(version.event)
+        _refuse_if_changed(event, seen)
         version = PlanVersion.objects.select_related("event").get(pk=version.pk)
         _require_ready(version, "published")
         problems = plan_violations(event, plan_from_version(version))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -18,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRefresh
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from netweave.web.events.models import Event
 from netweave.web.matching import domain, selectors
@@ -40,16 +41,40 @@ def _version_url(version: PlanVersion, **query: Any) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
+def _newest(event: Event) -> int:
+    """The newest version number that counts as a change (failed runs changed nothing)."""
+    found = PlanVersion.objects.filter(event=event).exclude(state=State.FAILED)
+    return found.order_by("-number").values_list("number", flat=True).first() or 0
+
+
+def _with_seen(form: forms.Form, seen: int) -> forms.Form:
+    """``form`` carrying the newest version its page was made from, so that acting on a
+    plan someone else has changed since is refused instead of silently winning."""
+    form.fields["seen"] = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=seen)
+    return form
+
+
+def _seen(request: HttpRequest, prefix: str, acted_on: int) -> int:
+    """The posted ``seen`` number; a form without one counts as made from the version it
+    acts on (so any newer version refuses it)."""
+    value = request.POST.get(f"{prefix}-seen" if prefix else "seen", "")
+    return int(value) if value.isdigit() else acted_on
+
+
 def _forms(event: Event, version: PlanVersion | None, bound: dict[str, Any]) -> dict[str, Any]:
     """The board's forms, unbound unless the view passes a bound one back with its errors."""
     people = person_choices(event)
     rounds = version.round_numbers if version else []
+    seen = _newest(event)
     return {
         "swap_form": bound.get("swap_form")
-        or SwapForm(event=event, people=people, rounds=rounds, prefix="swap"),
+        or _with_seen(SwapForm(event=event, people=people, rounds=rounds, prefix="swap"), seen),
         "forbid_form": bound.get("forbid_form")
         or ForbidForm(event=event, people=people, prefix="forbid"),
-        "publish_form": bound.get("publish_form") or PublishForm(prefix="publish"),
+        "publish_form": bound.get("publish_form")
+        or _with_seen(PublishForm(prefix="publish"), seen),
+        # for the forms written out in templates (re-plan, pins): name="seen"
+        "seen": seen,
     }
 
 
@@ -191,7 +216,7 @@ def _report(request: HttpRequest, made: PlanVersion, started: str) -> None:
 def replan(request: HttpRequest, event_pk: int, number: int) -> HttpResponse:
     event = event_for(request.user, event_pk)
     try:
-        made = domain.replan(_version(event, number), request.user)
+        made = domain.replan(_version(event, number), request.user, seen=_seen(request, "", number))
     except domain.PlanError as exc:
         messages.error(request, exc.message)
     else:
@@ -214,7 +239,14 @@ def swap(request: HttpRequest, event_pk: int, number: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            made = domain.swap_people(current, data["round"], data["a"], data["b"], request.user)
+            made = domain.swap_people(
+                current,
+                data["round"],
+                data["a"],
+                data["b"],
+                request.user,
+                seen=_seen(request, "swap", number),
+            )
         except domain.PlanError as exc:
             form.add_error(None, exc.message)
             return _refused(request, event, current, {"swap_form": form}, exc.problems)
@@ -235,7 +267,7 @@ def publish(request: HttpRequest, event_pk: int, number: int) -> HttpResponse:
     form = PublishForm(request.POST, prefix="publish")
     if form.is_valid():
         try:
-            domain.publish_plan(current)
+            domain.publish_plan(current, seen=_seen(request, "publish", number))
         except domain.PlanError as exc:
             form.add_error(None, exc.message)
             return _refused(request, event, current, {"publish_form": form}, exc.problems)
@@ -291,6 +323,15 @@ def unforbid(request: HttpRequest, event_pk: int, pair_pk: int) -> HttpResponse:
     return redirect(_back(request, event))
 
 
+def _conflict(request: HttpRequest, event: Event, exc: domain.PlanError) -> HttpResponse:
+    """Back to the board, which shows the newer version (htmx: reload the whole page, as
+    the card alone would hide what changed)."""
+    messages.error(request, exc.message)
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("orga:plan", args=[event.pk]))
+    return redirect("orga:plan", event_pk=event.pk)
+
+
 def _pinned(request: HttpRequest) -> bool:
     form = PinForm(request.POST)
     return bool(form.is_valid() and form.cleaned_data["pinned"])
@@ -303,7 +344,10 @@ def pin_meeting(request: HttpRequest, event_pk: int, meeting_pk: int) -> HttpRes
     meeting = get_object_or_404(
         Meeting.objects.select_related("plan"), pk=meeting_pk, plan__event=event
     )
-    domain.pin_meeting(meeting, _pinned(request))
+    try:
+        domain.pin_meeting(meeting, _pinned(request), seen=_seen(request, "", meeting.plan.number))
+    except domain.PlanConflictError as exc:
+        return _conflict(request, event, exc)
     if request.htmx:
         card = selectors.meeting_card(meeting)
         return render(
@@ -317,7 +361,10 @@ def pin_meeting(request: HttpRequest, event_pk: int, meeting_pk: int) -> HttpRes
 def pin_group(request: HttpRequest, event_pk: int, group_pk: int) -> HttpResponse:
     event = event_for(request.user, event_pk)
     group = get_object_or_404(Group.objects.select_related("plan"), pk=group_pk, plan__event=event)
-    domain.pin_group(group, _pinned(request))
+    try:
+        domain.pin_group(group, _pinned(request), seen=_seen(request, "", group.plan.number))
+    except domain.PlanConflictError as exc:
+        return _conflict(request, event, exc)
     if request.htmx:
         card = selectors.group_card(group)
         return render(
