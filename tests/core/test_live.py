@@ -1,0 +1,435 @@
+"""The live day's core: re-planning a round, regrouping, reading pasted Zoom lists."""
+
+from __future__ import annotations
+
+import doctest
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netweave.core import live
+from netweave.core.affinity import Affinity
+from netweave.core.live import (
+    chat_lines,
+    conversation_prompt,
+    match_attendees,
+    parse_attendees,
+    regroup,
+    replan_round,
+)
+from netweave.core.plan import Meeting
+
+
+def _affinity(n: int, seed: int = 0, forbidden: set[tuple[int, int]] | None = None) -> Affinity:
+    rng = np.random.default_rng(seed)
+    s = rng.random((n, n)).astype(np.float32)
+    s = (s + s.T) / 2
+    np.fill_diagonal(s, 0)
+    return Affinity(tuple(f"p{i}" for i in range(n)), s, forbidden=frozenset(forbidden or ()))
+
+
+def _pairs(m: tuple[int, ...]) -> list[tuple[int, int]]:
+    return [(a, b) for k, a in enumerate(m) for b in m[k + 1 :]]
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> dict:
+    """A planned round (valid or not), then absences, walk-ins and history on the day."""
+    n = draw(st.integers(2, 14))
+    modes = draw(
+        st.lists(st.sampled_from(["live", "live", "live", "async"]), min_size=n, max_size=n)
+    )
+    pair = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).map(lambda p: tuple(sorted(p)))
+    pair = pair.filter(lambda p: p[0] != p[1])
+    forbidden = draw(st.sets(pair, max_size=n))
+    met = draw(st.sets(pair, max_size=n))
+    planned_people = draw(st.sets(st.integers(0, n - 1)))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    live_people = [p for p in rng.permutation(n).tolist() if p in planned_people]
+    planned: list[tuple[int, ...]] = []
+    for a in [p for p in live_people if modes[p] == "async"]:
+        watchers = [p for p in live_people if modes[p] == "live"]
+        if watchers:
+            live_people.remove(watchers[0])
+            planned.append(tuple(sorted((watchers[0], a))))
+        live_people.remove(a)
+    while len(live_people) >= 2:
+        planned.append(tuple(sorted((live_people.pop(), live_people.pop()))))
+    if live_people:
+        if planned and len(planned[-1]) == 2 and draw(st.booleans()):
+            planned[-1] = tuple(sorted((*planned[-1], live_people.pop())))
+        else:
+            planned.append((live_people.pop(),))
+    return {
+        "affinity": _affinity(n, draw(st.integers(0, 99)), forbidden),
+        "modes": modes,
+        "planned": planned,
+        "present": sorted(draw(st.sets(st.integers(0, n - 1)))),
+        "already_met": sorted(met),
+        "odd": draw(st.sampled_from(["trio", "host"])),
+        "trio_history": sorted(draw(st.sets(st.integers(0, n - 1), max_size=3))),
+    }
+
+
+def _run(s: dict) -> live.ReplanResult:
+    return replan_round(
+        s["affinity"],
+        s["modes"],
+        s["planned"],
+        s["present"],
+        s["already_met"],
+        odd=s["odd"],
+        trio_history=s["trio_history"],
+    )
+
+
+def _still_valid(s: dict, m: tuple[int, ...]) -> bool:
+    """A planned meeting the re-plan must keep: everyone there, every pair allowed and new,
+    async people only in pairs, nobody in a second trio."""
+    aff, modes = s["affinity"], s["modes"]
+    if len(m) < 2 or not set(m) <= set(s["present"]):
+        return False
+    if len(m) == 3 and (set(m) & set(s["trio_history"]) or any(modes[p] == "async" for p in m)):
+        return False
+    met = set(s["already_met"])
+    return all(aff.allowed(a, b) and (a, b) not in met for a, b in _pairs(m))
+
+
+@settings(max_examples=300, deadline=None)
+@given(scenarios())
+def test_replan_any_absences_and_walk_ins_give_a_valid_round(s):
+    result = _run(s)
+    aff, modes = s["affinity"], s["modes"]
+    seats = Counter(p for m in result.meetings for p in m)
+    planned_slots = Counter(p for m in s["planned"] for p in m)
+    assert set(seats) <= set(s["present"])
+    for p, count in seats.items():
+        assert count <= (planned_slots[p] if modes[p] == "async" else 1)
+    for m in result.meetings:
+        assert m == tuple(sorted(m))
+        assert 1 <= len(m) <= 3
+        if any(modes[p] == "async" for p in m):
+            assert len(m) == 2
+            assert sum(modes[p] == "async" for p in m) == 1
+        for a, b in _pairs(m):
+            assert aff.allowed(a, b)
+            assert (a, b) not in set(s["already_met"])
+    trios = [m for m in result.meetings if len(m) == 3]
+    assert len(trios) <= 1
+    assert not (trios and set(trios[0]) & set(s["trio_history"]))
+    assert sum(len(m) == 1 for m in result.meetings) <= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(scenarios())
+def test_replan_keeps_every_planned_pair_whose_people_came(s):
+    result = _run(s)
+
+    for m in s["planned"]:
+        if _still_valid(s, m):
+            assert any(set(m) <= set(r) for r in result.meetings), m
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenarios())
+def test_replan_accounts_for_every_present_live_person(s):
+    result = _run(s)
+
+    placed = {p for m in result.meetings for p in m} | {p for p, _ in result.alone}
+    assert {p for p in s["present"] if s["modes"][p] == "live"} <= placed
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenarios())
+def test_replan_reports_changes_consistently(s):
+    result = _run(s)
+    planned = set(s["planned"])
+
+    assert set(result.kept) <= planned & set(result.meetings)
+    assert not set(result.new) & planned
+    assert not set(result.dissolved) & set(result.meetings)
+    assert set(result.kept) | set(result.new) | {p for _, p in result.trimmed} == set(
+        result.meetings
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(2, 30),
+    st.sets(st.integers(0, 29)),
+    st.sampled_from(["trio", "host"]),
+)
+def test_replan_leaves_nobody_alone_without_constraints(n, absent, odd):
+    aff = _affinity(n)
+    planned = [(k, k + 1) for k in range(0, n - 1, 2)]
+    present = [p for p in range(n) if p not in absent]
+
+    result = replan_round(aff, ["live"] * n, planned, present, [], odd=odd)
+
+    assert result.alone == () or len(present) < 2
+
+
+def test_replan_same_inputs_same_round():
+    aff = _affinity(40, seed=3)
+    planned = [(k, k + 1) for k in range(0, 40, 2)]
+    present = [p for p in range(40) if p % 7]
+
+    first = replan_round(aff, ["live"] * 40, planned, present, [], seed=5)
+    again = replan_round(aff, ["live"] * 40, planned, present, [], seed=5)
+
+    assert first == again
+
+
+def test_replan_keeps_trio_as_pair_when_one_is_absent():
+    aff = _affinity(5)
+
+    result = replan_round(aff, ["live"] * 5, [(0, 1, 2), (3, 4)], [0, 1, 3, 4], [])
+
+    assert result.trimmed == (((0, 1, 2), (0, 1)),)
+    assert set(result.meetings) == {(0, 1), (3, 4)}
+
+
+def test_replan_pairs_a_walk_in_with_the_partner_of_an_absent():
+    aff = _affinity(5)
+
+    result = replan_round(aff, ["live"] * 5, [(0, 1), (2, 3)], [0, 1, 2, 4], [])
+
+    assert result.kept == ((0, 1),)
+    assert result.new == ((2, 4),)
+    assert result.dissolved == ((2, 3),)
+
+
+def test_replan_never_repeats_a_pair_that_met_since_the_plan():
+    aff = _affinity(4)
+
+    result = replan_round(aff, ["live"] * 4, [(0, 1), (2, 3)], range(4), [(0, 1)])
+
+    assert (0, 1) not in result.meetings
+    assert (0, 1) in result.dissolved
+
+
+def test_replan_respects_forbidden_pairs_for_new_meetings():
+    aff = _affinity(4, forbidden={(0, 2), (1, 3)})
+
+    result = replan_round(aff, ["live"] * 4, [], range(4), [(0, 1)])
+
+    assert set(result.meetings) == {(0, 3), (1, 2)}
+
+
+def test_replan_odd_one_meets_host_when_asked():
+    aff = _affinity(3)
+
+    result = replan_round(aff, ["live"] * 3, [], range(3), [], odd="host")
+
+    assert sorted(len(m) for m in result.meetings) == [1, 2]
+
+
+def test_replan_odd_one_skips_trio_for_someone_who_had_one():
+    aff = _affinity(3)
+
+    result = replan_round(aff, ["live"] * 3, [], range(3), [], trio_history=[0, 1, 2])
+
+    assert sorted(len(m) for m in result.meetings) == [1, 2]
+
+
+def test_replan_reports_who_has_met_everyone():
+    aff = _affinity(3)
+
+    result = replan_round(aff, ["live"] * 3, [], range(3), [(0, 1), (0, 2)], odd="host")
+
+    assert result.meetings == ((1, 2),) or (0,) in result.meetings
+    assert all("met" in why or "odd" in why for _, why in result.alone)
+
+
+def test_replan_prefers_live_partner_over_async_intro():
+    aff = _affinity(3)
+    modes = ["live", "live", "async"]
+
+    result = replan_round(aff, modes, [(0, 2), (1,)], [0, 1, 2], [(0, 2)])
+
+    assert result.meetings == ((0, 1),)
+    assert result.alone == ((2, "no live person was free to watch their intro this round"),)
+
+
+def test_replan_walk_in_watches_the_intro_whose_watcher_is_absent():
+    aff = _affinity(5)
+    modes = ["live", "live", "live", "async", "live"]
+
+    result = replan_round(aff, modes, [(0, 1), (2, 3)], [0, 1, 3, 4], [])
+
+    assert result.meetings == ((0, 1), (3, 4))
+
+
+def test_replan_pays_a_mutual_request_first():
+    scores = np.ones((4, 4), np.float32)
+    aff = Affinity(tuple("abcd"), scores, requests=frozenset({(0, 3), (3, 0)}))
+
+    result = replan_round(aff, ["live"] * 4, [], range(4), [])
+
+    assert (0, 3) in result.meetings
+
+
+def test_replan_rejects_positions_outside_the_people():
+    with pytest.raises(ValueError, match="outside"):
+        replan_round(_affinity(2), ["live"] * 2, [], [0, 5], [])
+
+
+def test_regroup_seats_a_walk_in_in_the_smallest_group():
+    aff = _affinity(8)
+
+    result = regroup(aff, [(0, 1, 2, 3), (4, 5, 6)], present=range(8))
+
+    assert result.groups == ((0, 1, 2, 3), (4, 5, 6, 7))
+    assert result.seated == ((7, 1),)
+
+
+def test_regroup_moves_someone_left_alone_in_a_group():
+    aff = _affinity(6)
+
+    result = regroup(aff, [(0, 1, 2), (3, 4, 5)], present=[0, 1, 2, 3])
+
+    assert result.groups == ((0, 1, 2, 3), ())
+
+
+def test_regroup_keeps_avoided_people_apart():
+    aff = _affinity(5, forbidden={(0, 4), (1, 4)})
+
+    result = regroup(aff, [(0, 1)], present=range(5))
+
+    assert 4 not in result.groups[0]
+
+
+PANEL = """Ana Lima (Host, me)
+Kofi Mensah (Co-host)
+  1. Bo Carter (she/her)
+* Dee <dee@x.org>"""
+
+REPORT = """Meeting ID,Topic,Start Time,User Email
+85412345678,Forum,2024-05-01 10:00,host@x.org
+
+Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest
+Ana (Ana Lima),,05/01/2024 10:00:01 AM,05/01/2024 11:00:00 AM,60,Yes
+"Mensah, Kofi",kofi@x.org,05/01/2024 10:01:00 AM,05/01/2024 11:00:00 AM,59,No
+Ana (Ana Lima),,05/01/2024 10:30:00 AM,05/01/2024 11:00:00 AM,30,Yes
+"""
+
+
+def test_parse_zoom_panel_drops_roles_and_pronouns():
+    found = parse_attendees(PANEL)
+
+    assert [a.names for a in found] == [("Ana Lima",), ("Kofi Mensah",), ("Bo Carter",), ("Dee",)]
+    assert found[3].email == "dee@x.org"
+
+
+def test_parse_zoom_report_reads_columns_after_the_header():
+    found = parse_attendees(REPORT)
+
+    assert [(a.names, a.email) for a in found] == [
+        (("Ana", "Ana Lima"), ""),
+        (("Mensah, Kofi",), "kofi@x.org"),
+    ]
+
+
+def test_parse_first_and_last_name_columns():
+    found = parse_attendees("First Name\tLast Name\tEmail\nAna\tLima\tANA@x.org")
+
+    assert [(a.names, a.email) for a in found] == [(("Ana Lima",), "ana@x.org")]
+
+
+def test_parse_several_names_on_one_line():
+    found = parse_attendees("Ana Lima, Kofi Mensah; Bo Carter")
+
+    assert len(found) == 3
+
+
+def test_parse_emails_on_one_line():
+    found = parse_attendees("ana@x.org, kofi@x.org")
+
+    assert [a.email for a in found] == ["ana@x.org", "kofi@x.org"]
+
+
+def test_parse_a_headerless_report_row_is_one_person():
+    found = parse_attendees("Kofi Mensah, kofi@x.org, 10:02, 10:45, 43")
+
+    assert [(a.names, a.email) for a in found] == [(("Kofi Mensah",), "kofi@x.org")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_parse_any_text_never_raises(text):
+    for attendee in parse_attendees(text):
+        assert attendee.names or attendee.email
+
+
+def test_parse_bounds_an_enormous_paste():
+    found = parse_attendees("\n".join(f"Person {k}" for k in range(20_000)))
+
+    assert len(found) == live.MAX_LINES
+
+
+PEOPLE = ["Ana Lima", "Kofi Mensah", "Ana Souza", "José García"]
+EMAILS = ["ana@x.org", "kofi@x.org", "souza@x.org", "jose@x.org"]
+
+
+def _matched(text: str) -> list[tuple[int | None, tuple[int, ...]]]:
+    return [
+        (m.index, m.suggestions) for m in match_attendees(parse_attendees(text), PEOPLE, EMAILS)
+    ]
+
+
+def test_match_email_in_any_case():
+    assert _matched("KOFI@X.ORG") == [(1, ())]
+
+
+def test_match_name_without_accents():
+    assert _matched("jose garcia") == [(3, ())]
+
+
+def test_match_swapped_names_and_initials():
+    assert _matched("Mensah Kofi\nKofi M.") == [(1, ()), (1, ())]
+
+
+def test_match_ambiguous_first_name_suggests():
+    assert _matched("Ana") == [(None, (0, 2))]
+
+
+def test_match_unknown_name_is_unmatched():
+    assert _matched("iPhone") == [(None, ())]
+
+
+def test_match_unregistered_email_tries_the_name_in_it():
+    assert _matched("ana.lima@gmail.com") == [(0, ())]
+
+
+def test_chat_lines_name_rooms_trios_host_and_intros():
+    names = {"a": "Ana", "k": "Kofi", "b": "Bo", "d": "Dee", "e": "Eve"}
+    meetings = [
+        Meeting("Room 1", ("a", "k", "b")),
+        Meeting("Room 2", ("d",)),
+        Meeting(None, ("e", "a"), is_async=True),
+    ]
+
+    assert chat_lines(3, meetings, names) == [
+        "Round 3: Room 1 - Ana, Kofi & Bo",
+        "Round 3: Room 2 - Dee with the host",
+        "Round 3: Eve - watch Ana's intro on your page (no room)",
+    ]
+
+
+def test_conversation_prompt_uses_a_looking_for_reason():
+    reason = "Ana is looking for someone who knows about grants: Kofi works on that"
+
+    assert "grants" in conversation_prompt([reason])
+
+
+def test_conversation_prompt_without_reasons_changes_by_round():
+    assert conversation_prompt([], 1) != conversation_prompt([], 2)
+
+
+def test_live_docstring_examples_run():
+    failures, _ = doctest.testmod(live)
+
+    assert failures == 0
