@@ -199,28 +199,6 @@ class GroupFactory(factory.django.DjangoModelFactory):
                 obj.seats.create(registration=registration, position=position)
 
 
-# --- what happened (live) ---------------------------------------------------------------------
-
-
-class HeldMeetingFactory(factory.django.DjangoModelFactory):
-    """A meeting that happened; ``seats=[reg, reg]`` seats those registrations in order."""
-
-    class Meta:
-        model = "live.HeldMeeting"
-        skip_postgeneration_save = True
-
-    event = factory.SubFactory(EventFactory)
-    round = 1
-    room = "Room 1"
-    reasons = factory.LazyFunction(lambda: ["You both care about onboarding"])
-
-    @factory.post_generation
-    def seats(obj, create, extracted, **kwargs):  # noqa: N805
-        if create and extracted:
-            for position, registration in enumerate(extracted):
-                obj.seats.create(registration=registration, position=position)
-
-
 # --- follow-up (followup); HeldMeetingFactory is with the live day's factories --------------
 
 
@@ -313,3 +291,43 @@ class AnswersFactory(factory.django.DjangoModelFactory):
     answers = factory.LazyFunction(
         lambda: [{"question": "What could you two talk about?", "answer": "Onboarding."}]
     )
+
+
+# --- the live day (live) -----------------------------------------------------------------------
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "live.Attendance"
+
+    registration = factory.SubFactory(RegistrationFactory)
+    status = "present"
+
+
+class HeldMeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting that happened; ``seats=[reg, reg]`` seats those registrations in order."""
+
+    class Meta:
+        model = "live.HeldMeeting"
+        skip_postgeneration_save = True
+
+    event = factory.SubFactory(EventFactory)
+    round = 1
+    room = "Room 1"
+    reasons = factory.LazyFunction(lambda: ["You both care about onboarding"])
+
+    @factory.post_generation
+    def seats(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            for position, registration in enumerate(extracted):
+                obj.seats.create(registration=registration, position=position)
+
+
+def published_example(event: Event | None = None) -> tuple[list[Registration], object]:
+    """:func:`example_registrations` with :func:`example_plan` saved and published; returns
+    the registrations (8 live, then 1 async) and the published PlanVersion."""
+    from netweave.web.matching.domain import publish_plan, save_plan
+
+    regs = example_registrations(event)
+    version = publish_plan(save_plan(regs[0].event, example_plan(regs), note="Generated"))
+    return regs, version

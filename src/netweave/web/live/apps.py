@@ -5,3 +5,12 @@ class LiveConfig(AppConfig):
     name = "netweave.web.live"
     label = "live"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # the console's tab on event pages, and the link on participants' pages on the day
+        from netweave.web.live.panels import live_panel
+        from netweave.web.orga.tabs import EventTab, register_event_tab
+        from netweave.web.portal.panels import register_panel
+
+        register_event_tab(EventTab("Live", "orga:live", prefixes=("live",), order=40))
+        register_panel(live_panel)

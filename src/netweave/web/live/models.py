@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from netweave.web.events.models import Event, Registration
@@ -63,6 +64,8 @@ class HeldMeeting(models.Model):
     room = models.CharField(max_length=40, null=True, blank=True)
     is_async = models.BooleanField(default=False)
     reasons = models.JSONField(default=list, blank=True)
+    #: a small group's theme (round 0); blank for one-on-one meetings
+    theme = models.CharField(max_length=200, blank=True)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.PLAN)
     members = models.ManyToManyField(Registration, through="HeldSeat", related_name="held")
     created = models.DateTimeField(auto_now_add=True)
@@ -83,3 +86,28 @@ class HeldSeat(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "registration"], name="held_seat_unique")
         ]
+
+
+class Replan(models.Model):
+    """A round re-planned on the day for the people there, before it starts. The newest one
+    of a round is what the round uses; older ones stay as a record of what the host saw.
+
+    Meetings are kept as JSON (``room``, ``members`` as registration pks in the core's
+    order, ``is_async``, ``score``, ``reasons``) because a re-plan is read whole and never
+    queried by person until the round starts; then it becomes HeldMeeting rows.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="replans")
+    round = models.PositiveSmallIntegerField()
+    meetings = models.JSONField(default=list)
+    #: what changed against the round as it stood before (names, for the organizer)
+    changes = models.JSONField(default=dict)
+    #: how many people were checked in when it was made
+    present = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "round", "-id"]

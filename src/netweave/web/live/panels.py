@@ -1,0 +1,15 @@
+"""The live page's link on the participant's own page, while the event is live."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from netweave.web.events.models import Event, Registration
+from netweave.web.portal.panels import Panel
+
+
+def live_panel(request: HttpRequest, registration: Registration) -> Panel | None:
+    """First on the page while the event runs: on the day, that is what people came for."""
+    if registration.event.status != Event.Status.LIVE:
+        return None
+    return Panel("live/_panel.html", {"token": registration.token}, order=5)

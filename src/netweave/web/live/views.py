@@ -1,0 +1,332 @@
+"""The live console (organizers) and the live page (participants).
+
+Views validate input with a form and call one verb of :mod:`netweave.web.live.domain`.
+Every console action is a plain POST form that works without JavaScript; htmx only swaps
+a checked-in row in place, and polls the participant's page for changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from netweave.web.events.models import Event, Registration
+from netweave.web.live import domain
+from netweave.web.live.forms import (
+    AttendanceForm,
+    ConfirmForm,
+    MessagesForm,
+    PasteForm,
+    TransitionForm,
+    WalkInForm,
+)
+from netweave.web.live.models import LiveState
+from netweave.web.orga.permissions import event_for, registration_for
+from netweave.web.portal.domain import zone
+from netweave.web.security import registration_for_token
+
+CSV = "text/csv; charset=utf-8"
+#: the async partner's video and form, built by the async app; optional here
+INTRO_TEMPLATE = "intros/_partner_inline.html"
+#: htmx stops polling on this status (and still shows the answer): the event has ended
+STOP_POLLING = 286
+
+Phase = LiveState.Phase
+
+
+# --------------------------------------------------------------------------- console
+
+
+def _console_url(event: Event, anchor: str = "") -> str:
+    url = reverse("orga:live", kwargs={"event_pk": event.pk})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _next_label(data: domain.Console) -> str:
+    state = data.state
+    if state.phase == Phase.ENDED:
+        return ""
+    if data.next_number is not None:
+        return f"Start round {data.next_number}"
+    if data.can_start_groups:
+        return "Start the small groups"
+    return "End the event"
+
+
+def _console_page(request: HttpRequest, event: Event, **forms: Any) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    show = request.GET.get("show", "")
+    data = domain.console(event, query, show)
+    state = data.state
+    context = {
+        "event": event,
+        "live": data,
+        "state": state,
+        "zone": zone(event.timezone),
+        "next_label": _next_label(data),
+        "query": query,
+        "show": show,
+        "paste_form": forms.get("paste_form") or PasteForm(),
+        "walk_in_form": forms.get("walk_in_form") or WalkInForm(),
+        "messages_form": forms.get("messages_form")
+        or MessagesForm(
+            initial={"broadcast": state.broadcast, "accessibility_note": state.accessibility_note}
+        ),
+        "statuses": domain.Status.choices,
+        "now": timezone.now(),
+    }
+    return render(request, "live/console.html", context)
+
+
+@login_required
+@require_GET
+def console(request: HttpRequest, event_pk: int) -> HttpResponse:
+    """The host's console: the run of show, the next round, check-in."""
+    return _console_page(request, event_for(request.user, event_pk))
+
+
+@login_required
+@require_POST
+def attendance(request: HttpRequest, event_pk: int, registration_pk: int) -> HttpResponse:
+    """Tick one person present, absent or not checked in; htmx swaps just their row."""
+    event = event_for(request.user, event_pk)
+    registration = registration_for(request.user, event, registration_pk)
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        domain.set_attendance(registration, form.cleaned_data["status"])
+    if request.htmx:
+        registration = Registration.objects.select_related("member", "attendance").get(
+            pk=registration.pk
+        )
+        context = {"event": event, "registration": registration, "statuses": domain.Status.choices}
+        return render(request, "live/_person_row.html", context)
+    if not form.is_valid():
+        messages.error(request, "Choose present, absent or not checked in.")
+    return redirect(_console_url(event, f"person-{registration.pk}"))
+
+
+@login_required
+@require_POST
+def paste(request: HttpRequest, event_pk: int) -> HttpResponse:
+    """Read a pasted participant list and show whom it names, for review."""
+    event = event_for(request.user, event_pk)
+    form = PasteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Paste a participant list (names or emails) first.")
+        return _console_page(request, event, paste_form=form)
+    review = domain.read_attendee_list(event, form.cleaned_data["text"])
+    return render(request, "live/review.html", {"event": event, "review": review})
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, event_pk: int) -> HttpResponse:
+    """Mark the people ticked on the review page present."""
+    event = event_for(request.user, event_pk)
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        count = domain.mark_present(event, form.cleaned_data["registrations"])
+        messages.success(request, f"{count} marked present.")
+    else:
+        messages.error(request, "Nothing was marked: tick people from the list.")
+    return redirect(_console_url(event, "check-in"))
+
+
+@login_required
+@require_POST
+def walk_in(request: HttpRequest, event_pk: int) -> HttpResponse:
+    event = event_for(request.user, event_pk)
+    form = WalkInForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The walk-in was not added: see the form below.")
+        return _console_page(request, event, walk_in_form=form)
+    try:
+        registration = domain.add_walk_in(
+            event, form.cleaned_data["name"], form.cleaned_data["email"]
+        )
+    except domain.LiveError as exc:
+        messages.error(request, exc.message)
+    else:
+        link = request.build_absolute_uri(reverse("portal:live", args=[registration.token]))
+        messages.success(
+            request,
+            f"{registration.member.name} is checked in, and their link is on its way by email "
+            f"(or send it in Zoom's chat: {link}). Re-plan the next round to give them a "
+            "partner.",
+        )
+    return redirect(_console_url(event, "check-in"))
+
+
+def _transition(event: Event, data: dict[str, Any]) -> LiveState:
+    action, version = data["action"], data["version"]
+    if action == "start_event":
+        return domain.start_event(event, version)
+    if action == "start_round":
+        return domain.start_round(event, data["round"], version)
+    if action == "start_groups":
+        return domain.start_groups(event, version)
+    if action == "end_event":
+        return domain.end_event(event, version)
+    return domain.next_round(event, version)
+
+
+def _moved_to(state: LiveState) -> str:
+    if state.phase == Phase.ROUND:
+        return f"Round {state.round} has started: the countdown runs on everyone's page."
+    if state.phase == Phase.GROUPS:
+        return "The small groups have started."
+    if state.phase == Phase.ENDED:
+        return "The event has ended. Thank you for hosting!"
+    return "The event is open: check people in, then start the first round."
+
+
+@login_required
+@require_POST
+def go(request: HttpRequest, event_pk: int) -> HttpResponse:
+    """Every move of the live state: open, start a round, next, groups, end."""
+    event = event_for(request.user, event_pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That button's page was out of date; here is the event now.")
+        return redirect(_console_url(event))
+    try:
+        state = _transition(event, form.cleaned_data)
+    except domain.StaleStateError as exc:
+        messages.warning(request, exc.message)
+    except domain.LiveError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _moved_to(state))
+    return redirect(_console_url(event))
+
+
+@login_required
+@require_POST
+def replan(request: HttpRequest, event_pk: int, number: int) -> HttpResponse:
+    """Re-plan round ``number`` for the people checked in."""
+    event = event_for(request.user, event_pk)
+    try:
+        made = domain.replan_next_round(event, number, request.user)
+    except domain.LiveError as exc:
+        messages.error(request, f"Nothing changed: {exc.message}")
+    else:
+        changes = made.changes
+        messages.success(
+            request,
+            f"Round {number} is re-planned for {made.present} people: {changes['kept']} "
+            f"meeting(s) kept, {len(changes['new'])} new. Upload the new Zoom file before "
+            "starting the round.",
+        )
+    return redirect(_console_url(event, "next"))
+
+
+def _csv_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CSV)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+@require_GET
+def round_zoom(request: HttpRequest, event_pk: int, number: int) -> HttpResponse:
+    """Zoom's breakout-room CSV for one round as it stands now (re-planned or planned)."""
+    event = event_for(request.user, event_pk)
+    try:
+        content = domain.round_zoom_csv(event, number)
+    except (domain.LiveError, ValueError) as exc:
+        raise Http404(str(exc)) from exc
+    return _csv_response(content, f"{slugify(event.slug) or 'event'}-round-{number}.csv")
+
+
+@login_required
+@require_GET
+def groups_zoom(request: HttpRequest, event_pk: int) -> HttpResponse:
+    """Zoom's CSV for the small groups, for the people there."""
+    event = event_for(request.user, event_pk)
+    try:
+        content = domain.groups_zoom_csv(event)
+    except domain.LiveError as exc:
+        raise Http404(exc.message) from exc
+    return _csv_response(content, f"{slugify(event.slug) or 'event'}-groups.csv")
+
+
+@login_required
+@require_POST
+def set_messages(request: HttpRequest, event_pk: int) -> HttpResponse:
+    event = event_for(request.user, event_pk)
+    form = MessagesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The messages were not saved: see the form below.")
+        return _console_page(request, event, messages_form=form)
+    domain.set_messages(
+        event, form.cleaned_data["broadcast"], form.cleaned_data["accessibility_note"]
+    )
+    messages.success(request, "Saved: participants' pages show it within seconds.")
+    return redirect(_console_url(event, "messages"))
+
+
+# --------------------------------------------------------------------------- participants
+
+
+def _registration(token: str) -> Registration:
+    # the one lookup every app shares: it also refuses revoked and expired links
+    return registration_for_token(token)
+
+
+def _intro_template() -> str:
+    """The async app's inline partner template, or "" while it does not exist (the two apps
+    are built side by side; the page says where to watch the intro instead)."""
+    try:
+        select_template([INTRO_TEMPLATE])
+    except TemplateDoesNotExist:
+        return ""
+    return INTRO_TEMPLATE
+
+
+def _live_context(registration: Registration) -> dict[str, Any]:
+    member = registration.member
+    live = domain.live_page(registration)
+    return {
+        "registration": registration,
+        "event": registration.event,
+        "member": member,
+        "zone": zone(member.timezone),
+        "live": live,
+        "now": live.now,
+        "intro_template": _intro_template(),
+    }
+
+
+@never_cache
+@require_GET
+def page(request: HttpRequest, token: str) -> HttpResponse:
+    """The participant's live page: whom they meet now and why, and the clock."""
+    return render(request, "live/page.html", _live_context(_registration(token)))
+
+
+@never_cache
+@require_GET
+def poll(request: HttpRequest, token: str) -> HttpResponse:
+    """The live part of the page, when something changed since version ``?v=``; else 204,
+    which htmx takes as "nothing to swap" (one query for the common case)."""
+    version = domain.poll_version(token)
+    if version is None:
+        raise Http404("No such page.")
+    seen = request.GET.get("v", "")
+    if seen.isdigit() and int(seen) == version:
+        return HttpResponse(status=204)
+    context = _live_context(_registration(token))
+    ended = context["live"].state.phase == Phase.ENDED
+    return render(request, "live/_live.html", context, status=STOP_POLLING if ended else 200)
