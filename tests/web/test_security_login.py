@@ -8,11 +8,20 @@ import datetime as dt
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import authenticate
+from django.core.cache import cache
 from django.urls import reverse
 
 from tests.web.factories import PASSWORD, UserFactory
 
 LOCKED = "Sign-in paused for 15 minutes"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_counters():
+    # sign-in POSTs also count towards the per-address rate limit, in the shared cache
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

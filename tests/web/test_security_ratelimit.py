@@ -13,7 +13,12 @@ from tests.web.factories import EventFactory, RegistrationFactory
 def _fresh_counters(settings):
     # the counters live in the process-wide cache: start every test from zero; the same
     # counts per hour, so that no window turns over in the middle of a test
-    settings.NETWEAVE_RATE_LIMITS = {"register": "10/h", "resend": "10/h", "resend_email": "5/h"}
+    settings.NETWEAVE_RATE_LIMITS = {
+        "register": "10/h",
+        "resend": "10/h",
+        "resend_email": "5/h",
+        "login": "30/h",
+    }
     cache.clear()
     yield
     cache.clear()
@@ -26,6 +31,7 @@ def test_rate_limits_default_to_ten_a_minute_and_five_mails_an_hour():
         "register": "10/m",
         "resend": "10/m",
         "resend_email": "5/h",
+        "login": "30/m",
     }
 
 
@@ -107,3 +113,13 @@ def test_rate_limits_off_by_setting(client, db, settings):
     response = _post_times(client, _register_url(EventFactory()), 11)
 
     assert response.status_code == 200
+
+
+def test_login_31st_post_from_one_address_is_refused(client, db):
+    """Password spraying: many usernames from one address, each below the lockout."""
+    for n in range(30):
+        client.post(reverse("orga:login"), {"username": f"guess{n}", "password": "x"})
+
+    response = client.post(reverse("orga:login"), {"username": "guess30", "password": "x"})
+
+    assert response.status_code == 429

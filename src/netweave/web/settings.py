@@ -253,6 +253,7 @@ NETWEAVE_RATE_LIMITS = {
     "register": "10/m",  # registration form POSTs per address and event page
     "resend": "10/m",  # "send me my link again" POSTs per address and event page
     "resend_email": "5/h",  # links mailed to one address, from anywhere
+    "login": "30/m",  # organizer sign-in POSTs per address (any usernames)
 }
 
 # Password guessing on organizer login (django-axes): 5 failures lock that username from that

@@ -2,8 +2,12 @@
 
 from django.contrib.auth import views as auth_views
 
-login = auth_views.LoginView.as_view(
-    template_name="orga/login.html", redirect_authenticated_user=True
+from netweave.web.security import ip_and_page, rate_limit
+
+# django-axes locks one username after 5 wrong passwords; this limit stops one address from
+# trying many usernames (password spraying)
+login = rate_limit((ip_and_page, "login"))(
+    auth_views.LoginView.as_view(template_name="orga/login.html", redirect_authenticated_user=True)
 )
 # POST only (Django's LogoutView refuses GET), so a link elsewhere cannot sign anyone out
 logout = auth_views.LogoutView.as_view()
