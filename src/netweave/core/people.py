@@ -667,7 +667,12 @@ def _parse_name(value: str) -> str:
 
 
 def _extras(cells: Sequence[str], layout: _Layout) -> tuple[tuple[str, str], ...]:
-    pairs = ((layout.headers[i] or f"column {i + 1}", cells[i].strip()) for i in layout.extras)
+    # a short row (trailing empty cells left out by the exporter) has nothing in the rest
+    pairs = (
+        (layout.headers[i] or f"column {i + 1}", cells[i].strip())
+        for i in layout.extras
+        if i < len(cells)
+    )
     return tuple((header, value) for header, value in pairs if value)
 
 
