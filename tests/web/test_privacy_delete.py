@@ -11,7 +11,7 @@ from netweave.web.community.models import Member
 from netweave.web.events.models import Registration
 from netweave.web.intros.models import Answers
 from netweave.web.intros.storage import intro_storage
-from netweave.web.live.models import HeldMeeting, HeldSeat
+from netweave.web.live.models import HeldMeeting, HeldSeat, Replan
 from netweave.web.mail.models import OutboxMessage
 from netweave.web.matching.models import PlanVersion
 from netweave.web.privacy.domain import erase_member
@@ -115,3 +115,12 @@ def test_erase_member_keeps_intro_files_until_commit(django_capture_on_commit_ca
         erase_member(intro.registration.member)
         assert intro_storage().exists(name)
     intro_storage().delete(name)
+
+
+def test_erase_member_takes_name_out_of_replan_notes():
+    registration = RegistrationFactory(member__name="Ana Pereira")
+    changes = {"kept": 1, "alone": [["Ana Pereira", "no partner left"]], "new": [["Kofi"]]}
+    replan = Replan.objects.create(event=registration.event, round=1, changes=changes)
+    erase_member(registration.member)
+    replan.refresh_from_db()
+    assert replan.changes["alone"] == [["(deleted)", "no partner left"]]

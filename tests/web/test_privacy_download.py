@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from netweave.web.mail.models import OutboxMessage
 from tests.web.factories import (
@@ -41,6 +43,12 @@ def test_privacy_page_unknown_token_is_404(client):
 
 def test_download_unknown_token_is_404(client):
     assert client.get(reverse("portal:privacy_download", args=["nope"])).status_code == 404
+
+
+def test_download_expired_link_is_404(client):
+    registration = RegistrationFactory(event__starts_at=timezone.now() - dt.timedelta(days=400))
+    response = client.get(reverse("portal:privacy_download", args=[registration.token]))
+    assert response.status_code == 404
 
 
 def test_download_contains_profile_and_organizer_notes(client):

@@ -250,6 +250,23 @@ def _scrub_snapshots(events: Iterable[int], person_ids: set[str]) -> None:
         version.save(update_fields=["participants", "unmatched", "metrics"])
 
 
+def _redacted(value: Any, name: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(name, "(deleted)")
+    if isinstance(value, list):
+        return [_redacted(v, name) for v in value]
+    if isinstance(value, dict):
+        return {k: _redacted(v, name) for k, v in value.items()}
+    return value
+
+
+def _scrub_replans(events: Iterable[int], name: str) -> None:
+    # a re-plan's "what changed" notes name people, for the host on the day
+    for replan in Replan.objects.filter(event__in=list(events)):
+        replan.changes = _redacted(replan.changes, name)
+        replan.save(update_fields=["changes"])
+
+
 def erase_member(member: Member) -> None:
     """Delete ``member`` and everything personal about them in their community, atomically.
 
@@ -261,7 +278,10 @@ def erase_member(member: Member) -> None:
         member = Member.objects.select_for_update().get(pk=member.pk)
         registrations = list(member.registrations.all())
         names = _media_names(registrations)
-        _scrub_snapshots({r.event_id for r in registrations}, {member.email})
+        events = {r.event_id for r in registrations}
+        _scrub_snapshots(events, {member.email})
+        if member.name.strip():
+            _scrub_replans(events, member.name)
         OutboxMessage.objects.filter(community=member.community, to__iexact=member.email).delete()
         member.delete()
         _delete_media_after_commit(names)

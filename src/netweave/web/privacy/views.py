@@ -9,18 +9,18 @@ from __future__ import annotations
 import json
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from netweave.web.events.models import Registration
 from netweave.web.privacy import domain
+from netweave.web.security import registration_for_token
 
 
 def _registration(token: str) -> Registration:
-    return get_object_or_404(
-        Registration.objects.select_related("member__community", "event__community"), token=token
-    )
+    # the lookup every app shares: it also refuses revoked and expired links
+    return registration_for_token(token)
 
 
 @never_cache
