@@ -23,6 +23,7 @@ demo: $(STAMP)
 plan-demo: $(STAMP)
 	$(BIN)/netweave plan src/netweave/examples/community.csv --rounds 4 --group-size 4-6 --seed 1 -o demo-out
 
+# includes the browser tests (tests/e2e) when Chromium is installed; they say why when skipped
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -31,7 +32,7 @@ test: $(STAMP)
 # the tests that use the database, on PostgreSQL: make test-postgres DATABASE_URL=postgres://...
 test-postgres: $(STAMP)
 	@test -n "$(DATABASE_URL)" || { echo "set DATABASE_URL=postgres://user:password@host:port/name"; exit 2; }
-	DATABASE_URL="$(DATABASE_URL)" $(BIN)/pytest tests/web tests/test_web_cli.py
+	DATABASE_URL="$(DATABASE_URL)" $(BIN)/pytest tests/web tests/test_web_cli.py tests/e2e
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -48,4 +49,4 @@ example: $(STAMP)
 	$(BIN)/python scripts/make_example.py --seed 7 -o src/netweave/examples/community.csv
 
 clean:
-	rm -rf $(VENV) demo-out .pytest_cache .ruff_cache
+	rm -rf $(VENV) demo-out .pytest_cache .ruff_cache test-artifacts

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.core import mail
 
 from tests.web.factories import PASSWORD, CommunityFactory, UserFactory
@@ -83,8 +82,8 @@ def _register(site, page, event, name, tz, interests, mode, *, shoot=False) -> N
     page.fill("textarea[name=about]", f"{name} runs a community about {interests}.")
     page.fill("textarea[name=looking_for]", f"Someone who knows about {interests.split(',')[0]}.")
     if mode:
-        page.check(f"input[name=mode][value={mode}]")
-    page.check("input[name=consent_share_email]")
+        page.check(f"input[name=mode][value={mode}]", force=True)
+    page.check("input[name=consent_share_email]", force=True)
     if shoot:
         site.visit(page, "portal-register")
     page.click("button:has-text('Register')")
