@@ -78,7 +78,8 @@ def community_rows(community: Community) -> Iterator[models.QuerySet[Any]]:
         rows = model._default_manager.filter(
             **({"pk": community.pk} if not path else {path: community})
         )
-        yield rows.order_by("pk").distinct()
+        # many-to-one chains: every row is reached once, no DISTINCT needed
+        yield rows.order_by("pk")
 
 
 def _serialized(community: Community) -> list[dict[str, Any]]:
