@@ -50,7 +50,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 POLL_EVERY = 3.0
-TIMEOUT = 60.0
+TIMEOUT = 30.0
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 

@@ -85,9 +85,14 @@ def _build(n: int, folder: Path):
 
 def _time(client, url: str, requests: int) -> dict:
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as queries:
+    queries: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         response = client.get(url)  # warm-up, and the query count
     if response.status_code != 200:
         raise SystemExit(f"{url} answered {response.status_code}")
