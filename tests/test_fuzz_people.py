@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import threading
-import traceback
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -101,17 +100,6 @@ def xlsx_rows(draw: st.DrawFn) -> list[list[object]]:
     return [header, *rows]
 
 
-def _known_short_row_bug(exc: BaseException) -> bool:
-    """The bug pinned by ``test_read_people_short_row_with_unknown_column_is_not_a_crash``:
-    tolerated here only so that fuzzing keeps looking for other failures; remove with the fix."""
-    if not isinstance(exc, IndexError):
-        return False
-    frames = traceback.extract_tb(exc.__traceback__)
-    return any(
-        f.name in {"_extras", "<genexpr>"} and f.filename.endswith("people.py") for f in frames[-1:]
-    )
-
-
 def _read_bounded(path: Path) -> Roster | None:
     """``read_people`` in a thread, failing the test if it does not finish in time."""
     outcome: dict[str, object] = {}
@@ -129,10 +117,7 @@ def _read_bounded(path: Path) -> Roster | None:
     worker.join(LIMIT_SECONDS)
     assert not worker.is_alive(), f"read_people hung on {path.read_bytes()[:200]!r}"
     if "crash" in outcome:
-        crash = outcome["crash"]
-        if _known_short_row_bug(crash):  # type: ignore[arg-type]
-            return None
-        raise crash  # type: ignore[misc]
+        raise outcome["crash"]  # type: ignore[misc]
     if "error" in outcome:
         assert outcome["error"].issues  # type: ignore[attr-defined]
         return None
