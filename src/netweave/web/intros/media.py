@@ -254,8 +254,13 @@ def parse_video_link(text: str) -> VideoLink:
     'https://player.vimeo.com/video/76979871?dnt=1'
     """
     url = text.strip()
-    parts = urlsplit(url if "://" in url else f"https://{url}")
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    try:
+        parts = urlsplit(url if "://" in url else f"https://{url}")
+        host = (parts.hostname or "").lower().removeprefix("www.")
+    except ValueError:  # "http://[" and other addresses urlsplit cannot read
+        raise LinkError(
+            f"That is not a web address. Paste the link to your video on {SUPPORTED}."
+        ) from None
     if parts.scheme not in ("http", "https") or not host or len(url) > 500:
         raise LinkError(f"That is not a web address. Paste the link to your video on {SUPPORTED}.")
     # the providers all speak https; an http link would only leak the viewing

@@ -45,6 +45,21 @@ def _known_zones() -> frozenset[str]:
     return frozenset({"UTC"} | {name for _, group in zone_choices()[1:] for name, _ in group})
 
 
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of members that refuses ids a database integer cannot hold: SQLite
+    raises OverflowError (a server error) on them instead of finding nothing."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not str(pk).isdigit() or int(str(pk)) >= 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class ProfileForm(forms.Form):
     """Everything a participant may change about themselves (not their email: the identity)."""
 
@@ -83,7 +98,7 @@ class ProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The kind of person, experience or problem: we match on it.",
     )
-    requests = forms.ModelMultipleChoiceField(
+    requests = MemberChoiceField(
         label="People you'd like to meet",
         queryset=None,
         required=False,
