@@ -149,6 +149,7 @@ def site(request, live_server, browser, settings, axe) -> Iterator[Site]:
             )
             print(f"page {n} at {page.url}")
             print(page.inner_text("body")[:1500])
+            print(page.locator("[role=alert], .errorlist").all_inner_texts())
     context.close()
 
 

@@ -6,7 +6,9 @@ through the pages themselves (``_opened_event`` and ``_registered`` are steps of
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
 from django.core import mail
 
@@ -121,4 +123,98 @@ def test_registration_warns_sydney_of_the_night_and_counts_a_dozen(site):
     for name, *_ in PEOPLE:
         assert name in page.content()
     site.visit(page, "orga-registrations")
+    assert not site.serious, site.serious
+
+
+def _valid_swap(plan, pinned):
+    """A round and two live people whose swap meets nobody twice: (round, a, b, a's partner)."""
+    pairs = {}
+    met = set()
+    for m in plan.meetings.filter(is_async=False).exclude(pk=pinned.pk):
+        people = list(m.seats.order_by("position").values_list("registration", flat=True))
+        if len(people) == 2:
+            pairs.setdefault(m.round, []).append(people)
+    for m in plan.meetings.all():
+        people = list(m.members.values_list("pk", flat=True))
+        met |= {frozenset((p, q)) for p in people for q in people if p != q}
+    for rnd, rooms in sorted(pairs.items()):
+        for i, (a, x) in enumerate(rooms):
+            for b, y in rooms[i + 1 :]:
+                if frozenset((b, x)) not in met and frozenset((a, y)) not in met:
+                    reg = plan.event.registrations.get
+                    return rnd, reg(pk=a), reg(pk=b), x
+    raise AssertionError("no swap possible in this plan")
+
+
+def _plan_published(site, page, event):
+    """The organizer generates a plan, pins a meeting, swaps two people, publishes, exports."""
+    from netweave.web.matching.models import Meeting, PlanVersion
+
+    page.goto(f"{site.base}/orga/events/{event.pk}/plan/")
+    page.click("button:has-text('Generate plan')")
+    page.wait_for_selector("text=Swap two people")
+    first = PlanVersion.objects.get(event=event, number=1)
+    assert first.state == PlanVersion.State.READY, first.error
+    site.visit(page, "orga-plan-board")
+
+    meeting = Meeting.objects.filter(plan=first, round=1, is_async=False).order_by("room").first()
+    card = page.locator(f"#meeting-{meeting.pk}")
+    card.locator("button:has-text('Pin')").click()
+    card = page.locator(f"#meeting-{meeting.pk}")
+    card.locator("button:has-text('Unpin')").wait_for()
+    meeting.refresh_from_db()
+    assert meeting.pinned
+
+    rnd, a, b, x = _valid_swap(first, pinned=meeting)
+    swap = page.locator("form[action$='/swap/']")
+    swap.locator("select[name=swap-round]").select_option(str(rnd))
+    swap.locator("select[name=swap-a]").select_option(str(a.pk))
+    swap.locator("select[name=swap-b]").select_option(str(b.pk))
+    swap.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/plan/v2/"))
+    second = PlanVersion.objects.get(event=event, number=2)
+    together = [
+        set(m.members.values_list("pk", flat=True)) for m in second.meetings.filter(round=rnd)
+    ]
+    assert {b.pk, x} in together  # b took a's place beside a's partner
+    assert Meeting.objects.get(plan=second, round=1, room=meeting.room).pinned
+
+    publish = page.locator("form[action$='/publish/']")
+    publish.locator("input[name=publish-confirm]").check(force=True)
+    publish.locator("button[type=submit]").click()
+    page.wait_for_selector("text=Published")
+    second.refresh_from_db()
+    assert second.published_at is not None
+    site.visit(page, "orga-plan-published")
+
+    with page.expect_download() as download:
+        page.click("a:has-text('Zoom breakout rooms')")
+    data = download.value.path().read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zoom:
+        names = zoom.namelist()
+        assert len([n for n in names if "round" in n.lower()]) == event.rounds, names
+        text = "\n".join(zoom.read(n).decode("utf-8-sig") for n in names)
+    assert "ana.pereira@example.org" in text
+    assert "noah.walker@example.org" not in text.split("group")[0]  # async: no live room
+    return second
+
+
+def test_event_from_registration_to_published_plan(site):
+    page = site.context.new_page()
+    event = _opened_event(site, page)
+    _registered(site, page, event)
+    page.goto(f"{site.base}/orga/events/{event.pk}/")
+    page.click("button:has-text('Close registration')")
+    page.wait_for_load_state()
+    _plan_published(site, page, event)
+
+    # a participant opens the link from their email and sees a partner and why
+    message = next(m for m in mail.outbox if "ana.pereira@example.org" in m.to)
+    link = re.search(r"https?://\S+/p/[^/\s]+/", message.body).group(0)
+    mine = site.context.new_page()
+    mine.goto(link)
+    site.visit(mine, "portal-mine")
+    body = mine.inner_text("body")
+    assert "Round 1" in body
+    assert any(name in body for name, *_ in PEOPLE[1:])
     assert not site.serious, site.serious
