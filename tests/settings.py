@@ -6,6 +6,9 @@ import tempfile
 os.environ.setdefault("NETWEAVE_SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnop")
 os.environ.setdefault("NETWEAVE_DATA_DIR", tempfile.mkdtemp(prefix="netweave-test-"))
 os.environ.setdefault("NETWEAVE_TASKS", "immediate")
+# links never expire in tests about other things (fixtures use fixed past dates); the link
+# tests set their own number of days
+os.environ.setdefault("NETWEAVE_LINK_DAYS_AFTER_EVENT", "0")
 
 from netweave.web.settings import *  # noqa: F403
 

@@ -40,7 +40,8 @@ def test_link_works_89_days_after_the_event(client, db):
     assert client.get(_mine(registration)).status_code == 200
 
 
-def test_link_expired_91_days_after_the_event_is_404(client, db):
+def test_link_expired_91_days_after_the_event_is_404(client, db, settings):
+    settings.NETWEAVE_LINK_DAYS_AFTER_EVENT = 90  # the production default
     registration = _past_registration(91)
 
     assert client.get(_mine(registration)).status_code == 404

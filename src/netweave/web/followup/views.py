@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,14 +24,14 @@ from netweave.web.followup.forms import (
 )
 from netweave.web.mail.domain import member_for_preferences_token, wants_optional_email
 from netweave.web.portal.domain import zone
+from netweave.web.security import registration_for_token
 
 NOT_YET = "Your summary is ready once the event is over."
 
 
 def _registration(token: str) -> Registration:
-    return get_object_or_404(
-        Registration.objects.select_related("member", "event__community"), token=token
-    )
+    # one lookup for every participant page: unknown, revoked and expired links all 404
+    return registration_for_token(token)
 
 
 def _member(token: str) -> Member:

@@ -37,15 +37,15 @@ from netweave.web.intros.models import GroupMessage
 from netweave.web.intros.uploads import LimitedUploadHandler, announced_size
 from netweave.web.orga.permissions import event_for, registration_for
 from netweave.web.portal.domain import zone
+from netweave.web.security import registration_for_token
 
 CHUNK = 64 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
 def _registration(token: str) -> Registration:
-    return get_object_or_404(
-        Registration.objects.select_related("member", "event__community"), token=token
-    )
+    # one lookup for every participant page: unknown, revoked and expired links all 404
+    return registration_for_token(token)
 
 
 def _other(viewer: Registration, pk: int) -> Registration:
