@@ -108,7 +108,15 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{DATA_DIR / 'netweave.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db))}
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", _default_db),
+        # keep server connections open between requests: opening one per request made 300
+        # polling participants time out on PostgreSQL (benchmarks/bench_load.py)
+        conn_max_age=int(os.environ.get("NETWEAVE_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the worker write while pages read; a busy timeout instead of "database is locked"
     DATABASES["default"]["OPTIONS"] = {
