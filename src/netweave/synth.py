@@ -15,21 +15,12 @@ import io
 import random
 from pathlib import Path
 
+from netweave.core.people import FIELDS
+
 __all__ = ["CANONICAL_COLUMNS", "synthetic_csv", "synthetic_rows", "write_synthetic_csv"]
 
-CANONICAL_COLUMNS = (
-    "email",
-    "name",
-    "mode",
-    "timezone",
-    "location",
-    "community",
-    "interests",
-    "about",
-    "looking_for",
-    "requests",
-    "avoid",
-)
+#: the canonical registration table's columns, as the reader knows them
+CANONICAL_COLUMNS = FIELDS
 
 FIRST = (
     "Amara",

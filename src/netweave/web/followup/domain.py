@@ -34,14 +34,13 @@ from netweave.web.followup.models import (
     StayInTouch,
 )
 from netweave.web.live.models import HeldMeeting, HeldSeat
-from netweave.web.mail.domain import UNSUBSCRIBED, Attachment, send_email
+from netweave.web.mail.domain import UNSUBSCRIBED, send_email
 from netweave.web.mail.models import OutboxMessage
 from netweave.web.matching.models import Group, GroupSeat, Meeting, Seat
 from netweave.web.portal.domain import (
     event_ends_at,
-    personal_url,
     published_plan,
-    registration_ics,
+    send_with_invite,
     zone,
 )
 
@@ -611,25 +610,7 @@ def send_reminder(registration: Registration) -> OutboxMessage | None:
 
 
 def _reminder_email(registration: Registration) -> OutboxMessage:
-    member, event = registration.member, registration.event
-    context = {
-        "registration": registration,
-        "member": member,
-        "event": event,
-        "link": personal_url(registration),
-        "tz_name": member.timezone,
-        "ends_at": event_ends_at(event),
-    }
-    invite = Attachment("invite.ics", registration_ics(registration), "text/calendar")
-    return send_email(
-        member.email,
-        "reminder",
-        context,
-        tz=member.timezone,
-        community=event.community,
-        kind="reminder",
-        attachments=[invite],
-    )
+    return send_with_invite(registration, "reminder")
 
 
 # --------------------------------------------------------------------------- preferences

@@ -312,25 +312,31 @@ def _enqueue_registration_email(registration: Registration, *, updated: bool) ->
 
 def send_registration_email(registration: Registration, *, updated: bool) -> OutboxMessage:
     """The confirmation: the personal link and a calendar invite, in the member's zone."""
+    night = night_notice(registration.event, registration.member.timezone, registration.mode)
+    return send_with_invite(registration, "registration", updated=updated, night=night)
+
+
+def send_with_invite(registration: Registration, kind: str, **extra: object) -> OutboxMessage:
+    """Email ``mail/<kind>.txt`` to the participant with their link and the event's calendar
+    invite, rendered in their time zone."""
     member, event = registration.member, registration.event
     context = {
         "registration": registration,
         "member": member,
         "event": event,
-        "updated": updated,
         "link": personal_url(registration),
         "tz_name": member.timezone,
         "ends_at": event_ends_at(event),
-        "night": night_notice(event, member.timezone, registration.mode),
+        **extra,
     }
     invite = Attachment("invite.ics", registration_ics(registration), "text/calendar")
     return send_email(
         member.email,
-        "registration",
+        kind,
         context,
         tz=member.timezone,
         community=event.community,
-        kind="registration",
+        kind=kind,
         attachments=[invite],
     )
 
