@@ -19,6 +19,14 @@ def _no_real_email(monkeypatch: pytest.MonkeyPatch, settings) -> None:
     monkeypatch.setattr(smtplib.SMTP_SSL, "connect", refuse)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate-limit counters and cached pages must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def organizer(db):
     from tests.web.factories import UserFactory

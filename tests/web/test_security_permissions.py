@@ -332,30 +332,7 @@ def test_admin_page_organizer_redirects_to_admin_login(other_organizer_client, w
     assert response.url.startswith(reverse("admin:login"))
 
 
-#: token pages whose app still looks tokens up itself, so an expired link keeps working
-#: there until it switches to netweave.web.security.registration_for_token (the other intros
-#: and follow-up pages answer 404 here anyway, for want of an intro, a digest or feedback)
-_OWN_LOOKUP = {
-    "portal:intro",
-    "portal:intro_upload",
-    "portal:intro_remove_video",
-    "portal:intro_partner",
-    "portal:intro_follow_up",
-    "portal:intro_group",
-    "portal:summary",
-    "portal:summary_sharing",
-    "portal:feedback_event",
-}
-
-
-def _expired_case(pattern: Pattern):
-    if pattern.name in _OWN_LOOKUP:
-        reason = "bug: this app looks tokens up itself; switch it to registration_for_token"
-        return pytest.param(pattern, marks=pytest.mark.xfail(reason=reason), id=pattern.name)
-    return pytest.param(pattern, id=pattern.name)
-
-
-@pytest.mark.parametrize("pattern", [_expired_case(p) for p in _TOKEN])
+@pytest.mark.parametrize("pattern", [pytest.param(p, id=p.name) for p in _TOKEN])
 def test_token_page_expired_link_is_404(client, world, pattern, settings):
     settings.NETWEAVE_LINK_DAYS_AFTER_EVENT = 1
     Event.objects.filter(pk=world.kwargs["event_pk"]).update(

@@ -172,3 +172,18 @@ class ImportForm(forms.Form):
                 "File > Download (or Save as) > CSV or Excel workbook."
             )
         return upload
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of members that refuses ids a database integer cannot hold: SQLite
+    raises OverflowError (a server error) on them instead of finding nothing."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not str(pk).isdigit() or int(str(pk)) >= 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from netweave.web.community.forms import TimezoneField
+from netweave.web.community.forms import MemberChoiceField, TimezoneField
 from netweave.web.community.models import Community
 from netweave.web.events.models import Event, Registration
 
@@ -152,6 +152,7 @@ class RegistrationForm(forms.ModelForm):
             "requests": forms.SelectMultiple(attrs={"size": 8}),
             "avoid": forms.SelectMultiple(attrs={"size": 8}),
         }
+        field_classes = {"requests": MemberChoiceField, "avoid": MemberChoiceField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

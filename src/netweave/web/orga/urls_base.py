@@ -3,6 +3,7 @@
 from django.urls import path
 
 from netweave.web.orga.views import auth, dashboard, events, members, registrations
+from netweave.web.security import revoke_link_view
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -52,5 +53,10 @@ urlpatterns = [
         "events/<int:event_pk>/registrations/<int:registration_pk>/switch-mode/",
         registrations.switch,
         name="registration_switch_mode",
+    ),
+    path(
+        "events/<int:event_pk>/registrations/<int:registration_pk>/revoke-link/",
+        revoke_link_view,
+        name="registration_revoke_link",
     ),
 ]

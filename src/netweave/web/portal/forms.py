@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 
+from netweave.web.community.forms import MemberChoiceField
 from netweave.web.community.models import Member
 from netweave.web.events.models import Event, Registration
 from netweave.web.portal import domain
@@ -43,21 +44,6 @@ def zone_choices() -> tuple[tuple[str, Any], ...]:
 @functools.cache
 def _known_zones() -> frozenset[str]:
     return frozenset({"UTC"} | {name for _, group in zone_choices()[1:] for name, _ in group})
-
-
-class MemberChoiceField(forms.ModelMultipleChoiceField):
-    """A multiple choice of members that refuses ids a database integer cannot hold: SQLite
-    raises OverflowError (a server error) on them instead of finding nothing."""
-
-    def _check_values(self, value):
-        for pk in value:
-            if not str(pk).isdigit() or int(str(pk)) >= 2**63:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
 
 
 class ProfileForm(forms.Form):
