@@ -45,7 +45,8 @@ def test_download_unknown_token_is_404(client):
     assert client.get(reverse("portal:privacy_download", args=["nope"])).status_code == 404
 
 
-def test_download_expired_link_is_404(client):
+def test_download_expired_link_is_404(client, settings):
+    settings.NETWEAVE_LINK_DAYS_AFTER_EVENT = 90  # the production default
     registration = RegistrationFactory(event__starts_at=timezone.now() - dt.timedelta(days=400))
     response = client.get(reverse("portal:privacy_download", args=[registration.token]))
     assert response.status_code == 404
