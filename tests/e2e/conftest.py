@@ -163,8 +163,9 @@ class Site:
     def visit(self, page: object, name: str) -> None:
         """Screenshot the page as ``name``.png, and scan the same address with axe-core.
 
-        The scan runs in a second tab: once axe has run in a page, Chromium no longer submits
-        that page's forms, and the story goes on in the first tab.
+        The scan runs in a second tab so that it never changes the page the story goes on in.
+        Screenshots are of the viewport: after a full-page screenshot, Chromium did not submit
+        the page's next form in our runs (the click sent no request).
         """
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
         if name in self.axe.results:
