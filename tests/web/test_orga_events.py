@@ -305,3 +305,10 @@ def test_event_import_preview_counts_registrations(orga_client, event):
     response = orga_client.post(reverse("orga:event_import", args=[event.pk]), {"file": upload})
     preview = response.context["preview"]
     assert (preview.new_registration_count, preview.registered_count) == (1, 1)
+
+
+def test_event_create_form_starts_with_the_defaults(orga_client, community):
+    from django.urls import reverse
+
+    page = orga_client.get(reverse("orga:event_create", args=[community.pk])).content.decode()
+    assert 'name="minutes_per_round" value="8"' in page

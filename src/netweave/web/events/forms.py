@@ -40,13 +40,18 @@ class EventForm(forms.ModelForm):
         max_length=80,
         help_text="Part of the registration link. Leave empty to make it from the title.",
     )
-    rounds = forms.IntegerField(min_value=1, max_value=30, help_text="How many one-on-one rounds.")
-    minutes_per_round = forms.IntegerField(min_value=1, max_value=180)
-    group_min = forms.IntegerField(
-        label="Smallest group", min_value=2, max_value=50, help_text="At least 2 people."
+    # declared fields do not take the model's defaults: give them explicitly
+    rounds = forms.IntegerField(
+        min_value=1, max_value=30, initial=4, help_text="How many one-on-one rounds."
     )
-    group_max = forms.IntegerField(label="Largest group", min_value=2, max_value=50)
-    group_minutes = forms.IntegerField(label="Minutes for the groups", min_value=1, max_value=240)
+    minutes_per_round = forms.IntegerField(min_value=1, max_value=180, initial=8)
+    group_min = forms.IntegerField(
+        label="Smallest group", min_value=2, max_value=50, initial=4, help_text="At least 2 people."
+    )
+    group_max = forms.IntegerField(label="Largest group", min_value=2, max_value=50, initial=6)
+    group_minutes = forms.IntegerField(
+        label="Minutes for the groups", min_value=1, max_value=240, initial=20
+    )
 
     class Meta:
         model = Event
