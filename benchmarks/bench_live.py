@@ -25,21 +25,17 @@ server. The server and the folder are removed at the end, whatever happens.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+from _serve import free_port, run_django, serving  # benchmarks/_serve.py
 
 REPEATS = 5
 #: htmx polls the live page this often (``hx-trigger="every 3s"``)
@@ -120,12 +116,6 @@ def bench_replan(sizes: list[int]) -> None:
 # --------------------------------------------------------------------------- polling
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _environment(data_dir: Path) -> dict[str, str]:
     return {
         **os.environ,
@@ -182,49 +172,6 @@ event = Event.objects.get(slug="bench")
 live.next_round(event, live.live_state(event).version)
 print(live.live_state(event).version)
 """
-
-
-def _django(script: str, env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-c", script, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        raise SystemExit(f"setting up the benchmark failed:\n{done.stderr[-3000:]}")
-    return done.stdout
-
-
-@contextlib.contextmanager
-def _server(env: dict[str, str], port: int, threads: int) -> Iterator[str]:
-    """``netweave serve`` in its own process; stopped (by its pid) when done."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "netweave", "serve", "--port", str(port), "--threads", str(threads)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            if proc.poll() is not None:
-                raise SystemExit(f"the server stopped: {proc.stderr.read()[-2000:]}")
-            try:
-                urllib.request.urlopen(base + "/", timeout=1).close()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _get(url: str) -> tuple[int, float]:
@@ -310,9 +257,9 @@ def bench_polling(participants: int, polls: int, threads: int, steady: float) ->
     with tempfile.TemporaryDirectory(prefix="netweave-bench-serve-") as tmp:
         data = Path(tmp)
         env = _environment(data)
-        tokens = _django(_SETUP, env, str(participants), tmp).split()
-        port = _free_port()
-        with _server(env, port, threads) as base:
+        tokens = run_django(_SETUP, env, str(participants), tmp).split()
+        port = free_port()
+        with serving(env, port, threads) as base:
             header = f"{'':<34} {'requests':>6} {'median ms':>9} {'p95 ms':>9} {'req/s':>9}"
             print(header)
             print("-" * len(header))
@@ -323,7 +270,7 @@ def bench_polling(participants: int, polls: int, threads: int, steady: float) ->
             t = time.perf_counter()
             lat, st = _wave(base, tokens, version, polls)
             _report("all at once (204)", lat, st, time.perf_counter() - t)
-            version = int(_django(_BUMP, env).strip())
+            version = int(run_django(_BUMP, env).strip())
             t = time.perf_counter()
             lat, st = _wave(base, tokens, version - 1, 1)
             _report("all at once after a change (200)", lat, st, time.perf_counter() - t)
@@ -336,7 +283,7 @@ def _get_version(env: dict[str, str]) -> str:
         "from netweave.web.live.models import LiveState\n"
         "print(LiveState.objects.get().version)\n"
     )
-    return _django(script, env).strip()
+    return run_django(script, env).strip()
 
 
 def main() -> None:

@@ -35,9 +35,7 @@ import http.cookies
 import os
 import random
 import re
-import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -47,6 +45,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+from _serve import free_port, run_django, serving  # benchmarks/_serve.py
 
 ROOT = Path(__file__).resolve().parent.parent
 POLL_EVERY = 3.0
@@ -55,12 +54,6 @@ CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 # --------------------------------------------------------------------------- set-up
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _environment(data_dir: Path, database_url: str | None) -> dict[str, str]:
@@ -168,43 +161,6 @@ print(live.live_state(event).version)
 """
 
 
-def _django(script: str, env: dict[str, str]) -> str:
-    done = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        raise SystemExit(f"a set-up step failed:\n{done.stderr[-3000:]}")
-    return done.stdout
-
-
-@contextlib.contextmanager
-def _server(env: dict[str, str], port: int, threads: int) -> Iterator[None]:
-    """``netweave serve`` in its own process; stopped by its pid when done."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "netweave", "serve", "--port", str(port), "--threads", str(threads)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        for _ in range(150):
-            if proc.poll() is not None:
-                raise SystemExit(f"the server stopped: {proc.stderr.read()[-2000:]}")
-            with contextlib.suppress(OSError):
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            time.sleep(0.1)
-        yield
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 # --------------------------------------------------------------------------- clients
 
 
@@ -296,7 +252,7 @@ def bench_polling(
     def organizer() -> None:
         while time.perf_counter() + every < stop:
             time.sleep(every)
-            new = int(_django(_NEXT, env).strip())
+            new = int(run_django(_NEXT, env).strip())
             with lock:
                 current["version"] = new
                 current["advances"] = current.get("advances", 0) + 1
@@ -331,17 +287,17 @@ def run(database_url: str | None, args: argparse.Namespace) -> None:
     kind = "PostgreSQL" if database_url else "SQLite"
     with tempfile.TemporaryDirectory(prefix="netweave-bench-load-") as tmp:
         env = _environment(Path(tmp), database_url)
-        _django(_SETUP, env)
-        port = _free_port()
+        run_django(_SETUP, env)
+        port = free_port()
         path = "/e/load/load/register/"
-        with _server(env, port, args.threads):
+        with serving(env, port, args.threads):
             reg = bench_registrations(port, path, args.registrations, args.clients)
-            counted = _django(_COUNT, env).split()
+            counted = run_django(_COUNT, env).split()
             rows, duplicated, members = (int(x) for x in counted[:3])
             emails = set(counted[3:])
             wanted = {f"person{i}@example.org" for i in range(args.registrations)}
             lost = len(wanted - emails)
-            ready = _django(_GO_LIVE, env).split()
+            ready = run_django(_GO_LIVE, env).split()
             version, tokens = int(ready[0]), ready[1:]
             poll = bench_polling(port, env, tokens, version, args.poll_seconds, args.advance_every)
     print(
