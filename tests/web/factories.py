@@ -153,6 +153,13 @@ def example_plan(regs: list[Registration]) -> core.Plan:
 # --- published plans, as participants see them (portal) ---------------------------------------
 
 
+def _seat(obj, create, extracted, **kwargs) -> None:
+    """``seats=[reg, reg]`` seats those registrations, in that order (meetings and groups)."""
+    if create and extracted:
+        for position, registration in enumerate(extracted):
+            obj.seats.create(registration=registration, position=position)
+
+
 class PlanVersionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "matching.PlanVersion"
@@ -174,11 +181,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     room = "Room 1"
     reasons = factory.LazyFunction(lambda: ["You both care about onboarding"])
 
-    @factory.post_generation
-    def seats(obj, create, extracted, **kwargs):  # noqa: N805
-        if create and extracted:
-            for position, registration in enumerate(extracted):
-                obj.seats.create(registration=registration, position=position)
+    seats = factory.PostGeneration(_seat)
 
 
 class GroupFactory(factory.django.DjangoModelFactory):
@@ -192,11 +195,7 @@ class GroupFactory(factory.django.DjangoModelFactory):
     room = factory.Sequence(lambda n: f"Group {n + 1}")
     theme = "mentoring"
 
-    @factory.post_generation
-    def seats(obj, create, extracted, **kwargs):  # noqa: N805
-        if create and extracted:
-            for position, registration in enumerate(extracted):
-                obj.seats.create(registration=registration, position=position)
+    seats = factory.PostGeneration(_seat)
 
 
 # --- follow-up (followup); HeldMeetingFactory is with the live day's factories --------------
@@ -316,11 +315,7 @@ class HeldMeetingFactory(factory.django.DjangoModelFactory):
     room = "Room 1"
     reasons = factory.LazyFunction(lambda: ["You both care about onboarding"])
 
-    @factory.post_generation
-    def seats(obj, create, extracted, **kwargs):  # noqa: N805
-        if create and extracted:
-            for position, registration in enumerate(extracted):
-                obj.seats.create(registration=registration, position=position)
+    seats = factory.PostGeneration(_seat)
 
 
 def published_example(event: Event | None = None) -> tuple[list[Registration], object]:
