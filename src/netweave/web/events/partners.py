@@ -1,6 +1,6 @@
 """What one person may see of another: the one rule for partners' profiles and contact details.
 
-Every participant page, email and JSON that shows someone to another participant builds
+Every participant page, email and download that shows another participant's profile builds
 that person with :func:`partner_views` (or :func:`partner_view`), so the promise "an email
 address only where both agreed" has one owner. Organizer pages do not go through it:
 organizers may see their members' addresses.
@@ -8,7 +8,7 @@ organizers may see their members' addresses.
 Which consents count, and nothing else:
 
 1. both ticked "share my email with the people I meet" for this event
-   (:attr:`Registration.consent_share_email <netweave.web.events.models.Registration>`);
+   (``Registration.consent_share_email``);
 2. each wished to stay in touch with the other after they met (the follow-up app's
    ``StayInTouch``). That app sits above this one, so it hands its answer in through
    :func:`register_mutual_consent` from its ``AppConfig.ready``, as the apps register
