@@ -36,7 +36,7 @@ from netweave.core.people import (
 )
 from netweave.core.plan import Plan, load_plan
 from netweave.core.planner import PlanningInput, plan_event
-from netweave.core.rounds import InfeasibleError
+from netweave.core.round_spec import InfeasibleError
 
 __all__ = ["main"]
 

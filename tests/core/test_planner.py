@@ -13,7 +13,7 @@ from netweave.core.config import EventConfig
 from netweave.core.people import Person
 from netweave.core.plan import Plan
 from netweave.core.planner import HOST_REASON, PlanningInput, describe_meeting, plan_event
-from netweave.core.rounds import InfeasibleError
+from netweave.core.round_spec import InfeasibleError
 from netweave.synth import synthetic_rows
 
 

@@ -53,7 +53,7 @@ def _timed(seconds: dict[str, float], name: str, start: float) -> float:
 def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | None = None) -> Plan:
     """Plan the one-on-one rounds and the small groups for ``data.people``.
 
-    Raises :class:`~netweave.core.rounds.InfeasibleError` (a ``ValueError``) with a message
+    Raises :class:`~netweave.core.round_spec.InfeasibleError` (a ``ValueError``) with a message
     for the organizer when the ask cannot be met (too many rounds, everyone forbidden, ...).
     """
     people = list(data.people)
