@@ -16,7 +16,9 @@ import numpy as np
 from netweave.core.affinity import Affinity, AffinitySpec, build_affinities
 from netweave.core.bounds import upper_bound
 from netweave.core.config import EventConfig
-from netweave.core.groups import attach_remote, describe_group, plan_groups
+from netweave.core.group_remote import attach_remote
+from netweave.core.group_wording import describe_group
+from netweave.core.groups import plan_groups
 from netweave.core.people import Person
 from netweave.core.plan import Group, Meeting, Participant, Plan, Round, Unmatched
 from netweave.core.rounds import RoundsResult, plan_rounds
