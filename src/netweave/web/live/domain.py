@@ -34,8 +34,10 @@ from django.db import transaction
 from django.db.models import Min, Q, Subquery
 from django.utils import timezone
 
+from netweave.core.attendees import match_attendees, parse_attendees
 from netweave.core.config import ConfigError
 from netweave.core.exports import zoom_groups_table, zoom_round_table
+from netweave.core.live_words import chat_lines, conversation_prompt
 from netweave.core.plan import Group as CoreGroup
 from netweave.core.plan import Meeting as CoreMeeting
 from netweave.core.plan import Participant, Plan, Round
@@ -339,8 +341,6 @@ class CheckInReview:
 def read_attendee_list(event: Event, text: str) -> CheckInReview:
     """Who a pasted participant list (from Zoom, any shape) names, for the organizer to
     review before anyone is marked present. Never raises on odd input."""
-    from netweave.core.live import match_attendees, parse_attendees
-
     regs = list(Registration.objects.filter(event=event).select_related("member"))
     found = match_attendees(
         parse_attendees(text), [r.member.name for r in regs], [r.member.email for r in regs]
@@ -736,8 +736,6 @@ def round_zoom_csv(event: Event, number: int) -> bytes:
 
 def round_chat_text(event: Event, number: int) -> str:
     """The lines to paste in Zoom's chat: "Round 2: Room 3 - Ana & Kofi", ..."""
-    from netweave.core.live import chat_lines
-
     plan, meetings = _round_plan(event, number)
     names = {p.id: p.name for p in plan.participants}
     return "\n".join(chat_lines(number, meetings, names))
@@ -960,8 +958,6 @@ def console(event: Event, query: str = "", show: str = "") -> Console:
     if number is not None and state.phase != Phase.ENDED:
         meetings, source = _round_base(event, version, number, roster, plan)
         names = {pid: roster.name[pid] for pid in roster.pk}
-        from netweave.core.live import chat_lines
-
         extra = {
             "next_number": number,
             "next_source": source,
@@ -1096,8 +1092,6 @@ def _held_of(registration: Registration, number: int) -> list[_Held]:
 
 
 def _live_meeting(held: _Held, number: int) -> LiveMeeting:
-    from netweave.core.live import conversation_prompt
-
     reasons = tuple(str(r) for r in held.meeting.reasons or ())
     return LiveMeeting(
         room=held.meeting.room,
