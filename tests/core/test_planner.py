@@ -124,6 +124,25 @@ def test_plan_event_meeting_reasons_say_why():
     assert all(m.reasons for m in plan.rounds[0].meetings)
 
 
+def test_plan_event_newcomer_boost_counts_the_favoured_and_shows_real_scores():
+    from netweave.core.affinity import build_affinity
+
+    people = community(24, seed=7, async_share=0)
+    boost = [0.5 if k < 6 else 0.0 for k in range(24)]
+    data = PlanningInput(people, groups=False, newcomer_boost=boost)
+    plan = plan_event(data, EventConfig(rounds=2))
+    aff = build_affinity(people)
+    meetings = [m for r in plan.rounds for m in r.meetings]
+    real = [describe_meeting(aff, [aff.index(p) for p in m.members], m.room) for m in meetings]
+    assert plan.metrics["favoured_newcomers"] == 6
+    assert [m.score for m in meetings] == [m.score for m in real]
+
+
+def test_plan_event_without_boost_reports_no_favoured_newcomers():
+    plan = plan_event(PlanningInput(community(12, seed=2), groups=False), EventConfig(rounds=1))
+    assert "favoured_newcomers" not in plan.metrics
+
+
 def test_describe_meeting_alone_meets_the_host():
     from netweave.core.affinity import build_affinity
 

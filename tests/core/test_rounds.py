@@ -420,3 +420,42 @@ def test_plan_rounds_any_instance_gives_a_valid_plan_or_says_why(case: dict) -> 
         async_matches=case["async_matches"],
     )
     assert all(why for *_, why in result.unmet_requests)
+
+
+def shared_partner() -> Affinity:
+    # "ana" and "new" both suit "xu" best; "yan" suits both a little
+    s = np.array([[0, 0, 4, 1], [0, 0, 3.5, 1], [4, 3.5, 0, 0], [1, 1, 0, 0]], np.float32)
+    return Affinity(("ana", "new", "xu", "yan"), s)
+
+
+def test_plan_rounds_boost_gives_the_favoured_person_the_shared_partner() -> None:
+    aff = shared_partner()
+
+    plain = plan_rounds(aff, ["live"] * 4, 1)
+    favoured = plan_rounds(aff, ["live"] * 4, 1, boost=[0, 0.5, 0, 0])
+
+    assert (plain.rounds[0], favoured.rounds[0]) == (((0, 2), (1, 3)), ((0, 3), (1, 2)))
+
+
+def test_plan_rounds_boost_reports_the_real_total() -> None:
+    favoured = plan_rounds(shared_partner(), ["live"] * 4, 1, boost=[0, 0.5, 0, 0])
+
+    assert favoured.total == pytest.approx(3.5 + 1.0)
+
+
+def test_plan_rounds_zero_boost_changes_nothing() -> None:
+    aff = random_affinity(40, 31)
+
+    plain = plan_rounds(aff, ["live"] * 40, 3)
+    zero = plan_rounds(aff, ["live"] * 40, 3, boost=[0.0] * 40)
+
+    assert (zero.rounds, zero.total) == (plain.rounds, plain.total)
+
+
+@pytest.mark.parametrize(
+    ("boost", "message"),
+    [([0.5] * 3, "boost has 3 entries for 4 people"), ([0, -1, 0, 0], "finite weights >= 0")],
+)
+def test_plan_rounds_bad_boost_refused(boost: list[float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        plan_rounds(shared_partner(), ["live"] * 4, 1, boost=boost)

@@ -44,6 +44,10 @@ class PlanningInput:
     pinned_groups: Sequence[tuple[str, ...]] = ()
     #: pairs the organizers forbid for this event, on top of everyone's avoid lists
     forbidden: Iterable[tuple[str, str]] = ()
+    #: a weight per person (in ``people`` order) favouring them in the rounds, as
+    #: :func:`~netweave.core.newcomers.connection_boost` gives; None favours nobody. Groups,
+    #: the scores and reasons shown and the quality figure use the real scores.
+    newcomer_boost: Sequence[float] | None = None
 
 
 def _timed(seconds: dict[str, float], name: str, start: float) -> float:
@@ -81,6 +85,7 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
         fairness=config.fairness,
         seed=config.seed,
         pinned=pinned,
+        boost=data.newcomer_boost,
         progress=report,
     )
     t = _timed(seconds, "rounds", t)
@@ -106,7 +111,10 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
         groups=groups,
         unmatched=unmatched,
     )
-    return plan.with_metrics(**_metrics(aff, people, config, result, bound, groups, seconds))
+    metrics = _metrics(aff, people, config, result, bound, groups, seconds)
+    if data.newcomer_boost is not None:
+        metrics["favoured_newcomers"] = sum(1 for b in data.newcomer_boost if b > 0)
+    return plan.with_metrics(**metrics)
 
 
 def _forbid(aff: Affinity, pairs: Iterable[tuple[str, str]]) -> Affinity:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -75,6 +75,7 @@ def plan_rounds(
     pinned: Mapping[int, Sequence[tuple[int, ...]]] | None = None,
     present: Collection[int] | None = None,
     already_met: Iterable[tuple[int, int]] = (),
+    boost: Sequence[float] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> RoundsResult:
     """Plan ``rounds`` rounds of one-on-one meetings.
@@ -114,6 +115,12 @@ def plan_rounds(
         Only these people take part; the others are neither placed nor reported.
     already_met : iterable of pairs
         Pairs that met before (e.g. in rounds already held); they do not meet again.
+    boost : sequence of float, optional
+        A weight ``b_i >= 0`` per person that favours them: the rounds are planned as if a
+        pair's score were ``score * (1 + (b_i + b_j) / 2)``, so that a partner several
+        people would suit goes to the favoured one (see
+        :func:`~netweave.core.newcomers.connection_boost`). ``total`` is the sum of the real
+        scores; ``shares`` are measured on the favoured scores the rounds were planned with.
     progress : callable ``(done, total)``, optional
         Called after each round.
 
@@ -138,6 +145,18 @@ def plan_rounds(
     >>> res.total
     22.0
 
+    Ana and a newcomer both suit Xu best. Plain, Ana meets Xu (4 + 1 beats 3.5 + 1); with
+    the newcomer favoured by 0.5, their pairs count 1.25 times and the newcomer meets Xu
+    (3.5 x 1.25 + 1 beats 4 + 1 x 1.25). ``total`` stays the real sum.
+
+    >>> s = np.array([[0, 0, 4, 1], [0, 0, 3.5, 1], [4, 3.5, 0, 0], [1, 1, 0, 0]], np.float32)
+    >>> aff = Affinity(("ana", "new", "xu", "yan"), s)
+    >>> plan_rounds(aff, ["live"] * 4, 1).rounds
+    (((0, 2), (1, 3)),)
+    >>> res = plan_rounds(aff, ["live"] * 4, 1, boost=[0, 0.5, 0, 0])
+    >>> res.rounds, res.total
+    ((((0, 3), (1, 2)),), 4.5)
+
     Notes
     -----
     Async people are first given rounds (at most ``ceil(async_matches / rounds)`` partners
@@ -152,21 +171,18 @@ def plan_rounds(
     times the fairness factor, plus a bonus for a one-way request (beats any plain pair) or
     for a mutual request or must-meet pair (outweighs all other pairs together, so it is
     met whenever both are free and allowed). ``total`` uses the real scores. Up to 600 nodes
-    the matching is rustworkx's blossom, exact in ``O(n^3)``. Beyond, a maximum-weight cycle
-    cover (sparse assignment on the bipartite double cover, LAPJVsp from
-    ``scipy.sparse.csgraph``) gives everyone a successor; 2-cycles are pairs, longer cycles
-    are split into alternate edges, and the loose ends of odd cycles are re-matched exactly
-    by blossom in windows of up to 1,500 nodes. On random instances of 1,000 people this
-    was within 0.04 % of blossom at a fifth of its time; blossom alone takes ~15 s per
-    round for 10,000 people.
+    the matching is exact (blossom); beyond, a cycle cover repaired exactly around its loose
+    ends, within 0.04 % of blossom at a fifth of its time
+    (:func:`~netweave.core.matching.max_weight_matching`).
 
     Complexity: two blocked ``O(n^2)`` scans for candidates and best-possible values, then
     per round ``O(m)`` work for ``m ≈ 2 n k`` candidate pairs plus the matching. Memory is
     ``O(n k)`` besides the score matrix (10,000 people: 0.13 GiB). Measured on 2 cores:
     1,000 people, 6 rounds 0.3-0.6 s; 10,000 people, 5 rounds 6-16 s.
     """
+    planned = _boosted(affinity, boost)
     spec = make_spec(
-        affinity,
+        planned,
         modes,
         rounds,
         async_matches,
@@ -177,12 +193,25 @@ def plan_rounds(
         present,
         already_met,
     )
-    planner = _Planner(affinity, spec, check_pinned(pinned or {}, spec, affinity))
+    pins = check_pinned(pinned or {}, spec, planned)
+    planner = _Planner(planned, spec, pins, real_scores=affinity.scores)
     for number in range(1, spec.rounds + 1):
         planner.plan_round(number)
         if progress is not None:
             progress(number, spec.rounds)
     return planner.result()
+
+
+def _boosted(affinity: Affinity, boost: Sequence[float] | None) -> Affinity:
+    """The affinity the rounds are planned with: each pair's score times ``1 + (b_i + b_j) / 2``."""
+    if boost is None:
+        return affinity
+    b = np.asarray(boost, dtype=np.float32)
+    if b.shape != (affinity.n,):
+        raise ValueError(f"boost has {b.size} entries for {affinity.n} people")
+    if not np.isfinite(b).all() or (b < 0).any():
+        raise ValueError("boost must hold finite weights >= 0")
+    return replace(affinity, scores=affinity.scores * (1 + (b[:, None] + b[None, :]) / 2))
 
 
 # --------------------------------------------------------------------------- planner
@@ -208,10 +237,15 @@ class _Planner:
     """Round-by-round state: who met whom, who sat in a trio, how well everyone did."""
 
     def __init__(
-        self, affinity: Affinity, spec: RoundSpec, pinned: dict[int, list[tuple[int, ...]]]
+        self,
+        affinity: Affinity,
+        spec: RoundSpec,
+        pinned: dict[int, list[tuple[int, ...]]],
+        real_scores: np.ndarray,
     ) -> None:
         self.aff, self.spec, self.pinned = affinity, spec, pinned
         self.scores = affinity.scores
+        self.real_scores = real_scores  # what ``total`` sums (the scores unless boosted)
         n = spec.n
         check_people(spec)
         depth = max(spec.rounds, spec.async_matches) + 1
@@ -695,7 +729,7 @@ class _Planner:
 
     def result(self) -> RoundsResult:
         spec = self.spec
-        total = float(sum(float(self.scores[a, b]) for a, b in sorted(self.met_here)))
+        total = float(sum(float(self.real_scores[a, b]) for a, b in sorted(self.met_here)))
         caps = np.where(spec.asyn, spec.async_matches, spec.rounds)
         caps = np.minimum(caps, self.best.shape[1] - 1)
         best = self.best[np.arange(spec.n), caps]

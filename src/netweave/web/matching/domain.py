@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from netweave.core.check import Violation, check_plan
 from netweave.core.config import ConfigError, EventConfig, parse_config
+from netweave.core.newcomers import connection_boost
 from netweave.core.people import Person
 from netweave.core.plan import Group as CoreGroup
 from netweave.core.plan import Meeting as CoreMeeting
@@ -446,95 +447,6 @@ def community_history(event: Event) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
-#: the most a pair's score grows for a newcomer in it (see :func:`connection_boost`)
-NEWCOMER_BOOST = 0.5
-
-
-def connection_boost(
-    people: Sequence[Person], history: Iterable[tuple[str, str]]
-) -> list[float] | None:
-    """A weight per person, from 0 to :data:`NEWCOMER_BOOST`: the fewer people someone has
-    met at the community's earlier events (``history``), the higher. A newcomer gets the
-    most; anyone who met at least as many as the median returning member gets 0.
-
-    None when it would change nothing: no history, or nobody behind.
-
-    >>> from netweave.core.people import Person
-    >>> people = [Person(e, e, e) for e in ("a", "b", "c", "new")]
-    >>> connection_boost(people, [("a", "b"), ("a", "c")])
-    [0.0, 0.0, 0.0, 0.5]
-    """
-    met = Counter(pid for pair in history for pid in pair)
-    counts = [met[p.id] for p in people]
-    returning = sorted(c for c in counts if c)
-    if not returning:
-        return None
-    typical = returning[len(returning) // 2]
-    boost = [NEWCOMER_BOOST * max(0.0, 1 - c / typical) for c in counts]
-    return boost if max(boost) > 0 else None
-
-
-def _plan_favouring_newcomers(data: Any, config: EventConfig, progress: _Progress) -> Plan:
-    """Plan ``data``, favouring people who have made few connections in the community.
-
-    The core takes no per-person weight, so this adjusts the scores it is given: for the
-    rounds, a pair's score is multiplied by ``1 + (b_i + b_j) / 2`` (``b`` from
-    :func:`connection_boost`). Multiplied, not added: the design notes measured that an
-    added per-person bonus changes nothing when everyone is paired, while a multiplied one
-    makes a newcomer's good matches worth more, so a partner several people would suit goes
-    to the newcomer. Groups, the scores and reasons shown, and the quality figure come from
-    the real scores. Costs a second planning run when there is anyone to favour.
-    """
-    from netweave.core.affinity import build_affinity
-    from netweave.core.planner import describe_meeting, plan_event
-
-    plan = plan_event(data, config, progress=progress)
-    boost = connection_boost(data.people, data.history)
-    if boost is None or data.affinity is not None:
-        return plan
-    import numpy as np
-
-    aff = build_affinity(
-        list(data.people),
-        config.weights,
-        history=list(data.history),
-        history_mode=config.history_mode,
-        must_meet=config.must_meet,
-        text_backend=config.text_backend,
-    )
-    b = np.asarray(boost, dtype=np.float32)
-    scores = aff.scores * (1 + (b[:, None] + b[None, :]) / 2)
-    favoured = plan_event(replace(data, affinity=replace(aff, scores=scores), groups=False), config)
-    rounds = tuple(
-        replace(
-            r,
-            meetings=tuple(
-                describe_meeting(aff, [aff.index(p) for p in m.members], m.room, pinned=m.pinned)
-                for m in r.meetings
-            ),
-        )
-        for r in favoured.rounds
-    )
-    return _favoured_plan(plan, favoured, rounds, sum(1 for x in boost if x > 0))
-
-
-def _favoured_plan(plan: Plan, favoured: Plan, rounds: tuple[Round, ...], newcomers: int) -> Plan:
-    """``plan`` with the rounds of ``favoured`` (real scores), its groups kept."""
-    total = sum(m.score for r in rounds for m in r.meetings)
-    bound = float(plan.metrics.get("upper_bound") or 0)
-    group_keys = ("groups", "group_sizes", "group_score")
-    metrics = {
-        **favoured.metrics,
-        **{k: plan.metrics[k] for k in group_keys if k in plan.metrics},
-        "total_score": round(total, 4),
-        "upper_bound": round(bound, 4),
-        "quality_pct": round(100.0 * total / bound, 2) if bound > 0 else 100.0,
-        "favoured_newcomers": newcomers,
-    }
-    unmatched = favoured.unmatched + tuple(u for u in plan.unmatched if u.round == 0)
-    return replace(plan, rounds=rounds, unmatched=unmatched, metrics=metrics)
-
-
 def forbidden_pairs(event: Event) -> list[ForbiddenPair]:
     """The organizers' forbidden pairs, with both registrations' members loaded."""
     return list(
@@ -636,20 +548,24 @@ def _run_planner(version: PlanVersion) -> Plan:
         raise PlanError(f"At least 2 people must be registered to make a plan; {len(people)} are.")
     config = event_config(event)
     # The planner pulls in numpy, scipy and the solvers: load them only where plans are made.
-    from netweave.core.planner import PlanningInput
+    from netweave.core.planner import PlanningInput, plan_event
 
     known = {p.id for p in people}
     pinned_rounds, pinned_groups = _pins(version.parent, known, config.rounds)
+    matchable = _matchable(event, people)
+    history = [p for p in community_history(event) if known.issuperset(p)]
     data = PlanningInput(
-        people=_matchable(event, people),
-        history=[p for p in community_history(event) if known.issuperset(p)],
+        people=matchable,
+        history=history,
         groups=event.groups_enabled,
         pinned_rounds=pinned_rounds,
         pinned_groups=pinned_groups,
         forbidden=[p for p in _forbidden_ids(event) if known.issuperset(p)],
+        # favour members who have made few connections in the community so far
+        newcomer_boost=connection_boost(matchable, history),
     )
     # the planner flags the pins it kept, so they survive any number of re-plans
-    plan = _plan_favouring_newcomers(data, config, _Progress(version.pk))
+    plan = plan_event(data, config, progress=_Progress(version.pk))
     return _all_async(plan) if event.fully_async else plan
 
 
