@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from netweave.core import live
 from netweave.core.affinity import Affinity
-from netweave.core.live import regroup, replan_round
+from netweave.core.live import regroup, replan_for_present, replan_round
+from netweave.core.people import Person
+from netweave.core.plan import Meeting
 
 
 def _affinity(n: int, seed: int = 0, forbidden: set[tuple[int, int]] | None = None) -> Affinity:
@@ -291,3 +293,137 @@ def test_regroup_keeps_avoided_people_apart():
     result = regroup(aff, [(0, 1)], present=range(5))
 
     assert 4 not in result.groups[0]
+
+
+# -- replan_for_present: the round as it is stored on the day
+
+NAMES = ("ana", "bo", "cy", "dee", "eve", "fay", "gus")
+
+
+def _people(modes: dict[str, str] | None = None) -> list[Person]:
+    modes = modes or {}
+    return [Person(p, p, p.title(), mode=modes.get(p, "live")) for p in NAMES]
+
+
+def _scores(people: list[Person], seed: int = 4) -> Affinity:
+    aff = _affinity(len(people), seed)
+    return Affinity(tuple(p.id for p in people), aff.scores)
+
+
+def _positions(*ids: str) -> list[int]:
+    return [NAMES.index(i) for i in ids]
+
+
+def test_replan_for_present_kept_meeting_keeps_room_and_reasons():
+    people = _people()
+    base = [
+        Meeting("Room 7", ("ana", "bo"), 1.5, ("As planned",)),
+        Meeting("Room 2", ("cy", "dee"), 1.0, ("Also planned",)),
+    ]
+
+    out = replan_for_present(_scores(people), people, base, _positions("ana", "bo", "cy", "dee"))
+
+    assert [(m.room, m.members, m.score, m.reasons) for m in out.meetings] == [
+        ("Room 2", ("cy", "dee"), 1.0, ("Also planned",)),
+        ("Room 7", ("ana", "bo"), 1.5, ("As planned",)),
+    ]
+    assert out.changes == {"kept": 2, "trimmed": [], "new": [], "dissolved": [], "alone": []}
+
+
+def test_replan_for_present_new_meeting_gets_a_free_room_and_the_planners_score():
+    people = _people()
+    aff = _scores(people)
+    base = [Meeting("Room 1", ("ana", "bo")), Meeting("Room 2", ("cy", "dee"))]
+
+    out = replan_for_present(aff, people, base, _positions("ana", "bo", "cy", "eve"))
+
+    # Room 2 is free again: the meeting planned there is dissolved
+    (new,) = [m for m in out.meetings if m.members == ("cy", "eve")]
+    assert (new.room, new.score) == ("Room 2", pytest.approx(aff.score(2, 4), abs=1e-6))
+    assert out.changes["new"] == [["Cy", "Eve"]]
+    assert out.changes["dissolved"] == [["Cy", "Dee"]]
+
+
+def test_replan_for_present_walk_ins_get_the_next_room_number():
+    people = _people()
+    base = [Meeting("Room 1", ("ana", "bo")), Meeting("Room 2", ("cy", "dee"))]
+
+    out = replan_for_present(_scores(people), people, base, range(6))
+
+    assert [(m.room, m.members) for m in out.meetings] == [
+        ("Room 1", ("ana", "bo")),
+        ("Room 2", ("cy", "dee")),
+        ("Room 3", ("eve", "fay")),
+    ]
+
+
+def test_replan_for_present_pair_left_of_a_trio_keeps_its_room():
+    people = _people()
+    base = [Meeting("Room 4", ("ana", "bo", "cy")), Meeting("Room 5", ("dee", "eve"))]
+
+    out = replan_for_present(_scores(people), people, base, _positions("ana", "bo", "dee", "eve"))
+
+    assert [(m.room, m.members) for m in out.meetings] == [
+        ("Room 4", ("ana", "bo")),
+        ("Room 5", ("dee", "eve")),
+    ]
+    assert out.changes["trimmed"] == [["Ana", "Bo"]]
+
+
+def test_replan_for_present_never_repeats_a_held_meeting():
+    people = _people()
+    base = [Meeting("Room 1", ("ana", "bo")), Meeting("Room 2", ("cy", "dee"))]
+
+    out = replan_for_present(
+        _scores(people), people, base, _positions("ana", "bo", "cy", "dee"), held=[("ana", "bo")]
+    )
+
+    pairs = {frozenset(m.members) for m in out.meetings}
+    assert frozenset(("ana", "bo")) not in pairs
+    assert len(pairs) == 2
+
+
+def test_replan_for_present_avoids_later_pairs_when_it_costs_nobody():
+    people = _people()
+    base = [Meeting("Room 1", ("ana", "bo")), Meeting("Room 2", ("cy", "dee"))]
+    present = _positions("ana", "bo", "cy", "eve")
+    later = [Meeting("Room 1", ("cy", "eve"))]
+
+    out = replan_for_present(_scores(people), people, base, present, later=later)
+
+    # cy and eve meet later, so cy joins ana and bo instead of meeting eve today
+    assert frozenset(("cy", "eve")) not in {frozenset(m.members) for m in out.meetings}
+    assert out.result.alone == ()
+
+
+def test_replan_for_present_uses_a_later_pair_rather_than_leave_someone_alone():
+    people = _people()
+    base = [Meeting("Room 1", ("ana", "bo"))]
+    later = [Meeting("Room 1", ("cy", "dee"))]
+
+    out = replan_for_present(_scores(people), people, base, _positions("cy", "dee"), later=later)
+
+    assert [m.members for m in out.meetings] == [("cy", "dee")]
+
+
+def test_replan_for_present_async_meetings_come_last_without_a_room():
+    people = _people({"gus": "async"})
+    base = [Meeting("Room 1", ("ana", "bo")), Meeting(None, ("cy", "gus"), is_async=True)]
+
+    out = replan_for_present(_scores(people), people, base, _positions("ana", "bo", "dee", "gus"))
+
+    assert [(m.room, m.members, m.is_async) for m in out.meetings] == [
+        ("Room 1", ("ana", "bo"), False),
+        (None, ("dee", "gus"), True),
+    ]
+
+
+def test_replan_for_present_names_the_host_meeting():
+    people = _people()
+    base = [Meeting("Room 1", ("ana", "bo"))]
+
+    out = replan_for_present(
+        _scores(people), people, base, _positions("ana", "bo", "cy"), odd="host"
+    )
+
+    assert out.changes["new"] == [["Cy with the host"]]

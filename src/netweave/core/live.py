@@ -5,6 +5,9 @@ Everything here is pure and fast, because it runs while a host is waiting:
 - :func:`replan_round` keeps every planned meeting whose people all came and pairs the
   rest (max-weight matching over allowed pairs that have not met), in well under a second
   for hundreds of people;
+- :func:`replan_for_present` does it for a round as it stands on the day: it keeps the
+  rooms and reasons of what stays, avoids today the pairs planned for later rounds when that
+  costs nobody a partner, and words the changes for the organizer;
 - :func:`regroup` takes the absent out of the small groups and seats late arrivals.
 
 Who is here comes from :mod:`netweave.core.attendees` (Zoom's participant lists), the host's
@@ -30,16 +33,26 @@ trio (``a`` and ``b`` still meet, as planned).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import rustworkx as rx
 
 from netweave.core.affinity import Affinity
+from netweave.core.people import Person
+from netweave.core.plan import Meeting
+from netweave.core.planner import describe_meeting
 
-__all__ = ["RegroupResult", "ReplanResult", "regroup", "replan_round"]
+__all__ = [
+    "PresentReplan",
+    "RegroupResult",
+    "ReplanResult",
+    "regroup",
+    "replan_for_present",
+    "replan_round",
+]
 
 Pair = tuple[int, int]
 
@@ -458,6 +471,152 @@ def _result(
         dissolved=tuple(m for m in planned if gone(m)),
         alone=tuple(dict.fromkeys(alone)),
     )
+
+
+# --------------------------------------------------------------------------- who is present
+
+
+@dataclass(frozen=True)
+class PresentReplan:
+    """A round re-planned for the people present, as it is shown and stored."""
+
+    #: the round, numbered rooms first and async meetings last. A meeting kept as it was
+    #: keeps its room, order and reasons (Zoom's rooms stay as uploaded), the pair left of a
+    #: trio keeps the trio's room, and a new meeting gets the planner's score and reasons
+    #: and a free room number
+    meetings: tuple[Meeting, ...]
+    #: how the round differs from the one it was re-planned from
+    result: ReplanResult
+    #: that difference by name, for the organizer: ``kept`` (a count), ``trimmed``, ``new``,
+    #: ``dissolved`` (lists of names) and ``alone`` (``[name, why]``)
+    changes: dict[str, Any]
+
+
+def replan_for_present(
+    affinity: Affinity,
+    people: Sequence[Person],
+    base: Sequence[Meeting],
+    present: Collection[int],
+    *,
+    held: Iterable[Sequence[str]] = (),
+    later: Iterable[Meeting] = (),
+    odd: Literal["trio", "host"] = "trio",
+    seed: int = 0,
+) -> PresentReplan:
+    """Re-plan the round ``base`` for the people ``present``, in the words it is stored in.
+
+    Parameters
+    ----------
+    affinity : Affinity
+        The scores the planner used, over ``people`` (plus any forbidden pairs).
+    people : sequence of Person
+        Everyone registered; positions in ``present`` are positions here.
+    base : sequence of Meeting
+        The round as it stands (the newest re-plan, else the published plan), by id.
+    present : collection of int
+        Who takes part now (async people through their intro).
+    held : iterable of id tuples
+        The one-on-one meetings already held at this event: they are not repeated, and
+        nobody who sat in a trio sits in another.
+    later : iterable of Meeting
+        Meetings planned for later rounds: their pairs are avoided when that costs nobody
+        a partner, so that later rounds stay as planned.
+    odd, seed
+        As for :func:`replan_round`.
+
+    Returns
+    -------
+    PresentReplan
+
+    Examples
+    --------
+    >>> people = [Person(p, p, p.title()) for p in ("ana", "bo", "cy", "dee", "eve")]
+    >>> aff = Affinity(tuple(p.id for p in people), np.ones((5, 5), np.float32))
+    >>> base = [Meeting("Room 1", ("ana", "bo")), Meeting("Room 2", ("cy", "dee"))]
+    >>> out = replan_for_present(aff, people, base, present=[0, 1, 2, 4])
+    >>> [(m.room, m.members) for m in out.meetings]
+    [('Room 1', ('ana', 'bo')), ('Room 2', ('cy', 'eve'))]
+    >>> out.changes["dissolved"], out.changes["new"]
+    ([['Cy', 'Dee']], [['Cy', 'Eve']])
+    """
+    index = {p.id: i for i, p in enumerate(people)}
+    modes = [p.mode for p in people]
+    planned = [tuple(index[p] for p in m.members if p in index) for m in base]
+    held = [tuple(m) for m in held]
+    seen = [[index[p] for p in m if p in index] for m in held]
+    met = {pair for m in seen for pair in _pairs_of(m)}
+    in_trio = {index[p] for m in held if len(m) == 3 for p in m if p in index}
+    planned_later = {
+        (index[a], index[b]) for m in later for a, b in m.pairs() if a in index and b in index
+    }
+
+    def run(avoid: set[Pair]) -> ReplanResult:
+        pairs = {_pair(a, b) for a, b in met | avoid}
+        return replan_round(
+            affinity, modes, planned, present, pairs, odd=odd, seed=seed, trio_history=in_trio
+        )
+
+    result = run(planned_later)
+    if result.alone:
+        # keeping later rounds intact must not cost anybody their partner today
+        fallback = run(set())
+        if len(fallback.alone) < len(result.alone):
+            result = fallback
+    meetings = _as_stored(affinity, result, base, index, people)
+    return PresentReplan(meetings, result, _changes(result, people))
+
+
+def _as_stored(
+    aff: Affinity,
+    result: ReplanResult,
+    base: Sequence[Meeting],
+    index: Mapping[str, int],
+    people: Sequence[Person],
+) -> tuple[Meeting, ...]:
+    """The re-planned round as meetings by id (see :attr:`PresentReplan.meetings`)."""
+    before = {frozenset(index[p] for p in m.members if p in index): m for m in base}
+    trio_of = {pair: trio for trio, pair in result.trimmed}
+    rooms_taken = {
+        before[frozenset(m)].room
+        for m in (*result.meetings, *trio_of.values())
+        if frozenset(m) in before
+    }
+    free = (f"Room {k}" for k in range(1, 100_000) if f"Room {k}" not in rooms_taken)
+    rows = []
+    for members in result.meetings:
+        old = before.get(frozenset(members))
+        if old is not None:
+            rows.append(Meeting(old.room, old.members, old.score, old.reasons, old.is_async))
+            continue
+        is_async = any(people[i].mode == "async" for i in members)
+        live_first = tuple(sorted(members, key=lambda i: people[i].mode == "async"))
+        trio = before.get(frozenset(trio_of.get(members, ())))
+        room = None if is_async else (trio.room if trio is not None else next(free))
+        fresh = describe_meeting(aff, live_first, room)
+        pids = tuple(people[i].id for i in live_first)
+        rows.append(Meeting(room, pids, fresh.score, fresh.reasons, is_async))
+    return tuple(sorted(rows, key=_room_order))
+
+
+def _room_order(meeting: Meeting) -> tuple[int, int, str]:
+    room = meeting.room or ""
+    digits = "".join(ch for ch in room if ch.isdigit())
+    return (1 if meeting.is_async else 0, int(digits) if digits else 0, room)
+
+
+def _changes(result: ReplanResult, people: Sequence[Person]) -> dict[str, Any]:
+    def names(members: Sequence[int]) -> list[str]:
+        if len(members) == 1:
+            return [f"{people[members[0]].name} with the host"]
+        return [people[i].name for i in members]
+
+    return {
+        "kept": len(result.kept),
+        "trimmed": [names(pair) for _, pair in result.trimmed],
+        "new": [names(m) for m in result.new],
+        "dissolved": [names(m) for m in result.dissolved],
+        "alone": [[people[i].name, why] for i, why in result.alone],
+    }
 
 
 # --------------------------------------------------------------------------- small groups
