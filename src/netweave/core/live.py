@@ -215,6 +215,16 @@ def replan_round(
     blossom on ``O(30 p)`` edges. Measured (``benchmarks/bench_live.py``, 2 cores): 1,000
     present with 10 % absent and 5 % walk-ins in about 0.03 s; 1,000 all to pair (nothing
     kept) in about 0.4 s.
+
+    Examples
+    --------
+    Kofi (2) walked in; Ana (0) stays away. Bo and Cy still meet; Dee's partner is gone, so
+    Dee meets Kofi.
+
+    >>> aff = Affinity(("ana", "bo", "cy", "dee", "kofi"), np.ones((5, 5), np.float32))
+    >>> res = replan_round(aff, ["live"] * 5, [(1, 2), (0, 3)], [1, 2, 3, 4], already_met=[])
+    >>> res.kept, res.new, res.dissolved
+    (((1, 2),), ((3, 4),), ((0, 3),))
     """
     n = affinity.n
     if len(modes) != n:

@@ -645,6 +645,15 @@ def read_history(path: str | Path) -> list[tuple[str, str]]:
     ------
     RegistrationError
         Listing every malformed row with its line number.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "history.csv"
+    ...     _ = path.write_text("a,b,year\\nAna@x.org,kofi@x.org,2024\\n", encoding="utf-8")
+    ...     read_history(path)
+    [('ana@x.org', 'kofi@x.org')]
     """
     label = str(path)
     pairs: list[tuple[str, str]] = []

@@ -61,6 +61,19 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
 
     Raises :class:`~netweave.core.round_spec.InfeasibleError` (a ``ValueError``) with a message
     for the organizer when the ask cannot be met (too many rounds, everyone forbidden, ...).
+
+    Examples
+    --------
+    >>> people = [Person(f"{p}@x.org", f"{p}@x.org", p.title(), interests=(tag,))
+    ...           for p, tag in (("ana", "events"), ("bo", "events"), ("cy", "grants"),
+    ...                          ("dee", "grants"))]
+    >>> plan = plan_event(PlanningInput(people, groups=False), EventConfig(rounds=2))
+    >>> [m.members for m in plan.rounds[0].meetings]  # who shares a tag meets first
+    [('ana@x.org', 'bo@x.org'), ('cy@x.org', 'dee@x.org')]
+    >>> [m.room for m in plan.rounds[1].meetings]
+    ['Room 1', 'Room 2']
+    >>> plan.metrics["meetings"], plan.metrics["quality_pct"]
+    (4, 100.0)
     """
     people = list(data.people)
     history = list(data.history)
@@ -157,6 +170,17 @@ def describe_meeting(
 
     A trio lists the best reason of each of its pairs first, then the rest; a meeting of one
     is a person with the host. ``room=None`` makes an async meeting.
+
+    Examples
+    --------
+    >>> from netweave.core.affinity import build_affinity
+    >>> ana = Person("ana@x.org", "ana@x.org", "Ana", interests=("mentoring",))
+    >>> kofi = Person("kofi@x.org", "kofi@x.org", "Kofi", interests=("mentoring",))
+    >>> aff = build_affinity([ana, kofi])
+    >>> describe_meeting(aff, [0, 1], "Room 1").reasons[0]
+    'You both work on mentoring'
+    >>> describe_meeting(aff, [1], "Room 2").reasons == (HOST_REASON,)
+    True
     """
     ids = tuple(aff.ids[i] for i in members)
     if len(members) == 1:

@@ -63,6 +63,24 @@ def make_spec(
     present: Collection[int] | None,
     already_met: Iterable[tuple[int, int]],
 ) -> RoundSpec:
+    """Check the arguments of :func:`~netweave.core.rounds.plan_rounds` (see there) and
+    gather them: who takes part live or async, a seeded tie-break rank, the pairs met before.
+
+    Raises ``ValueError`` for arguments no caller should pass, :class:`InfeasibleError` for
+    an ask an organizer can change.
+
+    Examples
+    --------
+    >>> from netweave.core.affinity import Affinity
+    >>> aff = Affinity(("ana", "bo", "cy"), np.zeros((3, 3), np.float32))
+    >>> spec = make_spec(aff, ["live", "live", "async"], 2, 3, "trio", 30, 1.0, 0, None, ())
+    >>> spec.live.tolist(), spec.asyn.tolist(), spec.per_round
+    ([True, True, False], [False, False, True], 2)
+    >>> make_spec(aff, ["live"] * 3, 0, None, "trio", 30, 1.0, 0, None, ())
+    Traceback (most recent call last):
+    ...
+    netweave.core.round_spec.InfeasibleError: 0 rounds were asked: plan at least one round
+    """
     n = affinity.n
     if len(modes) != n:
         raise ValueError(f"modes has {len(modes)} entries for {n} people")
@@ -116,6 +134,18 @@ def _names(spec: RoundSpec, people: Iterable[int], limit: int = 3) -> str:
 
 
 def check_people(spec: RoundSpec) -> None:
+    """A round needs two live people, and async people need someone live to watch them.
+
+    Examples
+    --------
+    >>> from netweave.core.affinity import Affinity
+    >>> aff = Affinity(("ana", "bo"), np.zeros((2, 2), np.float32))
+    >>> check_people(make_spec(aff, ["live", "async"], 1, None, "trio", 30, 1.0, 0, None, ()))
+    Traceback (most recent call last):
+    ...
+    netweave.core.round_spec.InfeasibleError: only 1 live person(s) take part: a round needs \
+at least 2 live people
+    """
     n_live, n_async = int(spec.live.sum()), int(spec.asyn.sum())
     if n_async and not n_live:
         raise InfeasibleError(
@@ -129,7 +159,23 @@ def check_people(spec: RoundSpec) -> None:
 
 
 def check_capacity(spec: RoundSpec, count: np.ndarray, pinned_host: np.ndarray) -> None:
-    """Everyone must have enough allowed partners for the rounds or matches asked."""
+    """Everyone must have enough allowed partners for the rounds or matches asked.
+
+    ``count[i]`` is how many people ``i`` may still meet; ``pinned_host[i]`` how many of
+    their rounds are pinned meetings with the host.
+
+    Examples
+    --------
+    >>> from netweave.core.affinity import Affinity
+    >>> aff = Affinity(("ana", "bo", "cy"), np.zeros((3, 3), np.float32))
+    >>> spec = make_spec(aff, ["live"] * 3, 3, None, "trio", 30, 1.0, 0, None, ())
+    >>> check_capacity(spec, np.array([2, 2, 2]), np.zeros(3, int))
+    Traceback (most recent call last):
+    ...
+    netweave.core.round_spec.InfeasibleError: ana, bo, cy can meet at most 2 people \
+(everyone else is forbidden or met before) but 3 rounds were asked: lower --rounds or lift \
+some avoid-list entries
+    """
     need_live = spec.rounds - pinned_host
     short = np.flatnonzero(spec.live & (count < need_live))
     if len(short):
@@ -151,6 +197,19 @@ def check_capacity(spec: RoundSpec, count: np.ndarray, pinned_host: np.ndarray) 
 
 
 def async_demand_error(spec: RoundSpec, need: int, room: int) -> InfeasibleError:
+    """The refusal when async people need ``need`` meetings but the live people can watch
+    only ``room`` intros over the rounds, with the ``--async-matches`` that would fit.
+
+    Examples
+    --------
+    >>> from netweave.core.affinity import Affinity
+    >>> aff = Affinity(("ana", "bo", "cy", "dee"), np.zeros((4, 4), np.float32))
+    >>> spec = make_spec(aff, ["live", "async", "async", "async"], 2, 2, "trio", 30, 1.0, 0,
+    ...                  None, ())
+    >>> print(async_demand_error(spec, 6, 2))
+    3 async people x 2 matches need 6 async meetings, but the live people can watch at most \
+2 over 2 rounds: add live people or rounds
+    """
     n_async = int(spec.asyn.sum())
     possible = room // max(n_async, 1)
     advice = (
@@ -167,7 +226,20 @@ def async_demand_error(spec: RoundSpec, need: int, room: int) -> InfeasibleError
 def check_pinned(
     pinned: Mapping[int, Sequence[tuple[int, ...]]], spec: RoundSpec, affinity: Affinity
 ) -> dict[int, list[tuple[int, ...]]]:
-    """Validate the organizers' pins; return them as sorted tuples per round."""
+    """Validate the organizers' pins; return them as sorted tuples per round.
+
+    Examples
+    --------
+    >>> from netweave.core.affinity import Affinity
+    >>> aff = Affinity(("ana", "bo", "cy", "dee"), np.zeros((4, 4), np.float32))
+    >>> spec = make_spec(aff, ["live"] * 4, 2, None, "trio", 30, 1.0, 0, None, ())
+    >>> check_pinned({2: [(3, 1)]}, spec, aff)
+    {2: [(1, 3)]}
+    >>> check_pinned({1: [(0, 1)], 2: [(1, 0)]}, spec, aff)
+    Traceback (most recent call last):
+    ...
+    netweave.core.round_spec.InfeasibleError: pinned ana and bo meet twice (rounds 1 and 2)
+    """
     out: dict[int, list[tuple[int, ...]]] = {}
     seen_pairs: dict[tuple[int, int], int] = {}
     in_trio: set[int] = set()
