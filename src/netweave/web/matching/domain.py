@@ -758,6 +758,9 @@ def swap_people(
     person has no meeting that round, or when the swap breaks a rule the plan kept before
     (a repeat meeting, a forbidden pair, an async person in a live room, ...).
     """
+    # the swap itself is pure, but its module holds the rescoring, which loads numpy
+    from netweave.core.curation import CurationError, swap_in_round
+
     _require_ready(version, "changed")
     event = version.event
     for reg in (a_registration, b_registration):
@@ -769,9 +772,6 @@ def swap_people(
     people = event_people(event)
     names = _names(plan, people)
     a, b = _pid(a_registration.member.email), _pid(b_registration.member.email)
-    # pure plan surgery, but its module holds the rescoring that loads numpy
-    from netweave.core.curation import CurationError, swap_in_round
-
     try:
         swapped = swap_in_round(plan, round_number, a, b, names)
     except CurationError as exc:
