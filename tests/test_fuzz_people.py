@@ -11,7 +11,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netweave.core.people import _ALIAS_PHRASES, FIELDS, RegistrationError, Roster, read_people
+from netweave.core.columns import _ALIAS_PHRASES, FIELDS
+from netweave.core.issues import RegistrationError
+from netweave.core.people import Roster, read_people
 
 #: a single file must be read well within this (10,000 rows take under a second)
 LIMIT_SECONDS = 20.0

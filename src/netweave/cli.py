@@ -22,21 +22,15 @@ from rich.table import Table
 from netweave import __version__
 from netweave.core.affinity import affinity_from_edges, build_affinity, write_edges
 from netweave.core.check import check_plan
+from netweave.core.columns import load_column_map
 from netweave.core.config import ConfigError, EventConfig, load_config, parse_group_size
 from netweave.core.exports import write_plan_outputs, zoom_warnings
 from netweave.core.groups import InfeasibleGroupsError
-from netweave.core.people import (
-    Issue,
-    RegistrationError,
-    Roster,
-    load_column_map,
-    read_history,
-    read_people,
-    summarise_issues,
-)
+from netweave.core.issues import Issue, RegistrationError, summarise_issues
+from netweave.core.people import Roster, read_history, read_people
 from netweave.core.plan import Plan, load_plan
 from netweave.core.planner import PlanningInput, plan_event
-from netweave.core.rounds import InfeasibleError
+from netweave.core.round_spec import InfeasibleError
 
 __all__ = ["main"]
 

@@ -15,7 +15,7 @@ import io
 import random
 from pathlib import Path
 
-from netweave.core.people import FIELDS
+from netweave.core.columns import FIELDS
 
 __all__ = ["CANONICAL_COLUMNS", "synthetic_csv", "synthetic_rows", "write_synthetic_csv"]
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import doctest
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from netweave.core import affinity as affinity_module
 from netweave.core.affinity import Affinity, affinity_from_edges, build_affinity, write_edges
 from netweave.core.config import Weights
 from netweave.core.people import Person
@@ -541,10 +539,6 @@ def test_affinity_from_edges_caps_the_listed_problems(tmp_path):
         affinity_from_edges(IDS, path)
     lines = str(info.value).splitlines()
     assert (len(lines), lines[-1]) == (51, "... and 10 more problems")
-
-
-def test_affinity_docstring_examples_run():
-    assert doctest.testmod(affinity_module).failed == 0
 
 
 def test_build_affinities_match_separate_builds():

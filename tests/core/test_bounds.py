@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from netweave.core.affinity import Affinity
 from netweave.core.bounds import scan_partners, upper_bound
-from netweave.core.rounds import InfeasibleError, plan_rounds
+from netweave.core.round_spec import InfeasibleError
+from netweave.core.rounds import plan_rounds
 
 
 def random_affinity(n: int, seed: int, *, forbid: float = 0.0, shift: float = 0.0) -> Affinity:

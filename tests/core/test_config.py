@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import doctest
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from netweave.core import config as config_module
 from netweave.core.config import (
     GROUP_WEIGHTS,
     ConfigError,
@@ -308,7 +306,3 @@ def test_matches_per_async_defaults_to_rounds():
 
 def test_matches_per_async_uses_async_matches():
     assert EventConfig(rounds=5, async_matches=2).matches_per_async == 2
-
-
-def test_config_docstring_examples_run():
-    assert doctest.testmod(config_module).failed == 0

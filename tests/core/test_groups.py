@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netweave.core.affinity import Affinity
+from netweave.core.group_remote import attach_remote
+from netweave.core.group_wording import describe_group
 from netweave.core.groups import (
     GroupsResult,
     InfeasibleGroupsError,
-    attach_remote,
-    describe_group,
     group_score,
     group_sizes,
     plan_groups,

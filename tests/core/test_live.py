@@ -1,8 +1,7 @@
-"""The live day's core: re-planning a round, regrouping, reading pasted Zoom lists."""
+"""The live day's core: re-planning a round for who is there, and regrouping."""
 
 from __future__ import annotations
 
-import doctest
 from collections import Counter
 
 import numpy as np
@@ -12,14 +11,8 @@ from hypothesis import strategies as st
 
 from netweave.core import live
 from netweave.core.affinity import Affinity
-from netweave.core.live import (
-    chat_lines,
-    conversation_prompt,
-    match_attendees,
-    parse_attendees,
-    regroup,
-    replan_round,
-)
+from netweave.core.live import regroup, replan_for_present, replan_round
+from netweave.core.people import Person
 from netweave.core.plan import Meeting
 
 
@@ -302,134 +295,135 @@ def test_regroup_keeps_avoided_people_apart():
     assert 4 not in result.groups[0]
 
 
-PANEL = """Ana Lima (Host, me)
-Kofi Mensah (Co-host)
-  1. Bo Carter (she/her)
-* Dee <dee@x.org>"""
+# -- replan_for_present: the round as it is stored on the day
 
-REPORT = """Meeting ID,Topic,Start Time,User Email
-85412345678,Forum,2024-05-01 10:00,host@x.org
-
-Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest
-Ana (Ana Lima),,05/01/2024 10:00:01 AM,05/01/2024 11:00:00 AM,60,Yes
-"Mensah, Kofi",kofi@x.org,05/01/2024 10:01:00 AM,05/01/2024 11:00:00 AM,59,No
-Ana (Ana Lima),,05/01/2024 10:30:00 AM,05/01/2024 11:00:00 AM,30,Yes
-"""
+NAMES = ("ana", "bo", "cy", "dee", "eve", "fay", "gus")
 
 
-def test_parse_zoom_panel_drops_roles_and_pronouns():
-    found = parse_attendees(PANEL)
-
-    assert [a.names for a in found] == [("Ana Lima",), ("Kofi Mensah",), ("Bo Carter",), ("Dee",)]
-    assert found[3].email == "dee@x.org"
+def _people(modes: dict[str, str] | None = None) -> list[Person]:
+    modes = modes or {}
+    return [Person(p, p, p.title(), mode=modes.get(p, "live")) for p in NAMES]
 
 
-def test_parse_zoom_report_reads_columns_after_the_header():
-    found = parse_attendees(REPORT)
+def _scores(people: list[Person], seed: int = 4) -> Affinity:
+    aff = _affinity(len(people), seed)
+    return Affinity(tuple(p.id for p in people), aff.scores)
 
-    assert [(a.names, a.email) for a in found] == [
-        (("Ana", "Ana Lima"), ""),
-        (("Mensah, Kofi",), "kofi@x.org"),
+
+def _positions(*ids: str) -> list[int]:
+    return [NAMES.index(i) for i in ids]
+
+
+def test_replan_for_present_kept_meeting_keeps_room_and_reasons():
+    people = _people()
+    base = [
+        Meeting("Room 7", ("ana", "bo"), 1.5, ("As planned",)),
+        Meeting("Room 2", ("cy", "dee"), 1.0, ("Also planned",)),
+    ]
+
+    out = replan_for_present(_scores(people), people, base, _positions("ana", "bo", "cy", "dee"))
+
+    assert [(m.room, m.members, m.score, m.reasons) for m in out.meetings] == [
+        ("Room 2", ("cy", "dee"), 1.0, ("Also planned",)),
+        ("Room 7", ("ana", "bo"), 1.5, ("As planned",)),
+    ]
+    assert out.changes == {"kept": 2, "trimmed": [], "new": [], "dissolved": [], "alone": []}
+
+
+def test_replan_for_present_new_meeting_gets_a_free_room_and_the_planners_score():
+    people = _people()
+    aff = _scores(people)
+    base = [Meeting("Room 1", ("ana", "bo")), Meeting("Room 2", ("cy", "dee"))]
+
+    out = replan_for_present(aff, people, base, _positions("ana", "bo", "cy", "eve"))
+
+    # Room 2 is free again: the meeting planned there is dissolved
+    (new,) = [m for m in out.meetings if m.members == ("cy", "eve")]
+    assert (new.room, new.score) == ("Room 2", pytest.approx(aff.score(2, 4), abs=1e-6))
+    assert out.changes["new"] == [["Cy", "Eve"]]
+    assert out.changes["dissolved"] == [["Cy", "Dee"]]
+
+
+def test_replan_for_present_walk_ins_get_the_next_room_number():
+    people = _people()
+    base = [Meeting("Room 1", ("ana", "bo")), Meeting("Room 2", ("cy", "dee"))]
+
+    out = replan_for_present(_scores(people), people, base, range(6))
+
+    assert [(m.room, m.members) for m in out.meetings] == [
+        ("Room 1", ("ana", "bo")),
+        ("Room 2", ("cy", "dee")),
+        ("Room 3", ("eve", "fay")),
     ]
 
 
-def test_parse_first_and_last_name_columns():
-    found = parse_attendees("First Name\tLast Name\tEmail\nAna\tLima\tANA@x.org")
+def test_replan_for_present_pair_left_of_a_trio_keeps_its_room():
+    people = _people()
+    base = [Meeting("Room 4", ("ana", "bo", "cy")), Meeting("Room 5", ("dee", "eve"))]
 
-    assert [(a.names, a.email) for a in found] == [(("Ana Lima",), "ana@x.org")]
+    out = replan_for_present(_scores(people), people, base, _positions("ana", "bo", "dee", "eve"))
 
-
-def test_parse_several_names_on_one_line():
-    found = parse_attendees("Ana Lima, Kofi Mensah; Bo Carter")
-
-    assert len(found) == 3
-
-
-def test_parse_emails_on_one_line():
-    found = parse_attendees("ana@x.org, kofi@x.org")
-
-    assert [a.email for a in found] == ["ana@x.org", "kofi@x.org"]
+    assert [(m.room, m.members) for m in out.meetings] == [
+        ("Room 4", ("ana", "bo")),
+        ("Room 5", ("dee", "eve")),
+    ]
+    assert out.changes["trimmed"] == [["Ana", "Bo"]]
 
 
-def test_parse_a_headerless_report_row_is_one_person():
-    found = parse_attendees("Kofi Mensah, kofi@x.org, 10:02, 10:45, 43")
+def test_replan_for_present_never_repeats_a_held_meeting():
+    people = _people()
+    base = [Meeting("Room 1", ("ana", "bo")), Meeting("Room 2", ("cy", "dee"))]
 
-    assert [(a.names, a.email) for a in found] == [(("Kofi Mensah",), "kofi@x.org")]
+    out = replan_for_present(
+        _scores(people), people, base, _positions("ana", "bo", "cy", "dee"), held=[("ana", "bo")]
+    )
 
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(max_size=400))
-def test_parse_any_text_never_raises(text):
-    for attendee in parse_attendees(text):
-        assert attendee.names or attendee.email
-
-
-def test_parse_bounds_an_enormous_paste():
-    found = parse_attendees("\n".join(f"Person {k}" for k in range(20_000)))
-
-    assert len(found) == live.MAX_LINES
+    pairs = {frozenset(m.members) for m in out.meetings}
+    assert frozenset(("ana", "bo")) not in pairs
+    assert len(pairs) == 2
 
 
-PEOPLE = ["Ana Lima", "Kofi Mensah", "Ana Souza", "José García"]
-EMAILS = ["ana@x.org", "kofi@x.org", "souza@x.org", "jose@x.org"]
+def test_replan_for_present_avoids_later_pairs_when_it_costs_nobody():
+    people = _people()
+    base = [Meeting("Room 1", ("ana", "bo")), Meeting("Room 2", ("cy", "dee"))]
+    present = _positions("ana", "bo", "cy", "eve")
+    later = [Meeting("Room 1", ("cy", "eve"))]
+
+    out = replan_for_present(_scores(people), people, base, present, later=later)
+
+    # cy and eve meet later, so cy joins ana and bo instead of meeting eve today
+    assert frozenset(("cy", "eve")) not in {frozenset(m.members) for m in out.meetings}
+    assert out.result.alone == ()
 
 
-def _matched(text: str) -> list[tuple[int | None, tuple[int, ...]]]:
-    return [
-        (m.index, m.suggestions) for m in match_attendees(parse_attendees(text), PEOPLE, EMAILS)
+def test_replan_for_present_uses_a_later_pair_rather_than_leave_someone_alone():
+    people = _people()
+    base = [Meeting("Room 1", ("ana", "bo"))]
+    later = [Meeting("Room 1", ("cy", "dee"))]
+
+    out = replan_for_present(_scores(people), people, base, _positions("cy", "dee"), later=later)
+
+    assert [m.members for m in out.meetings] == [("cy", "dee")]
+
+
+def test_replan_for_present_async_meetings_come_last_without_a_room():
+    people = _people({"gus": "async"})
+    base = [Meeting("Room 1", ("ana", "bo")), Meeting(None, ("cy", "gus"), is_async=True)]
+
+    out = replan_for_present(_scores(people), people, base, _positions("ana", "bo", "dee", "gus"))
+
+    assert [(m.room, m.members, m.is_async) for m in out.meetings] == [
+        ("Room 1", ("ana", "bo"), False),
+        (None, ("dee", "gus"), True),
     ]
 
 
-def test_match_email_in_any_case():
-    assert _matched("KOFI@X.ORG") == [(1, ())]
+def test_replan_for_present_names_the_host_meeting():
+    people = _people()
+    base = [Meeting("Room 1", ("ana", "bo"))]
 
+    out = replan_for_present(
+        _scores(people), people, base, _positions("ana", "bo", "cy"), odd="host"
+    )
 
-def test_match_name_without_accents():
-    assert _matched("jose garcia") == [(3, ())]
-
-
-def test_match_swapped_names_and_initials():
-    assert _matched("Mensah Kofi\nKofi M.") == [(1, ()), (1, ())]
-
-
-def test_match_ambiguous_first_name_suggests():
-    assert _matched("Ana") == [(None, (0, 2))]
-
-
-def test_match_unknown_name_is_unmatched():
-    assert _matched("iPhone") == [(None, ())]
-
-
-def test_match_unregistered_email_tries_the_name_in_it():
-    assert _matched("ana.lima@gmail.com") == [(0, ())]
-
-
-def test_chat_lines_name_rooms_trios_host_and_intros():
-    names = {"a": "Ana", "k": "Kofi", "b": "Bo", "d": "Dee", "e": "Eve"}
-    meetings = [
-        Meeting("Room 1", ("a", "k", "b")),
-        Meeting("Room 2", ("d",)),
-        Meeting(None, ("e", "a"), is_async=True),
-    ]
-
-    assert chat_lines(3, meetings, names) == [
-        "Round 3: Room 1 - Ana, Kofi & Bo",
-        "Round 3: Room 2 - Dee with the host",
-        "Round 3: Eve - watch Ana's intro on your page (no room)",
-    ]
-
-
-def test_conversation_prompt_uses_a_looking_for_reason():
-    reason = "Ana is looking for someone who knows about grants: Kofi works on that"
-
-    assert "grants" in conversation_prompt([reason])
-
-
-def test_conversation_prompt_without_reasons_changes_by_round():
-    assert conversation_prompt([], 1) != conversation_prompt([], 2)
-
-
-def test_live_docstring_examples_run():
-    failures, _ = doctest.testmod(live)
-
-    assert failures == 0
+    assert out.changes["new"] == [["Cy with the host"]]

@@ -7,17 +7,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from netweave.core.people import (
-    ALIASES,
-    FIELDS,
-    Issue,
-    Person,
-    RegistrationError,
-    load_column_map,
-    read_history,
-    read_people,
-    summarise_issues,
-)
+from netweave.core.columns import ALIASES, FIELDS, load_column_map
+from netweave.core.issues import Issue, RegistrationError, summarise_issues
+from netweave.core.people import Person, read_history, read_people
 
 HEADER = "email,name,mode,timezone,location,community,interests,about,looking_for,requests,avoid"
 

@@ -13,7 +13,7 @@ from netweave.core.config import EventConfig
 from netweave.core.people import Person
 from netweave.core.plan import Plan
 from netweave.core.planner import HOST_REASON, PlanningInput, describe_meeting, plan_event
-from netweave.core.rounds import InfeasibleError
+from netweave.core.round_spec import InfeasibleError
 from netweave.synth import synthetic_rows
 
 
@@ -122,6 +122,25 @@ def test_plan_event_meeting_reasons_say_why():
     people = community(20, seed=2, async_share=0)
     plan = plan_event(PlanningInput(people, groups=False), EventConfig(rounds=1))
     assert all(m.reasons for m in plan.rounds[0].meetings)
+
+
+def test_plan_event_newcomer_boost_counts_the_favoured_and_shows_real_scores():
+    from netweave.core.affinity import build_affinity
+
+    people = community(24, seed=7, async_share=0)
+    boost = [0.5 if k < 6 else 0.0 for k in range(24)]
+    data = PlanningInput(people, groups=False, newcomer_boost=boost)
+    plan = plan_event(data, EventConfig(rounds=2))
+    aff = build_affinity(people)
+    meetings = [m for r in plan.rounds for m in r.meetings]
+    real = [describe_meeting(aff, [aff.index(p) for p in m.members], m.room) for m in meetings]
+    assert plan.metrics["favoured_newcomers"] == 6
+    assert [m.score for m in meetings] == [m.score for m in real]
+
+
+def test_plan_event_without_boost_reports_no_favoured_newcomers():
+    plan = plan_event(PlanningInput(community(12, seed=2), groups=False), EventConfig(rounds=1))
+    assert "favoured_newcomers" not in plan.metrics
 
 
 def test_describe_meeting_alone_meets_the_host():

@@ -12,10 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netweave.core import rounds as rounds_module
+from netweave.core import matching as matching_module
 from netweave.core.affinity import Affinity
 from netweave.core.bounds import upper_bound
-from netweave.core.rounds import InfeasibleError, RoundsResult, plan_rounds
+from netweave.core.round_spec import InfeasibleError
+from netweave.core.rounds import RoundsResult, plan_rounds
 
 
 def ids(n: int) -> tuple[str, ...]:
@@ -362,28 +363,11 @@ def test_plan_rounds_reaches_99_percent_of_the_bound() -> None:
 
 def test_plan_rounds_large_rounds_stay_close_to_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     # force the cycle-cover path that rounds beyond 600 people take
-    monkeypatch.setattr(rounds_module, "_EXACT_NODES", 20)
+    monkeypatch.setattr(matching_module, "_EXACT_NODES", 20)
     aff = clustered_affinity(301, 27)
     result = plan_rounds(aff, ["live"] * 301, 3)
     assert_valid(result, aff, ["live"] * 301, 3)
     assert result.total >= 0.99 * upper_bound(aff, [3] * 301, trio_slots=9).value
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_max_weight_matching_cycle_cover_is_close_to_blossom(
-    seed: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    rng = np.random.default_rng(seed)
-    n, m = 400, 3000
-    u, v = rng.integers(0, n, m), rng.integers(0, n, m)
-    keep = u != v
-    key = np.unique(np.minimum(u[keep], v[keep]) * n + np.maximum(u[keep], v[keep]))
-    u, v, w = key // n, key % n, 1 + rng.random(len(key))
-    exact = w[rounds_module._max_weight_matching(n, u, v, w)].sum()
-    monkeypatch.setattr(rounds_module, "_EXACT_NODES", 0)
-    chosen = rounds_module._max_weight_matching(n, u, v, w)
-    assert len(set(u[chosen]) | set(v[chosen])) == 2 * len(chosen)
-    assert w[chosen].sum() >= 0.995 * exact
 
 
 # --------------------------------------------------------------------------- properties
@@ -436,3 +420,42 @@ def test_plan_rounds_any_instance_gives_a_valid_plan_or_says_why(case: dict) -> 
         async_matches=case["async_matches"],
     )
     assert all(why for *_, why in result.unmet_requests)
+
+
+def shared_partner() -> Affinity:
+    # "ana" and "new" both suit "xu" best; "yan" suits both a little
+    s = np.array([[0, 0, 4, 1], [0, 0, 3.5, 1], [4, 3.5, 0, 0], [1, 1, 0, 0]], np.float32)
+    return Affinity(("ana", "new", "xu", "yan"), s)
+
+
+def test_plan_rounds_boost_gives_the_favoured_person_the_shared_partner() -> None:
+    aff = shared_partner()
+
+    plain = plan_rounds(aff, ["live"] * 4, 1)
+    favoured = plan_rounds(aff, ["live"] * 4, 1, boost=[0, 0.5, 0, 0])
+
+    assert (plain.rounds[0], favoured.rounds[0]) == (((0, 2), (1, 3)), ((0, 3), (1, 2)))
+
+
+def test_plan_rounds_boost_reports_the_real_total() -> None:
+    favoured = plan_rounds(shared_partner(), ["live"] * 4, 1, boost=[0, 0.5, 0, 0])
+
+    assert favoured.total == pytest.approx(3.5 + 1.0)
+
+
+def test_plan_rounds_zero_boost_changes_nothing() -> None:
+    aff = random_affinity(40, 31)
+
+    plain = plan_rounds(aff, ["live"] * 40, 3)
+    zero = plan_rounds(aff, ["live"] * 40, 3, boost=[0.0] * 40)
+
+    assert (zero.rounds, zero.total) == (plain.rounds, plain.total)
+
+
+@pytest.mark.parametrize(
+    ("boost", "message"),
+    [([0.5] * 3, "boost has 3 entries for 4 people"), ([0, -1, 0, 0], "finite weights >= 0")],
+)
+def test_plan_rounds_bad_boost_refused(boost: list[float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        plan_rounds(shared_partner(), ["live"] * 4, 1, boost=boost)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import doctest
-
 import numpy as np
 import pytest
 
-from netweave.core import text
 from netweave.core.text import (
     TextModel,
     analyze,
@@ -156,10 +153,6 @@ def test_text_model_unknown_backend_raises_with_choices():
 
 def test_check_backend_accepts_tfidf():
     assert check_backend("tfidf") == "tfidf"
-
-
-def test_text_docstring_examples_run():
-    assert doctest.testmod(text).failed == 0
 
 
 def test_shared_terms_shorten_a_shared_template_sentence():

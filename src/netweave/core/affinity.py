@@ -22,19 +22,18 @@ import csv
 import functools
 import itertools
 import math
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
-from scipy import sparse
 
 from netweave.core.config import HISTORY_MODES, Weights
+from netweave.core.features import Features, Pair, closeness, pair
 from netweave.core.people import Person
-from netweave.core.text import TextModel, check_backend, iter_dot_blocks
+from netweave.core.reasons import ProfileReasons
+from netweave.core.text import check_backend, iter_dot_blocks
 
 __all__ = [
     "REFERENCE_INSTANT",
@@ -47,10 +46,6 @@ __all__ = [
 ]
 
 Explainer = Callable[[int, int], tuple[str, ...]]
-
-
-def _pair(i: int, j: int) -> tuple[int, int]:
-    return (i, j) if i < j else (j, i)
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,7 +87,7 @@ class Affinity:
         return float(self.scores[i, j])
 
     def allowed(self, i: int, j: int) -> bool:
-        return i != j and _pair(i, j) not in self.forbidden
+        return i != j and pair(i, j) not in self.forbidden
 
     def requested(self, asker: int, asked: int) -> bool:
         return (asker, asked) in self.requests
@@ -130,7 +125,7 @@ class Affinity:
             pairs.update(zip(lo.tolist(), hi.tolist(), strict=True))
         for a, b in (*self.requests, *self.must_meet, *extra):
             if self.allowed(a, b):
-                pairs.add(_pair(a, b))
+                pairs.add(pair(a, b))
         return sorted(pairs)
 
     def subset(self, keep: Sequence[int]) -> Affinity:
@@ -142,7 +137,7 @@ class Affinity:
             out = set()
             for a, b in pairs:
                 if a in pos and b in pos:
-                    out.add((pos[a], pos[b]) if ordered else _pair(pos[a], pos[b]))
+                    out.add((pos[a], pos[b]) if ordered else pair(pos[a], pos[b]))
             return frozenset(out)
 
         parent = self.explainer
@@ -162,186 +157,14 @@ class Affinity:
 #: the instant whose UTC offsets are compared when no event time is given: a fixed date keeps
 #: scores reproducible (daylight saving time would otherwise make them depend on today)
 REFERENCE_INSTANT = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
-
-# time zones this many minutes apart (or more) get no closeness at all
-_TZ_HORIZON = 8 * 60
-_DAY = 24 * 60
-# a weighted part below this is not worth a sentence
-_NEGLIGIBLE = 0.1
-_MAX_REASONS = 3
 # rows per block when a part is computed by broadcasting (time zones, regions)
 _ROWS_PER_BLOCK = 512
-# "data science community" and "data science communities" are the same kind of community
-_GENERIC_TAIL = re.compile(r"\s+(community|communities)$", re.IGNORECASE)
-
-Pair = tuple[int, int]
-
-
-def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
-
-
-def _profile_text(p: Person) -> str:
-    # full stops keep phrases from running across fields ("mentoring. onboarding" is no phrase)
-    return ". ".join((p.about, p.community, ". ".join(p.interests), p.looking_for))
-
-
-def _mid_sentence(words: str) -> str:
-    """ "Mentoring" -> "mentoring" mid-sentence, but "DEI" and "GitHub" keep their capitals."""
-    first = words.split(" ", 1)[0]
-    return words if any(c.isupper() for c in first[1:]) else words[:1].lower() + words[1:]
-
-
-def _utc_offset(zone: str, when: datetime, cache: dict[str, float]) -> float:
-    """Minutes east of UTC at ``when``; NaN for an unknown zone (it then scores nothing)."""
-    if zone not in cache:
-        try:
-            offset = ZoneInfo(zone).utcoffset(when)
-        except (ZoneInfoNotFoundError, ValueError):
-            offset = None
-        cache[zone] = math.nan if offset is None else offset.total_seconds() / 60
-    return cache[zone]
-
-
-def _region(p: Person) -> str:
-    """The country as written (last comma part of the location), else the time zone area."""
-    if p.location.strip():
-        return p.location.rsplit(",", 1)[-1].strip()
-    area, slash, _ = p.timezone.partition("/")
-    return area.replace("_", " ") if slash and area not in ("Etc", "SystemV") else ""
-
-
-def _community_kind(community: str) -> str:
-    return _norm(_GENERIC_TAIL.sub("", community.strip()))
-
-
-def _keys(values: Sequence[str]) -> tuple[np.ndarray, list[str]]:
-    """A code per value (equal values, equal codes) and the distinct values by code.
-
-    The empty value always gets the last code, so a lookup table can give it a row of
-    zeros: an unknown community, zone or country matches nobody, not even another unknown.
-    """
-    distinct: dict[str, int] = {}
-    for value in values:
-        if value:
-            distinct.setdefault(value, len(distinct))
-    nobody = len(distinct)
-    codes = np.array([distinct.get(v, nobody) for v in values], dtype=np.intp)
-    return codes, [*distinct, ""]
-
-
-@dataclass(eq=False)
-class _Features:
-    """Everything about each person that pair scores and reasons are made of."""
-
-    people: Sequence[Person]
-    index: dict[str, int]
-    tags: list[dict[str, str]]  # normalised tag -> tag as written
-    tag_matrix: sparse.csr_matrix  # person x tag, 0/1
-    tag_counts: np.ndarray
-    tag_people: dict[str, int]  # how many people carry each tag (rarer = more telling)
-    model: TextModel  # fitted on whole profiles
-    about: sparse.csr_matrix
-    looking: sparse.csr_matrix
-    profile: sparse.csr_matrix
-    # few people share a text but many share a community kind, a zone or a country: those
-    # parts are computed once per distinct value and looked up by code
-    kind: np.ndarray
-    kinds: list[str]
-    kind_vectors: sparse.csr_matrix
-    zone: np.ndarray
-    zone_offsets: np.ndarray  # minutes east of UTC per distinct zone, NaN if unknown
-    region: np.ndarray
-    regions: list[str]  # distinct, case-folded
-    region_names: list[str]  # as written, per person
-
-    @classmethod
-    def of(cls, people: Sequence[Person], backend: str, when: datetime) -> _Features:
-        tags = [{_norm(t): t.strip() for t in p.interests if _norm(t)} for p in people]
-        tag_matrix, tag_people = _tag_matrix(tags)
-        model = TextModel([_profile_text(p) for p in people], backend)
-        kind, kinds = _keys([_community_kind(p.community) for p in people])
-        zone, zones = _keys([p.timezone.strip() for p in people])
-        cache: dict[str, float] = {}
-        names = [_region(p) for p in people]
-        region, regions = _keys([r.casefold() for r in names])
-        return cls(
-            people=people,
-            index=_index_of(people),
-            tags=tags,
-            tag_matrix=tag_matrix,
-            tag_counts=np.array([len(t) for t in tags], dtype=np.float32),
-            tag_people=tag_people,
-            model=model,
-            about=model.vectors([p.about for p in people]),
-            looking=model.vectors([p.looking_for for p in people]),
-            profile=model.corpus_vectors,
-            kind=kind,
-            kinds=kinds,
-            kind_vectors=TextModel(kinds, backend).corpus_vectors,
-            zone=zone,
-            zone_offsets=np.array([_utc_offset(z, when, cache) for z in zones]),
-            region=region,
-            regions=regions,
-            region_names=names,
-        )
-
-    def offset(self, i: int) -> float:
-        return float(self.zone_offsets[self.zone[i]])
-
-    def same_kind(self, i: int, j: int) -> bool:
-        return self.kind[i] == self.kind[j] and self.kinds[self.kind[i]] != ""
-
-    def same_region(self, i: int, j: int) -> bool:
-        return self.region[i] == self.region[j] and self.regions[self.region[i]] != ""
-
-    def pairs(self, emails: Iterable[tuple[str, str]]) -> set[Pair]:
-        """Unordered index pairs of the email pairs whose people are both known."""
-        out = set()
-        for a, b in emails:
-            i, j = self.index.get(a.strip().lower()), self.index.get(b.strip().lower())
-            if i is not None and j is not None and i != j:
-                out.add(_pair(i, j))
-        return out
-
-    def requests(self) -> set[Pair]:
-        return {
-            (i, j)
-            for i, p in enumerate(self.people)
-            for j in (self.index.get(r.lower()) for r in p.requests)
-            if j is not None and j != i
-        }
-
-    def avoided(self) -> set[Pair]:
-        return self.pairs((p.id, a) for p in self.people for a in p.avoid)
-
-
-def _index_of(people: Sequence[Person]) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for i, p in enumerate(people):
-        if index.setdefault(p.id.lower(), i) != i:
-            raise ValueError(f"duplicate person id {p.id!r}: ids must be unique")
-    return index
-
-
-def _tag_matrix(tags: Sequence[dict[str, str]]) -> tuple[sparse.csr_matrix, dict[str, int]]:
-    columns: dict[str, int] = {}
-    rows, cols = [], []
-    for i, mine in enumerate(tags):
-        for tag in mine:
-            rows.append(i)
-            cols.append(columns.setdefault(tag, len(columns)))
-    ones = np.ones(len(rows), dtype=np.float32)
-    matrix = sparse.csr_matrix((ones, (rows, cols)), shape=(len(tags), len(columns)))
-    counts = np.asarray(matrix.sum(axis=0)).ravel()
-    return matrix, {tag: int(counts[c]) for tag, c in columns.items()}
-
 
 # Each part yields (start, stop, rows start:stop of the part) with values in [0, 1].
 Blocks = Iterator[tuple[int, int, np.ndarray]]
 
 
-def _interest_blocks(f: _Features) -> Blocks:
+def _interest_blocks(f: Features) -> Blocks:
     counts = f.tag_counts
     for start, stop, shared in iter_dot_blocks(f.tag_matrix, f.tag_matrix):
         union = counts[start:stop, None] + counts[None, :] - shared
@@ -349,7 +172,7 @@ def _interest_blocks(f: _Features) -> Blocks:
         yield start, stop, np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
 
 
-def _looking_for_blocks(f: _Features) -> Blocks:
+def _looking_for_blocks(f: Features) -> Blocks:
     # A looking for what B does, and B looking for what A does, averaged: the first pass
     # fills (a, b) with looking[a].about[b], the second adds about[a].looking[b]
     for start, stop, block in iter_dot_blocks(f.looking, f.about):
@@ -358,7 +181,7 @@ def _looking_for_blocks(f: _Features) -> Blocks:
         yield start, stop, block * np.float32(0.5)
 
 
-def _profile_blocks(f: _Features) -> Blocks:
+def _profile_blocks(f: Features) -> Blocks:
     yield from iter_dot_blocks(f.profile, f.profile)
 
 
@@ -374,7 +197,7 @@ def _keyed_blocks(codes: np.ndarray, table: np.ndarray) -> Blocks:
         yield start, stop, np.take(table[codes[start:stop]], codes, axis=1)
 
 
-def _community_blocks(f: _Features) -> Blocks:
+def _community_blocks(f: Features) -> Blocks:
     # TF-IDF cosine between distinct kinds, 1 within a kind; the last kind (unknown) is the
     # empty text, whose similarity is 0 to all, itself included
     table = np.vstack([block for _, _, block in iter_dot_blocks(f.kind_vectors, f.kind_vectors)])
@@ -383,25 +206,18 @@ def _community_blocks(f: _Features) -> Blocks:
     yield from _keyed_blocks(f.kind, table)
 
 
-def _closeness(minutes_apart: np.ndarray) -> np.ndarray:
-    """1 for equal offsets, falling linearly to 0 at 8 hours apart, around the clock."""
-    gap = np.abs(minutes_apart) % _DAY
-    gap = np.minimum(gap, _DAY - gap)
-    return np.nan_to_num(np.clip(1 - gap / _TZ_HORIZON, 0, 1), nan=0.0)
-
-
-def _timezone_blocks(f: _Features) -> Blocks:
+def _timezone_blocks(f: Features) -> Blocks:
     off = f.zone_offsets
-    yield from _keyed_blocks(f.zone, _closeness(off[:, None] - off[None, :]))
+    yield from _keyed_blocks(f.zone, closeness(off[:, None] - off[None, :]))
 
 
-def _region_blocks(f: _Features) -> Blocks:
+def _region_blocks(f: Features) -> Blocks:
     table = np.eye(len(f.regions), dtype=np.float32)
     table[-1, -1] = 0.0  # the last code is "no region"
     yield from _keyed_blocks(f.region, table)
 
 
-_PARTS: dict[str, Callable[[_Features], Blocks]] = {
+_PARTS: dict[str, Callable[[Features], Blocks]] = {
     "interests": _interest_blocks,
     "looking_for": _looking_for_blocks,
     "profile": _profile_blocks,
@@ -490,6 +306,18 @@ def build_affinity(
     -----
     Time and memory are dominated by the ``n x n`` float32 matrix, which each part updates
     in row blocks: 10,000 people take about 12 s and 0.7 GB. Every other structure is sparse.
+
+    Examples
+    --------
+    >>> ana = Person("ana@x.org", "ana@x.org", "Ana", interests=("mentoring", "events"),
+    ...              timezone="Europe/Paris")
+    >>> kofi = Person("kofi@x.org", "kofi@x.org", "Kofi", interests=("mentoring",),
+    ...               timezone="Africa/Accra")
+    >>> bo = Person("bo@x.org", "bo@x.org", "Bo", interests=("events",),
+    ...             timezone="Europe/Paris", avoid=("kofi@x.org",))
+    >>> aff = build_affinity([ana, kofi, bo])
+    >>> round(aff.score(0, 1), 3), round(aff.score(0, 2), 3), aff.allowed(1, 2)
+    (3.082, 3.707, False)
     """
     spec = AffinitySpec(weights or Weights(), history_mode, tuple(must_meet))
     return build_affinities(people, [spec], history=history, text_backend=text_backend, when=when)[
@@ -519,9 +347,19 @@ def build_affinities(
     The planner needs two weightings of the same people (one-on-one rounds and small groups);
     the ``n x n`` products of the parts dominate the cost, so both are summed in one pass.
     See :func:`build_affinity` for the parts and parameters.
+
+    Examples
+    --------
+    >>> from netweave.core.config import GROUP_WEIGHTS
+    >>> ana = Person("ana@x.org", "ana@x.org", "Ana", interests=("mentoring",))
+    >>> bo = Person("bo@x.org", "bo@x.org", "Bo", interests=("mentoring",))
+    >>> rounds, groups = build_affinities(
+    ...     [ana, bo], [AffinitySpec(), AffinitySpec(GROUP_WEIGHTS, "penalise")])
+    >>> rounds.score(0, 1) != groups.score(0, 1)
+    True
     """
     modes = [_history_mode(spec.history_mode) for spec in specs]
-    f = _Features.of(people, check_backend(text_backend), when or REFERENCE_INSTANT)
+    f = Features.of(people, check_backend(text_backend), when or REFERENCE_INSTANT)
     all_scores = _profile_scores(f, [spec.weights for spec in specs])
     requests, history = f.requests(), list(history)
     out = []
@@ -538,13 +376,13 @@ def build_affinities(
                 forbidden=frozenset(f.avoided() | (met if mode == "exclude" else set())),
                 requests=frozenset(requests),
                 must_meet=frozenset(must),
-                explainer=_Explainer(f, spec.weights, requests, must, penalised),
+                explainer=ProfileReasons(f, spec.weights, requests, must, penalised),
             )
         )
     return out
 
 
-def _profile_scores(f: _Features, weight_sets: Sequence[Weights]) -> list[np.ndarray]:
+def _profile_scores(f: Features, weight_sets: Sequence[Weights]) -> list[np.ndarray]:
     """Per weighting, the weighted sum of the parts computed from profiles, block by block."""
     n = len(f.people)
     all_scores = [np.zeros((n, n), dtype=np.float32) for _ in weight_sets]
@@ -562,8 +400,8 @@ def _add_listed_pairs(
     scores: np.ndarray, w: Weights, requests: set[Pair], must: set[Pair], penalised: set[Pair]
 ) -> None:
     """Add the parts that come from lists of pairs: requests, must-meet, past meetings."""
-    mutual = {_pair(a, b) for a, b in requests if (b, a) in requests}
-    _add_pair_bonus(scores, {_pair(a, b) for a, b in requests} - mutual, w.request)
+    mutual = {pair(a, b) for a, b in requests if (b, a) in requests}
+    _add_pair_bonus(scores, {pair(a, b) for a, b in requests} - mutual, w.request)
     _add_pair_bonus(scores, mutual, w.mutual_request)
     _add_pair_bonus(scores, must, w.must_meet)
     _add_pair_bonus(scores, penalised, -w.history_penalty)
@@ -575,179 +413,6 @@ def _history_mode(mode: str) -> str:
         known = ", ".join(repr(m) for m in HISTORY_MODES)
         raise ValueError(f"unknown history mode {mode!r}: choose one of {known}")
     return mode
-
-
-# --- reasons ----------------------------------------------------------------------------------
-
-
-def _join(items: Sequence[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _name(p: Person) -> str:
-    return p.name.strip() or p.email
-
-
-def _first_name(p: Person) -> str:
-    return _name(p).split()[0]
-
-
-def _a(noun: str) -> str:
-    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
-
-
-def _gap(minutes: float) -> str:
-    if minutes < 60:
-        return f"{minutes:.0f} minutes"
-    hours = minutes / 60
-    return "1 hour" if hours == 1 else f"{hours:g} hours"
-
-
-def _utc(minutes: float) -> str:
-    sign = "+" if minutes >= 0 else "-"
-    hours, mins = divmod(int(abs(minutes)), 60)
-    return f"UTC{sign}{hours}" + (f":{mins:02d}" if mins else "")
-
-
-def _row_dot(left: sparse.csr_matrix, i: int, right: sparse.csr_matrix, j: int) -> float:
-    """Row ``i`` of ``left`` dot row ``j`` of ``right``, read straight from the CSR arrays
-    (slicing a row out of a scipy matrix costs ~100x more, and reasons need thousands)."""
-    a, b = slice(left.indptr[i], left.indptr[i + 1]), slice(right.indptr[j], right.indptr[j + 1])
-    _, ia, ib = np.intersect1d(
-        left.indices[a], right.indices[b], assume_unique=True, return_indices=True
-    )
-    return float(left.data[a][ia] @ right.data[b][ib])
-
-
-# a reason: (weighted contribution, sentence)
-Reason = tuple[float, str]
-
-
-class _Explainer:
-    """Reasons for one pair at a time, recomputed from the features (never for all pairs).
-
-    Each part gives its weighted contribution and a sentence; the sentences of the largest
-    contributions (by size: a penalty is worth knowing too) come first, ties in a fixed order.
-    The answer does not depend on the order of ``i`` and ``j``.
-    """
-
-    def __init__(
-        self, f: _Features, w: Weights, requests: set[Pair], must: set[Pair], met: set[Pair]
-    ) -> None:
-        self.f, self.w, self.requests, self.must, self.met = f, w, requests, must, met
-        self.parts: tuple[Callable[[int, int], Reason | None], ...] = (
-            self.request,
-            self.must_meet,
-            self.interests,
-            self.looking_for,
-            self.community,
-            self.profile,
-            self.timezone,
-            self.region,
-            self.history,
-        )
-
-    def __call__(self, i: int, j: int) -> tuple[str, ...]:
-        if i == j:
-            return ()
-        i, j = _pair(i, j)
-        ranked = []
-        for rank, part in enumerate(self.parts):
-            reason = part(i, j)
-            if reason and abs(reason[0]) >= _NEGLIGIBLE:
-                ranked.append((-abs(reason[0]), rank, reason[1]))
-        return tuple(sentence for *_, sentence in sorted(ranked)[:_MAX_REASONS])
-
-    def request(self, i: int, j: int) -> Reason | None:
-        a, b = self.f.people[i], self.f.people[j]
-        ij, ji = (i, j) in self.requests, (j, i) in self.requests
-        if ij and ji:
-            return self.w.mutual_request, f"{_name(a)} and {_name(b)} asked to meet each other"
-        if ij or ji:
-            asker, asked = (a, b) if ij else (b, a)
-            return self.w.request, f"{_name(asker)} asked to meet {_name(asked)}"
-        return None
-
-    def must_meet(self, i: int, j: int) -> Reason | None:
-        if (i, j) in self.must:
-            return self.w.must_meet, "The organizers want you two to meet"
-        return None
-
-    def history(self, i: int, j: int) -> Reason | None:
-        if (i, j) in self.met:
-            return -self.w.history_penalty, "You met at a past event"
-        return None
-
-    def interests(self, i: int, j: int) -> Reason | None:
-        mine, theirs = self.f.tags[i], self.f.tags[j]
-        shared = sorted(set(mine) & set(theirs), key=lambda t: (self.f.tag_people[t], t))
-        if not shared:
-            return None
-        jaccard = len(shared) / len(set(mine) | set(theirs))
-        words = [_mid_sentence(mine[t]) for t in shared[:3]]  # the rarest say the most
-        return self.w.interests * jaccard, f"You both work on {_join(words)}"
-
-    def looking_for(self, i: int, j: int) -> Reason | None:
-        f = self.f
-        ij, ji = _row_dot(f.looking, i, f.about, j), _row_dot(f.looking, j, f.about, i)
-        if self.w.looking_for * (ij + ji) / 2 < _NEGLIGIBLE:
-            return None  # not worth a sentence: skip the text work
-        seeker, expert = (i, j) if ij >= ji else (j, i)
-        a, b = f.people[seeker], f.people[expert]
-        terms = f.model.shared_terms(a.looking_for, b.about, k=2)
-        if not terms:
-            return None
-        sentence = (
-            f"{_first_name(a)} is looking for someone who knows about {_join(terms)}: "
-            f"{_first_name(b)} works on that"
-        )
-        return self.w.looking_for * (ij + ji) / 2, sentence
-
-    def community(self, i: int, j: int) -> Reason | None:
-        f = self.f
-        a, b = f.people[i].community.strip(), f.people[j].community.strip()
-        if f.same_kind(i, j):
-            kind = _mid_sentence(_GENERIC_TAIL.sub("", a))
-            what = f"{kind} communities" if kind != _mid_sentence(a) else _a(kind)
-            return self.w.community, f"You both run {what}"
-        similarity = _row_dot(f.kind_vectors, f.kind[i], f.kind_vectors, f.kind[j])
-        return self.w.community * similarity, f"Similar communities: {a} and {b}"
-
-    def profile(self, i: int, j: int) -> Reason | None:
-        similarity = _row_dot(self.f.profile, i, self.f.profile, j)
-        if self.w.profile * similarity < _NEGLIGIBLE:
-            return None  # not worth a sentence: skip the text work
-        terms = self.f.model.shared_terms(i, j, k=3)
-        if not terms:
-            return None
-        return self.w.profile * similarity, f"Your profiles both mention {_join(terms)}"
-
-    def timezone(self, i: int, j: int) -> Reason | None:
-        a, b = self.f.people[i], self.f.people[j]
-        oa, ob = self.f.offset(i), self.f.offset(j)
-        if math.isnan(oa) or math.isnan(ob):
-            return None
-        gap = abs(oa - ob) % _DAY
-        gap = min(gap, _DAY - gap)
-        closeness = float(_closeness(np.array([gap]))[0])
-        if gap:
-            sentence = f"Time zones {_gap(gap)} apart"
-        elif a.timezone == b.timezone:
-            zone = a.timezone
-            sentence = (
-                f"Both in {zone}'s time zone" if "/" in zone else f"Both in the {zone} time zone"
-            )
-        else:
-            sentence = f"Both on {_utc(oa)} time"
-        return self.w.timezone * closeness, sentence
-
-    def region(self, i: int, j: int) -> Reason | None:
-        if self.f.same_region(i, j):
-            return self.w.region, f"Both in {self.f.region_names[i]}"
-        return None
 
 
 # --- edge tables --------------------------------------------------------------------------------

@@ -505,7 +505,17 @@ def parse_config(text: str, source: str = "<string>") -> EventConfig:
 
 
 def load_config(path: str | Path) -> EventConfig:
-    """Read an event configuration file (TOML); see :func:`parse_config` for the errors."""
+    """Read an event configuration file (TOML); see :func:`parse_config` for the errors.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "event.toml"
+    ...     _ = path.write_text("[event]\\nrounds = 5\\n", encoding="utf-8")
+    ...     load_config(path).rounds
+    5
+    """
     path = Path(path)
     return parse_config(path.read_text(encoding="utf-8"), source=str(path))
 

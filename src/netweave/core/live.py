@@ -1,15 +1,17 @@
-"""The live day: re-plan a round for whoever came, adjust the groups, read Zoom's lists.
+"""The live day: re-plan a round for whoever came, adjust the groups.
 
 Everything here is pure and fast, because it runs while a host is waiting:
 
 - :func:`replan_round` keeps every planned meeting whose people all came and pairs the
   rest (max-weight matching over allowed pairs that have not met), in well under a second
   for hundreds of people;
-- :func:`regroup` takes the absent out of the small groups and seats late arrivals;
-- :func:`parse_attendees` reads a participant list pasted from Zoom in whatever shape it
-  comes (one name per line, a CSV report, "Ana Lima (Host, me)", ...), and
-  :func:`match_attendees` finds the registrations it names (rapidfuzz);
-- :func:`chat_lines` and :func:`conversation_prompt` give the host and the pairs words.
+- :func:`replan_for_present` does it for a round as it stands on the day: it keeps the
+  rooms and reasons of what stays, avoids today the pairs planned for later rounds when that
+  costs nobody a partner, and words the changes for the organizer;
+- :func:`regroup` takes the absent out of the small groups and seats late arrivals.
+
+Who is here comes from :mod:`netweave.core.attendees` (Zoom's participant lists), the host's
+and the pairs' words from :mod:`netweave.core.live_words`: both text only, without numpy.
 
 People are positions ``0..n-1`` of an :class:`~netweave.core.affinity.Affinity`, as in
 :func:`~netweave.core.rounds.plan_rounds`.
@@ -30,29 +32,25 @@ trio (``a`` and ``b`` still meet, as planned).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import rustworkx as rx
 
 from netweave.core.affinity import Affinity
+from netweave.core.people import Person
 from netweave.core.plan import Meeting
+from netweave.core.planner import describe_meeting
 
 __all__ = [
-    "Attendee",
-    "AttendeeMatch",
+    "PresentReplan",
     "RegroupResult",
     "ReplanResult",
-    "chat_lines",
-    "conversation_prompt",
-    "match_attendees",
-    "parse_attendees",
     "regroup",
+    "replan_for_present",
     "replan_round",
 ]
 
@@ -217,6 +215,16 @@ def replan_round(
     blossom on ``O(30 p)`` edges. Measured (``benchmarks/bench_live.py``, 2 cores): 1,000
     present with 10 % absent and 5 % walk-ins in about 0.03 s; 1,000 all to pair (nothing
     kept) in about 0.4 s.
+
+    Examples
+    --------
+    Kofi (2) walked in; Ana (0) stays away. Bo and Cy still meet; Dee's partner is gone, so
+    Dee meets Kofi.
+
+    >>> aff = Affinity(("ana", "bo", "cy", "dee", "kofi"), np.ones((5, 5), np.float32))
+    >>> res = replan_round(aff, ["live"] * 5, [(1, 2), (0, 3)], [1, 2, 3, 4], already_met=[])
+    >>> res.kept, res.new, res.dissolved
+    (((1, 2),), ((3, 4),), ((0, 3),))
     """
     n = affinity.n
     if len(modes) != n:
@@ -475,6 +483,152 @@ def _result(
     )
 
 
+# --------------------------------------------------------------------------- who is present
+
+
+@dataclass(frozen=True)
+class PresentReplan:
+    """A round re-planned for the people present, as it is shown and stored."""
+
+    #: the round, numbered rooms first and async meetings last. A meeting kept as it was
+    #: keeps its room, order and reasons (Zoom's rooms stay as uploaded), the pair left of a
+    #: trio keeps the trio's room, and a new meeting gets the planner's score and reasons
+    #: and a free room number
+    meetings: tuple[Meeting, ...]
+    #: how the round differs from the one it was re-planned from
+    result: ReplanResult
+    #: that difference by name, for the organizer: ``kept`` (a count), ``trimmed``, ``new``,
+    #: ``dissolved`` (lists of names) and ``alone`` (``[name, why]``)
+    changes: dict[str, Any]
+
+
+def replan_for_present(
+    affinity: Affinity,
+    people: Sequence[Person],
+    base: Sequence[Meeting],
+    present: Collection[int],
+    *,
+    held: Iterable[Sequence[str]] = (),
+    later: Iterable[Meeting] = (),
+    odd: Literal["trio", "host"] = "trio",
+    seed: int = 0,
+) -> PresentReplan:
+    """Re-plan the round ``base`` for the people ``present``, in the words it is stored in.
+
+    Parameters
+    ----------
+    affinity : Affinity
+        The scores the planner used, over ``people`` (plus any forbidden pairs).
+    people : sequence of Person
+        Everyone registered; positions in ``present`` are positions here.
+    base : sequence of Meeting
+        The round as it stands (the newest re-plan, else the published plan), by id.
+    present : collection of int
+        Who takes part now (async people through their intro).
+    held : iterable of id tuples
+        The one-on-one meetings already held at this event: they are not repeated, and
+        nobody who sat in a trio sits in another.
+    later : iterable of Meeting
+        Meetings planned for later rounds: their pairs are avoided when that costs nobody
+        a partner, so that later rounds stay as planned.
+    odd, seed
+        As for :func:`replan_round`.
+
+    Returns
+    -------
+    PresentReplan
+
+    Examples
+    --------
+    >>> people = [Person(p, p, p.title()) for p in ("ana", "bo", "cy", "dee", "eve")]
+    >>> aff = Affinity(tuple(p.id for p in people), np.ones((5, 5), np.float32))
+    >>> base = [Meeting("Room 1", ("ana", "bo")), Meeting("Room 2", ("cy", "dee"))]
+    >>> out = replan_for_present(aff, people, base, present=[0, 1, 2, 4])
+    >>> [(m.room, m.members) for m in out.meetings]
+    [('Room 1', ('ana', 'bo')), ('Room 2', ('cy', 'eve'))]
+    >>> out.changes["dissolved"], out.changes["new"]
+    ([['Cy', 'Dee']], [['Cy', 'Eve']])
+    """
+    index = {p.id: i for i, p in enumerate(people)}
+    modes = [p.mode for p in people]
+    planned = [tuple(index[p] for p in m.members if p in index) for m in base]
+    held = [tuple(m) for m in held]
+    seen = [[index[p] for p in m if p in index] for m in held]
+    met = {pair for m in seen for pair in _pairs_of(m)}
+    in_trio = {index[p] for m in held if len(m) == 3 for p in m if p in index}
+    planned_later = {
+        (index[a], index[b]) for m in later for a, b in m.pairs() if a in index and b in index
+    }
+
+    def run(avoid: set[Pair]) -> ReplanResult:
+        pairs = {_pair(a, b) for a, b in met | avoid}
+        return replan_round(
+            affinity, modes, planned, present, pairs, odd=odd, seed=seed, trio_history=in_trio
+        )
+
+    result = run(planned_later)
+    if result.alone:
+        # keeping later rounds intact must not cost anybody their partner today
+        fallback = run(set())
+        if len(fallback.alone) < len(result.alone):
+            result = fallback
+    meetings = _as_stored(affinity, result, base, index, people)
+    return PresentReplan(meetings, result, _changes(result, people))
+
+
+def _as_stored(
+    aff: Affinity,
+    result: ReplanResult,
+    base: Sequence[Meeting],
+    index: Mapping[str, int],
+    people: Sequence[Person],
+) -> tuple[Meeting, ...]:
+    """The re-planned round as meetings by id (see :attr:`PresentReplan.meetings`)."""
+    before = {frozenset(index[p] for p in m.members if p in index): m for m in base}
+    trio_of = {pair: trio for trio, pair in result.trimmed}
+    rooms_taken = {
+        before[frozenset(m)].room
+        for m in (*result.meetings, *trio_of.values())
+        if frozenset(m) in before
+    }
+    free = (f"Room {k}" for k in range(1, 100_000) if f"Room {k}" not in rooms_taken)
+    rows = []
+    for members in result.meetings:
+        old = before.get(frozenset(members))
+        if old is not None:
+            rows.append(Meeting(old.room, old.members, old.score, old.reasons, old.is_async))
+            continue
+        is_async = any(people[i].mode == "async" for i in members)
+        live_first = tuple(sorted(members, key=lambda i: people[i].mode == "async"))
+        trio = before.get(frozenset(trio_of.get(members, ())))
+        room = None if is_async else (trio.room if trio is not None else next(free))
+        fresh = describe_meeting(aff, live_first, room)
+        pids = tuple(people[i].id for i in live_first)
+        rows.append(Meeting(room, pids, fresh.score, fresh.reasons, is_async))
+    return tuple(sorted(rows, key=_room_order))
+
+
+def _room_order(meeting: Meeting) -> tuple[int, int, str]:
+    room = meeting.room or ""
+    digits = "".join(ch for ch in room if ch.isdigit())
+    return (1 if meeting.is_async else 0, int(digits) if digits else 0, room)
+
+
+def _changes(result: ReplanResult, people: Sequence[Person]) -> dict[str, Any]:
+    def names(members: Sequence[int]) -> list[str]:
+        if len(members) == 1:
+            return [f"{people[members[0]].name} with the host"]
+        return [people[i].name for i in members]
+
+    return {
+        "kept": len(result.kept),
+        "trimmed": [names(pair) for _, pair in result.trimmed],
+        "new": [names(m) for m in result.new],
+        "dissolved": [names(m) for m in result.dissolved],
+        "alone": [[people[i].name, why] for i, why in result.alone],
+    }
+
+
 # --------------------------------------------------------------------------- small groups
 
 
@@ -531,356 +685,3 @@ def _group_for(affinity: Affinity, groups: list[list[int]], person: int) -> int 
         options,
         key=lambda k: (len(groups[k]), -sum(affinity.score(person, q) for q in groups[k]), k),
     )
-
-
-# --------------------------------------------------------------------------- Zoom lists
-
-#: a pasted list is read up to this many lines, each up to this many characters: a wrong
-#: paste (a whole book) must not hold the page up
-MAX_LINES, MAX_LINE = 5_000, 500
-_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_BULLET = re.compile(r"^\s*(?:[-*•·>]+|\d{1,4}[.):])\s+")
-_PARENS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
-#: what Zoom (and people) put in parentheses after a name, which is not a name
-_ROLE_WORDS = {
-    "host", "co-host", "cohost", "co host", "me", "guest", "moderator", "panelist",
-    "attendee", "organizer", "organiser", "speaker", "interpreter", "external", "you",
-}  # fmt: skip
-_PRONOUN = re.compile(r"^\s*(?:she|he|they|ze|xe|any|it)(?:\s*/\s*\w+)+\s*$", re.IGNORECASE)
-#: cells of a CSV row that are not names: times, dates, durations, yes/no
-_NOT_A_NAME = re.compile(
-    r"^(?:[\d\s:/.,+-]*(?:am|pm)?|yes|no|true|false|guest|host|co-host|n/?a|-)$", re.IGNORECASE
-)
-
-
-@dataclass(frozen=True)
-class Attendee:
-    """One person in a pasted list: the text as it was, names it may go by, an email."""
-
-    text: str
-    names: tuple[str, ...] = ()
-    email: str = ""
-
-
-def parse_attendees(text: str) -> list[Attendee]:
-    """Read a participant list in any shape; never raises.
-
-    Understands one name or email per line, several separated by commas or semicolons,
-    ``Name <email>``, Zoom's participant panel ("Ana Lima (Host, me)") and Zoom's CSV
-    reports (a header with a *name* column; report lines above it are skipped). The same
-    person listed twice (rejoined) comes once.
-
-    Examples
-    --------
-    >>> [a.names for a in parse_attendees("Ana Lima (Host, me)\\nKofi Mensah, Bo Carter")]
-    [('Ana Lima',), ('Kofi Mensah',), ('Bo Carter',)]
-    >>> parse_attendees("Name (Original Name),User Email,Join Time\\n"
-    ...                 "Kofi (Kofi Mensah),kofi@x.org,10:02")[0]
-    Attendee(text='Kofi (Kofi Mensah),kofi@x.org,10:02', names=('Kofi', 'Kofi Mensah'), email='kofi@x.org')
-    """  # noqa: E501
-    lines = _lines(text)
-    header_at, columns = _header(lines)
-    found: list[Attendee] = []
-    for k, line in enumerate(lines):
-        if header_at is not None and k <= header_at:
-            continue
-        found += _from_row(line, columns) if columns else _from_line(line)
-    return _unique(found)
-
-
-def _lines(text: str) -> list[str]:
-    text = (text or "").replace("\x00", "").lstrip("\ufeff")
-    lines = [line.strip()[:MAX_LINE] for line in text.splitlines()[:MAX_LINES]]
-    return [line for line in lines if line]
-
-
-def _split(line: str, delimiters: str) -> list[str]:
-    """Split on ``delimiters`` outside quotes and brackets: "Ana (Host, me), Kofi" is two."""
-    cells, current, depth, quoted = [], [], 0, False
-    for ch in line:
-        if ch == '"':
-            quoted = not quoted
-            continue
-        if not quoted:
-            depth += (ch in "([<") - (ch in ")]>")
-            depth = max(depth, 0)
-            if depth == 0 and ch in delimiters:
-                cells.append("".join(current).strip())
-                current = []
-                continue
-        current.append(ch)
-    cells.append("".join(current).strip())
-    return cells
-
-
-def _cells(line: str, delimiters: str = "") -> list[str]:
-    """A line's cells: split on tabs when it has any, else on ``delimiters`` (by default
-    whichever of comma and semicolon it has more of, as in a CSV file)."""
-    if "\t" in line:
-        return [c.strip().strip('"') for c in line.split("\t")]
-    return _split(line, delimiters or (";" if line.count(";") > line.count(",") else ","))
-
-
-_NAME_HEADER = re.compile(r"\bname\b", re.IGNORECASE)
-_EMAIL_HEADER = re.compile(r"\be-?mail\b", re.IGNORECASE)
-_OTHER_HEADER = re.compile(r"\b(join|leave|duration|time|guest|attended|role)\b", re.IGNORECASE)
-
-
-def _header(lines: list[str]) -> tuple[int | None, dict[str, list[int]]]:
-    """The last line that names a *name* column, and where the name and email columns are."""
-    for k in range(len(lines) - 1, -1, -1):
-        cells = _cells(lines[k])
-        if len(cells) < 2 or any("@" in c for c in cells):
-            continue
-        names = [i for i, c in enumerate(cells) if _NAME_HEADER.search(c)]
-        emails = [i for i, c in enumerate(cells) if _EMAIL_HEADER.search(c)]
-        if names and (emails or any(_OTHER_HEADER.search(c) for c in cells)):
-            first = [i for i in names if "first" in cells[i].lower()]
-            last = [i for i in names if "last" in cells[i].lower()]
-            whole = [i for i in names if i not in first and i not in last]
-            name_cols = whole[:1] or [*first[:1], *last[:1]]
-            return k, {"name": name_cols, "email": emails[:1]}
-    return None, {}
-
-
-def _from_row(line: str, columns: dict[str, list[int]]) -> list[Attendee]:
-    cells = _cells(line)
-
-    def cell(i: int) -> str:
-        return cells[i] if i < len(cells) else ""
-
-    raw = " ".join(cell(i) for i in columns["name"]).strip()
-    email = next((m.group(0) for i in columns["email"] if (m := _EMAIL.search(cell(i)))), "")
-    names = _names(raw)
-    return [Attendee(line, names, email.lower())] if names or email else []
-
-
-def _from_line(line: str) -> list[Attendee]:
-    line = _BULLET.sub("", line)
-    cells = [c for c in _cells(line, ",;") if c]
-    emails = [c for c in cells if _EMAIL.fullmatch(c.strip("<> "))]
-    names = [c for c in cells if c not in emails and not _NOT_A_NAME.match(c)]
-    if len(cells) > 1 and len(names) == 1 and len(emails) <= 1:
-        # one row of a table without its header: a name, maybe an email, times and such
-        email = emails[0].strip("<> ").lower() if emails else ""
-        return [Attendee(line, _names(names[0]), email)] if _names(names[0]) or email else []
-    return [a for c in (*names, *emails) if (a := _one(c))]
-
-
-def _one(text: str) -> Attendee | None:
-    """``Ana Lima``, ``ana@x.org``, ``Ana Lima <ana@x.org>``, ``Ana (Host)``..."""
-    found = _EMAIL.search(text)
-    email = found.group(0).lower() if found else ""
-    rest = _EMAIL.sub(" ", text).replace("<", " ").replace(">", " ")
-    names = _names(rest)
-    return Attendee(text, names, email) if names or email else None
-
-
-def _names(text: str) -> tuple[str, ...]:
-    """The name, and a second one in parentheses when it is one (Zoom's "original name")."""
-    extra = []
-    for match in _PARENS.finditer(text):
-        inside = (match.group(1) or match.group(2) or "").strip()
-        words = {w.strip().lower() for w in inside.split(",")}
-        if inside and not words <= _ROLE_WORDS and not _PRONOUN.match(inside):
-            extra.append(inside)
-    main = _PARENS.sub(" ", text)
-    names = [_clean(n) for n in (main, *extra)]
-    return tuple(dict.fromkeys(n for n in names if n))
-
-
-def _clean(name: str) -> str:
-    name = _EMAIL.sub(" ", name)
-    name = re.sub(r"[\"“”'`]+", "", name)
-    name = " ".join(name.replace("_", " ").split()).strip(" -–—|:,;.")
-    return name if any(ch.isalpha() for ch in name) else ""
-
-
-def _unique(found: list[Attendee]) -> list[Attendee]:
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for a in found:
-        key = (a.email, _norm(a.names[0]) if a.names else "")
-        if key not in seen:
-            seen.add(key)
-            out.append(a)
-    return out
-
-
-@dataclass(frozen=True)
-class AttendeeMatch:
-    """Whom a pasted attendee is: ``index`` when sure, else ``suggestions`` (best first)."""
-
-    attendee: Attendee
-    index: int | None
-    score: float
-    suggestions: tuple[int, ...] = ()
-
-
-def _norm(text: str) -> str:
-    """Lower case, accents off, letters and digits only: "José  García" -> "jose garcia"."""
-    plain = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.sub(r"[^\w]+", " ", plain).replace("_", " ").split())
-
-
-def _name_score(query: str, name: str) -> float:
-    """How well ``query`` names ``name`` (0-100): typos and swapped words via rapidfuzz;
-    initials and short forms ("Kofi M", "Ana") as prefixes of the name's words."""
-    from rapidfuzz import fuzz  # imported when a list is matched, not when the core loads
-
-    if not query or not name:
-        return 0.0
-    if query == name:
-        return 100.0
-    score = float(fuzz.token_sort_ratio(query, name))
-    q, words = query.split(), name.split()
-    if _prefixes(q, words):
-        score = max(score, 92.0 if len(q) > 1 else 80.0)
-    return score
-
-
-def _prefixes(query: list[str], words: list[str]) -> bool:
-    """Every query word starts a different word of the name, in order."""
-    k = 0
-    for q in query:
-        while k < len(words) and not words[k].startswith(q):
-            k += 1
-        if k == len(words):
-            return False
-        k += 1
-    return True
-
-
-def match_attendees(
-    attendees: Sequence[Attendee],
-    names: Sequence[str],
-    emails: Sequence[str],
-    *,
-    sure: float = 90.0,
-    maybe: float = 60.0,
-) -> list[AttendeeMatch]:
-    """Match pasted attendees to people ``0..n-1`` (``names[i]``, ``emails[i]``).
-
-    An equal email (any case) or an equal name (any case, accents ignored) is sure. Else
-    the best fuzzy name is sure when it scores at least ``sure`` and clearly beats the
-    runner-up (by 5 points); people scoring at least ``maybe`` are suggestions. An email
-    nobody registered with is tried as a name too ("ana.lima@gmail.com" -> "ana lima").
-
-    Examples
-    --------
-    >>> people = ["Ana Lima", "Kofi Mensah", "Ana Souza"]
-    >>> mails = ["ana@x.org", "kofi@x.org", "souza@x.org"]
-    >>> [(m.index, m.suggestions) for m in match_attendees(
-    ...     parse_attendees("KOFI@x.org\\nKofi M\\nAna\\nZed"), people, mails)]
-    [(1, ()), (1, ()), (None, (0, 2)), (None, ())]
-    """
-    by_email = {e.strip().lower(): i for i, e in enumerate(emails) if e}
-    normed = [_norm(n) for n in names]
-    exact: dict[str, list[int]] = {}
-    for i, n in enumerate(normed):
-        exact.setdefault(n, []).append(i)
-    return [_match_one(a, normed, by_email, exact, sure, maybe) for a in attendees]
-
-
-def _match_one(
-    a: Attendee,
-    normed: list[str],
-    by_email: Mapping[str, int],
-    exact: Mapping[str, list[int]],
-    sure: float,
-    maybe: float,
-) -> AttendeeMatch:
-    if a.email in by_email:
-        return AttendeeMatch(a, by_email[a.email], 100.0)
-    queries = [_norm(n) for n in a.names]
-    if a.email:
-        queries.append(_norm(a.email.split("@")[0].replace(".", " ")))
-    queries = [q for q in dict.fromkeys(queries) if q]
-    for q in queries:
-        if len(exact.get(q, ())) == 1:
-            return AttendeeMatch(a, exact[q][0], 100.0)
-    best: dict[int, float] = {}
-    for q in queries:
-        for i, name in enumerate(normed):
-            s = _name_score(q, name)
-            if s >= maybe and s > best.get(i, 0.0):
-                best[i] = s
-    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-    if not ranked:
-        return AttendeeMatch(a, None, 0.0)
-    top, score = ranked[0]
-    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    if score >= sure and score - runner_up >= 5:
-        return AttendeeMatch(a, top, score)
-    return AttendeeMatch(a, None, score, tuple(i for i, _ in ranked[:3]))
-
-
-# --------------------------------------------------------------------------- words
-
-
-def _names_joined(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " & " + names[-1]
-
-
-def chat_lines(number: int, meetings: Sequence[Meeting], names: Mapping[str, str]) -> list[str]:
-    """What the host pastes in Zoom's chat: one line per room, then the async meetings.
-
-    Examples
-    --------
-    >>> chat_lines(2, [Meeting("Room 3", ("ana", "kofi"))], {"ana": "Ana", "kofi": "Kofi"})
-    ['Round 2: Room 3 - Ana & Kofi']
-    """
-    lines = []
-    for m in meetings:
-        who = [names.get(p, p) for p in m.members]
-        if m.is_async:
-            continue
-        if len(who) == 1:
-            lines.append(f"Round {number}: {m.room} - {who[0]} with the host")
-        else:
-            lines.append(f"Round {number}: {m.room} - {_names_joined(who)}")
-    for m in meetings:
-        if m.is_async and len(m.members) == 2:
-            watcher, watched = (names.get(p, p) for p in m.members)
-            lines.append(
-                f"Round {number}: {watcher} - watch {watched}'s intro on your page (no room)"
-            )
-    return lines
-
-
-_PROMPTS = (
-    "What is one thing that worked better than expected in your community this year?",
-    "What is the hardest part of your work right now, and who could help with it?",
-    "Which event, tool or habit would you recommend to someone in your role?",
-    "What would you do with one extra day a month for your community?",
-    "What question do you wish more people asked you about your work?",
-)
-_SHARED = re.compile(r"^You both work on (.+)$")
-_SEEKING = re.compile(r"^(.+?) is looking for someone who knows about (.+?): (.+) works on that$")
-_ASKED = re.compile(r"asked to meet")
-_COMMUNITY = re.compile(r"^You both run (.+)$")
-
-
-def conversation_prompt(reasons: Sequence[str], round_number: int = 1) -> str:
-    """A first question for a meeting, from its reasons (the planner's sentences) when one
-    fits, else one of a few general questions (a different one each round).
-
-    Examples
-    --------
-    >>> conversation_prompt(["You both work on mentoring and events"])
-    'You both work on mentoring and events: what is working for you there right now, and what is not?'
-    """  # noqa: E501
-    for reason in reasons:
-        if m := _SEEKING.match(reason):
-            return f"{m.group(1)} is looking for help with {m.group(2)}: {m.group(3)}, where would you start?"  # noqa: E501
-        if _ASKED.search(reason):
-            return "One of you asked for this meeting: start with why."
-        if m := _SHARED.match(reason):
-            return (
-                f"You both work on {m.group(1)}: what is working for you there right now, "
-                "and what is not?"
-            )
-        if m := _COMMUNITY.match(reason):
-            return f"You both run {m.group(1)}: how do you welcome newcomers?"
-    return _PROMPTS[(max(round_number, 1) - 1) % len(_PROMPTS)]

@@ -1,9 +1,9 @@
 """Reading and validating registration tables into immutable :class:`Person` records.
 
-The canonical table is ``email,name,mode,timezone,location,community,interests,about,
-looking_for,requests,avoid``. Real form exports use other headers; :data:`ALIASES` maps the
-common ones and an explicit mapping handles the rest. Columns we do not know are kept as
-free-text profile fields (:attr:`Person.extra`), never rejected.
+The canonical columns and the headers that stand for them are in :mod:`netweave.core.columns`;
+columns we do not know are kept as free-text profile fields (:attr:`Person.extra`), never
+rejected. The problems found are :class:`~netweave.core.issues.Issue` records
+(:mod:`netweave.core.issues`).
 
 Reading never stops at the first problem: :func:`read_people` collects every error in the
 file and raises them together, because an organizer fixing a spreadsheet wants the whole list
@@ -17,7 +17,6 @@ import csv
 import functools
 import io
 import re
-import tomllib
 import unicodedata
 import warnings
 import zipfile
@@ -30,43 +29,12 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process, utils
 
-__all__ = [
-    "ALIASES",
-    "EXTRA",
-    "FIELDS",
-    "REQUIRED",
-    "Issue",
-    "Person",
-    "RegistrationError",
-    "Roster",
-    "load_column_map",
-    "read_history",
-    "read_people",
-    "summarise_issues",
-]
+from netweave.core.columns import EXTRA, REQUIRED, Layout, check_targets, header_target, read_layout
+from netweave.core.issues import Issue, RegistrationError
+
+__all__ = ["Person", "Roster", "read_history", "read_people"]
 
 Mode = Literal["live", "async"]
-
-#: the canonical columns, in the canonical order
-FIELDS: tuple[str, ...] = (
-    "email",
-    "name",
-    "mode",
-    "timezone",
-    "location",
-    "community",
-    "interests",
-    "about",
-    "looking_for",
-    "requests",
-    "avoid",
-)
-#: columns a table cannot do without
-REQUIRED: tuple[str, ...] = ("email", "name")
-#: a column-map target meaning "keep this column as a free-text profile field"; it lets an
-#: organizer demote a column that an alias would otherwise claim (Microsoft Forms exports
-#: carry both a respondent "Email" and the question "Your email")
-EXTRA = "extra"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,35 +66,6 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
-class Issue:
-    """A problem (``level="error"``) or a warning found in an input file, with its place."""
-
-    message: str
-    file: str = ""
-    line: int | None = None
-    column: str | None = None
-    level: Literal["error", "warning"] = "error"
-    #: a short code for grouping and summarising ("unknown-request", "duplicate-email", ...)
-    code: str = ""
-
-    def __str__(self) -> str:
-        place = self.file or "<input>"
-        if self.line is not None:
-            place += f":{self.line}"
-        if self.column:
-            place += f" [{self.column}]"
-        return f"{place}: {self.message}"
-
-
-class RegistrationError(Exception):
-    """The table cannot be used; :attr:`issues` lists every error found, not just the first."""
-
-    def __init__(self, issues: list[Issue]) -> None:
-        self.issues = issues
-        super().__init__("\n".join(str(i) for i in issues))
-
-
-@dataclass(frozen=True, slots=True)
 class Roster:
     """The people read from a table, in file order, and the warnings about it."""
 
@@ -135,240 +74,6 @@ class Roster:
 
     def by_id(self) -> dict[str, Person]:
         return {p.id: p for p in self.people}
-
-
-# --------------------------------------------------------------------------- headers
-
-_APOSTROPHES = re.compile(r"['’`´]")
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-# words that decorate a form question without changing what it asks for
-_FILLER = frozenset({"your", "please", "enter", "the", "address", "optional", "required"})
-
-
-def _norm_header(text: str) -> str:
-    """``"What's your name?"`` -> ``"whats your name"``: the key :data:`ALIASES` uses."""
-    text = _APOSTROPHES.sub("", unicodedata.normalize("NFKC", text).lower())
-    return _NON_ALNUM.sub(" ", text).strip()
-
-
-def _loose_header(text: str) -> str:
-    """A second, looser key: no parenthetical hints, no filler words."""
-    words = _norm_header(_PARENTHESES.sub(" ", text)).split()
-    return " ".join(w for w in words if w not in _FILLER)
-
-
-_ALIAS_PHRASES: dict[str, tuple[str, ...]] = {
-    "email": (
-        "email", "e-mail", "email address", "e-mail address", "your email", "your e-mail",
-        "your email address", "contact email", "work email", "email of participant",
-    ),
-    "name": (
-        "name", "full name", "your name", "your full name", "what's your name",
-        "what is your name", "first and last name", "participant name", "attendee name",
-    ),
-    "mode": (
-        "mode", "how will you join", "how will you participate", "participation",
-        "participation mode", "live or async", "live or asynchronous", "attendance mode",
-    ),
-    "timezone": (
-        "timezone", "time zone", "tz", "your time zone", "your timezone",
-        "what time zone are you in", "which time zone are you in", "what is your time zone",
-    ),
-    "location": (
-        "location", "where are you based", "where are you located", "city", "country",
-        "city country", "based in", "your location",
-    ),
-    "community": (
-        "community", "community name", "your community", "which community do you manage",
-        "which community are you part of",
-    ),
-    "interests": (
-        "interests", "topics", "tags", "your interests", "topics of interest",
-        "areas of interest", "what are your interests",
-    ),
-    "about": (
-        "about", "about you", "about yourself", "bio", "short bio", "tell us about yourself",
-        "introduce yourself",
-    ),
-    "looking_for": (
-        "looking_for", "looking for", "what are you looking for",
-        "who would you most like to meet", "who would you like to meet",
-    ),
-    "requests": (
-        "requests", "request", "people you'd like to meet (names or emails)",
-        "people you'd like to meet", "people you would like to meet",
-        "who do you want to meet by name", "specific people you'd like to meet",
-    ),
-    "avoid": (
-        "avoid", "people to avoid", "anyone you'd prefer not to meet",
-        "anyone you would prefer not to meet", "who would you prefer not to meet",
-        "do not match me with",
-    ),
-}  # fmt: skip
-
-#: normalised header text -> canonical field (see :func:`read_people` for the normalisation)
-ALIASES: dict[str, str] = {
-    _norm_header(phrase): name for name, phrases in _ALIAS_PHRASES.items() for phrase in phrases
-}
-_LOOSE_ALIASES: dict[str, str] = {
-    _loose_header(phrase): name for name, phrases in _ALIAS_PHRASES.items() for phrase in phrases
-}
-
-
-def _alias(header: str) -> str | None:
-    """The canonical field a form header stands for, or ``None`` for a column we keep as-is."""
-    return ALIASES.get(_norm_header(header)) or _LOOSE_ALIASES.get(_loose_header(header))
-
-
-def _check_targets(columns: Mapping[str, str], file: str, text: str = "") -> list[Issue]:
-    valid = ", ".join((*FIELDS, EXTRA))
-    issues = []
-    for source, target in columns.items():
-        if target not in FIELDS and target != EXTRA:
-            message = (
-                f"column {source!r} maps to {target!r}, which is not a field; use one of {valid}"
-            )
-            line = _toml_line(text, source) if text else None
-            issues.append(Issue(message, file, line, code="bad-column-map"))
-    return issues
-
-
-def _toml_line(text: str, key: str) -> int | None:
-    """The line where ``key`` is assigned, so the error points at it (tomllib keeps no lines)."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.lstrip()
-        if stripped.startswith((f'"{key}"', f"'{key}'", f"{key} ", f"{key}=")):
-            return number
-    return None
-
-
-def load_column_map(path: str | Path) -> dict[str, str]:
-    """Read a TOML column map: source header -> canonical field.
-
-    Parameters
-    ----------
-    path
-        A TOML file with a ``[columns]`` table, for example::
-
-            [columns]
-            "What is your favourite topic?" = "interests"
-            "Mail" = "email"
-
-        A target may also be ``"extra"`` to keep a column as a free-text profile field even
-        though an alias would claim it.
-
-    Returns
-    -------
-    dict[str, str]
-        The mapping, to pass as ``columns`` to :func:`read_people`.
-
-    Raises
-    ------
-    RegistrationError
-        When the file is not TOML, has no ``[columns]`` table, or maps to an unknown field.
-    """
-    label = str(path)
-    text = Path(path).read_text(encoding="utf-8-sig")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RegistrationError(
-            [Issue(f"not valid TOML: {exc}", label, code="bad-column-map")]
-        ) from None
-    table = data.get("columns")
-    if not isinstance(table, dict):
-        message = 'no [columns] table: write [columns] and then lines like "Mail" = "email"'
-        raise RegistrationError([Issue(message, label, code="bad-column-map")])
-    not_text = [k for k, v in table.items() if not isinstance(v, str)]
-    issues = [
-        Issue(f"column {k!r}: the target must be a quoted field name", label, _toml_line(text, k))
-        for k in not_text
-    ]
-    columns = {k: v for k, v in table.items() if isinstance(v, str)}
-    issues += _check_targets(columns, label, text)
-    if issues:
-        raise RegistrationError(issues)
-    return columns
-
-
-@dataclass(frozen=True, slots=True)
-class _Layout:
-    """Where each field sits in a row: field -> column index, plus the columns kept as extra."""
-
-    headers: tuple[str, ...]
-    fields: dict[str, int]
-    extras: tuple[int, ...]
-
-
-def _target(header: str, columns: Mapping[str, str]) -> str | None:
-    """The field for one header: the explicit map wins (exact text, then normalised)."""
-    if header in columns:
-        return columns[header]
-    key = _norm_header(header)
-    for source, target in columns.items():
-        if _norm_header(source) == key:
-            return target
-    return _alias(header)
-
-
-def _layout(
-    headers: Sequence[str], columns: Mapping[str, str], file: str, line: int = 1
-) -> tuple[_Layout, list[Issue]]:
-    fields: dict[str, int] = {}
-    extras: list[int] = []
-    issues: list[Issue] = []
-    for index, header in enumerate(headers):
-        target = _target(header, columns) if header else None
-        if target is None or target == EXTRA:
-            extras.append(index)
-        elif target in fields:
-            first = headers[fields[target]]
-            message = (
-                f"columns {first!r} and {header!r} both mean {target}: delete one, or map one "
-                f'elsewhere with --columns map.toml (e.g. "{header}" = "extra")'
-            )
-            issues.append(Issue(message, file, line, header, code="duplicate-column"))
-        else:
-            fields[target] = index
-    issues += _missing_columns(headers, fields, file, line)
-    issues += _unused_map_entries(headers, columns, file, line)
-    return _Layout(tuple(headers), fields, tuple(extras)), issues
-
-
-def _missing_columns(
-    headers: Sequence[str], fields: Mapping[str, int], file: str, line: int
-) -> list[Issue]:
-    found = ", ".join(repr(h) for h in headers if h) or "none"
-    return [
-        Issue(
-            f"missing required column {name!r} (found: {found}); if one of these holds it, "
-            f'say so in a column map and pass --columns map.toml: [columns] "Header" = "{name}"',
-            file,
-            line,
-            code="missing-column",
-        )
-        for name in REQUIRED
-        if name not in fields
-    ]
-
-
-def _unused_map_entries(
-    headers: Sequence[str], columns: Mapping[str, str], file: str, line: int
-) -> list[Issue]:
-    # A map entry that matches nothing is almost always a typo in the header text.
-    present = {_norm_header(h) for h in headers}
-    return [
-        Issue(
-            f"the column map names {source!r} but the table has no such column",
-            file,
-            line,
-            level="warning",
-            code="unused-column-map",
-        )
-        for source in columns
-        if _norm_header(source) not in present
-    ]
 
 
 # --------------------------------------------------------------------------- raw tables
@@ -499,12 +204,15 @@ def _parse_email(value: str) -> str:
 
 
 _LIVE_WORDS = frozenset({"live", "synchronous", "sync", "realtime"})
+# the words of an answer, as in a header (see netweave.core.columns): brackets hold hints
+_ANSWER_HINT = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_NOT_A_WORD = re.compile(r"[^a-z0-9]+")
 _ASYNC_WORDS = frozenset({"async", "asynchronous", "recorded", "offline"})
 
 
 def _parse_mode(value: str) -> Mode:
     # Form answers decorate the choice ("Live (Zoom)", "yes - live"); the first real word decides.
-    words = [w for w in _NON_ALNUM.split(_PARENTHESES.sub(" ", value.lower())) if w]
+    words = [w for w in _NOT_A_WORD.split(_ANSWER_HINT.sub(" ", value.lower())) if w]
     words = [w for w in words if w != "yes"] or words
     if not words or words[0] in _LIVE_WORDS:
         return "live"
@@ -624,7 +332,7 @@ class _Draft:
     valid: bool
 
 
-def _cell(cells: Sequence[str], layout: _Layout, name: str) -> str:
+def _cell(cells: Sequence[str], layout: Layout, name: str) -> str:
     index = layout.fields.get(name)
     if index is None or index >= len(cells):
         return ""
@@ -632,7 +340,7 @@ def _cell(cells: Sequence[str], layout: _Layout, name: str) -> str:
 
 
 def _parse_row(
-    cells: list[str], line: int, layout: _Layout, file: str
+    cells: list[str], line: int, layout: Layout, file: str
 ) -> tuple[_Draft, list[Issue]]:
     issues: list[Issue] = []
 
@@ -666,7 +374,7 @@ def _parse_name(value: str) -> str:
     return " ".join(value.split())
 
 
-def _extras(cells: Sequence[str], layout: _Layout) -> tuple[tuple[str, str], ...]:
+def _extras(cells: Sequence[str], layout: Layout) -> tuple[tuple[str, str], ...]:
     # a short row (trailing empty cells left out by the exporter) has nothing in the rest
     pairs = (
         (layout.headers[i] or f"column {i + 1}", cells[i].strip())
@@ -676,7 +384,7 @@ def _extras(cells: Sequence[str], layout: _Layout) -> tuple[tuple[str, str], ...
     return tuple((header, value) for header, value in pairs if value)
 
 
-def _overflow(cells: Sequence[str], line: int, layout: _Layout, file: str) -> list[Issue]:
+def _overflow(cells: Sequence[str], line: int, layout: Layout, file: str) -> list[Issue]:
     # More values than headers usually means an unquoted delimiter inside a value.
     surplus = [c for c in cells[len(layout.headers) :] if c.strip()]
     if not surplus:
@@ -847,8 +555,9 @@ def read_people(
         ``.csv``/``.tsv``/``.txt`` (UTF-8, with or without BOM; comma, semicolon or tab
         delimited, guessed from the header) or ``.xlsx`` (first sheet).
     columns
-        Source header -> canonical field, for headers :data:`ALIASES` does not know (see
-        :func:`load_column_map`). It overrides the aliases.
+        Source header -> canonical field, for headers
+        :data:`~netweave.core.columns.ALIASES` does not know (see
+        :func:`~netweave.core.columns.load_column_map`). It overrides the aliases.
     label
         The file name used in issues; defaults to ``path`` as given.
 
@@ -872,23 +581,35 @@ def read_people(
 
     Examples
     --------
-    >>> roster = read_people("registrations.csv")  # doctest: +SKIP
-    >>> roster.people[0].id  # doctest: +SKIP
-    'ana@example.org'
+    A form export with its own headers and a request by name:
+
+    >>> import tempfile
+    >>> table = (
+    ...     "Your name,Email Address,Topics,People you'd like to meet\\n"
+    ...     "Ana Lima,Ana@Example.org,mentoring; events,Kofi Mensah\\n"
+    ...     "Kofi Mensah,kofi@example.org,events,\\n"
+    ... )
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "registrations.csv"
+    ...     _ = path.write_text(table, encoding="utf-8")
+    ...     roster = read_people(path, label="registrations.csv")
+    >>> ana = roster.people[0]
+    >>> ana.id, ana.interests, ana.requests
+    ('ana@example.org', ('mentoring', 'events'), ('kofi@example.org',))
     """
     file = str(path) if label is None else label
     columns = dict(columns or {})
-    if bad := _check_targets(columns, "<column map>"):
+    if bad := check_targets(columns, "<column map>"):
         raise RegistrationError(bad)
 
     def recognised(header: list[str]) -> int:
-        return sum(_target(h.strip(), columns) not in {None, EXTRA} for h in header)
+        return sum(header_target(h.strip(), columns) not in {None, EXTRA} for h in header)
 
     rows = (row for row in _read_rows(Path(path), file, recognised) if not _blank(row[1]))
     first = next(rows, None)
     if first is None:
         raise RegistrationError([Issue("the file is empty", file, code="empty-file")])
-    layout, issues = _layout([h.strip() for h in first[1]], columns, file, first[0])
+    layout, issues = read_layout([h.strip() for h in first[1]], columns, file, first[0])
     drafts: list[_Draft] = []
     for line, cells in rows:
         draft, row_issues = _parse_row(cells, line, layout, file)
@@ -901,58 +622,6 @@ def read_people(
         raise RegistrationError(_by_line(errors))
     people, resolve_issues = _people(drafts, file, headers)
     return Roster(people, tuple(_by_line(issues + resolve_issues)))
-
-
-# --------------------------------------------------------------------------- summaries
-
-# codes that read as one kind of problem to a human
-_GROUP = {"unknown-avoid": "unknown-request"}
-_DESCRIPTION = {
-    "unknown-request": "unknown names in requests/avoid",
-    "ambiguous-name": "ambiguous names in requests/avoid",
-    "self-reference": "people requesting or avoiding themselves",
-    "bad-email": "malformed emails",
-    "duplicate-email": "duplicate emails",
-    "empty-name": "rows without a name",
-    "bad-mode": "unknown modes",
-    "bad-timezone": "unknown time zones",
-    "extra-values": "rows with values past the last column",
-    "bad-history": "malformed history rows",
-}
-
-
-def summarise_issues(issues: Sequence[Issue], limit: int = 5) -> list[str]:
-    """Lines for a human: errors first, then warnings, at most ``limit`` examples per kind.
-
-    Parameters
-    ----------
-    issues
-        Errors and warnings, e.g. ``RegistrationError.issues`` or ``Roster.warnings``.
-    limit
-        How many issues of one kind to show before counting the rest.
-
-    Returns
-    -------
-    list[str]
-        One line per shown issue, plus one ``"... and N more ..."`` line per kind cut short.
-
-    Examples
-    --------
-    >>> summarise_issues([Issue("bad", "a.csv", 3, code="bad-mode")])
-    ['a.csv:3: bad']
-    """
-    lines: list[str] = []
-    for level in ("error", "warning"):
-        groups: dict[str, list[Issue]] = {}
-        for issue in issues:
-            if issue.level == level:
-                groups.setdefault(_GROUP.get(issue.code, issue.code), []).append(issue)
-        for code, group in groups.items():
-            lines += [str(i) for i in group[:limit]]
-            if len(group) > limit:
-                what = _DESCRIPTION.get(code, f"{level}s of this kind")
-                lines.append(f"... and {len(group) - limit:,} more {what} (first examples above)")
-    return lines
 
 
 # --------------------------------------------------------------------------- history
@@ -976,6 +645,15 @@ def read_history(path: str | Path) -> list[tuple[str, str]]:
     ------
     RegistrationError
         Listing every malformed row with its line number.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "history.csv"
+    ...     _ = path.write_text("a,b,year\\nAna@x.org,kofi@x.org,2024\\n", encoding="utf-8")
+    ...     read_history(path)
+    [('ana@x.org', 'kofi@x.org')]
     """
     label = str(path)
     pairs: list[tuple[str, str]] = []

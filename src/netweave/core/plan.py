@@ -242,7 +242,19 @@ class Plan:
 
 
 def load_plan(path: str | Path) -> Plan:
-    """Read a ``plan.json`` file."""
+    """Read a ``plan.json`` file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> plan = Plan((Participant("ana", "Ana"), Participant("bo", "Bo")),
+    ...             (Round(1, (Meeting("Room 1", ("ana", "bo"), 2.5),)),))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "plan.json"
+    ...     _ = path.write_text(plan.to_json(), encoding="utf-8")
+    ...     load_plan(path) == plan
+    True
+    """
     return Plan.from_json(Path(path).read_text(encoding="utf-8"))
 
 

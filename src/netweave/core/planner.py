@@ -16,7 +16,9 @@ import numpy as np
 from netweave.core.affinity import Affinity, AffinitySpec, build_affinities
 from netweave.core.bounds import upper_bound
 from netweave.core.config import EventConfig
-from netweave.core.groups import attach_remote, describe_group, plan_groups
+from netweave.core.group_remote import attach_remote
+from netweave.core.group_wording import describe_group
+from netweave.core.groups import plan_groups
 from netweave.core.people import Person
 from netweave.core.plan import Group, Meeting, Participant, Plan, Round, Unmatched
 from netweave.core.rounds import RoundsResult, plan_rounds
@@ -42,6 +44,10 @@ class PlanningInput:
     pinned_groups: Sequence[tuple[str, ...]] = ()
     #: pairs the organizers forbid for this event, on top of everyone's avoid lists
     forbidden: Iterable[tuple[str, str]] = ()
+    #: a weight per person (in ``people`` order) favouring them in the rounds, as
+    #: :func:`~netweave.core.newcomers.connection_boost` gives; None favours nobody. Groups,
+    #: the scores and reasons shown and the quality figure use the real scores.
+    newcomer_boost: Sequence[float] | None = None
 
 
 def _timed(seconds: dict[str, float], name: str, start: float) -> float:
@@ -53,8 +59,21 @@ def _timed(seconds: dict[str, float], name: str, start: float) -> float:
 def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | None = None) -> Plan:
     """Plan the one-on-one rounds and the small groups for ``data.people``.
 
-    Raises :class:`~netweave.core.rounds.InfeasibleError` (a ``ValueError``) with a message
+    Raises :class:`~netweave.core.round_spec.InfeasibleError` (a ``ValueError``) with a message
     for the organizer when the ask cannot be met (too many rounds, everyone forbidden, ...).
+
+    Examples
+    --------
+    >>> people = [Person(f"{p}@x.org", f"{p}@x.org", p.title(), interests=(tag,))
+    ...           for p, tag in (("ana", "events"), ("bo", "events"), ("cy", "grants"),
+    ...                          ("dee", "grants"))]
+    >>> plan = plan_event(PlanningInput(people, groups=False), EventConfig(rounds=2))
+    >>> [m.members for m in plan.rounds[0].meetings]  # who shares a tag meets first
+    [('ana@x.org', 'bo@x.org'), ('cy@x.org', 'dee@x.org')]
+    >>> [m.room for m in plan.rounds[1].meetings]
+    ['Room 1', 'Room 2']
+    >>> plan.metrics["meetings"], plan.metrics["quality_pct"]
+    (4, 100.0)
     """
     people = list(data.people)
     history = list(data.history)
@@ -79,6 +98,7 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
         fairness=config.fairness,
         seed=config.seed,
         pinned=pinned,
+        boost=data.newcomer_boost,
         progress=report,
     )
     t = _timed(seconds, "rounds", t)
@@ -104,7 +124,10 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
         groups=groups,
         unmatched=unmatched,
     )
-    return plan.with_metrics(**_metrics(aff, people, config, result, bound, groups, seconds))
+    metrics = _metrics(aff, people, config, result, bound, groups, seconds)
+    if data.newcomer_boost is not None:
+        metrics["favoured_newcomers"] = sum(1 for b in data.newcomer_boost if b > 0)
+    return plan.with_metrics(**metrics)
 
 
 def _forbid(aff: Affinity, pairs: Iterable[tuple[str, str]]) -> Affinity:
@@ -147,6 +170,17 @@ def describe_meeting(
 
     A trio lists the best reason of each of its pairs first, then the rest; a meeting of one
     is a person with the host. ``room=None`` makes an async meeting.
+
+    Examples
+    --------
+    >>> from netweave.core.affinity import build_affinity
+    >>> ana = Person("ana@x.org", "ana@x.org", "Ana", interests=("mentoring",))
+    >>> kofi = Person("kofi@x.org", "kofi@x.org", "Kofi", interests=("mentoring",))
+    >>> aff = build_affinity([ana, kofi])
+    >>> describe_meeting(aff, [0, 1], "Room 1").reasons[0]
+    'You both work on mentoring'
+    >>> describe_meeting(aff, [1], "Room 2").reasons == (HOST_REASON,)
+    True
     """
     ids = tuple(aff.ids[i] for i in members)
     if len(members) == 1:

@@ -15,43 +15,31 @@ people only: the live person watches the async person's video during that round.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
-import rustworkx as rx
-import scipy.sparse as sp
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from netweave.core.affinity import Affinity
 from netweave.core.bounds import PartnerScan, pair_keys, scan_partners
+from netweave.core.matching import max_weight_matching
+from netweave.core.round_spec import (
+    RoundSpec,
+    async_demand_error,
+    check_capacity,
+    check_people,
+    check_pinned,
+    make_spec,
+)
 
-__all__ = ["InfeasibleError", "RoundsResult", "plan_rounds"]
+__all__ = ["RoundsResult", "plan_rounds"]
 
-#: matching weights are scaled and rounded to integers: blossom needs them, and they keep the
-#: float comparisons of the sparse assignment solver exact (with fractional weights it was
-#: seen to loop forever on near-ties)
-_SCALE = 10_000
-#: up to this many nodes a round is solved exactly with blossom (rustworkx); blossom time
-#: grows about quadratically (10,000 nodes: ~15 s a round), so larger rounds use a cycle
-#: cover (sparse assignment, LAPJVsp) repaired exactly around its loose ends
-_EXACT_NODES = 600
-#: nodes in one exact repair window, and neighbours of a loose end pulled into it
-_WINDOW_NODES = 1_500
-_REPAIR_NEIGHBOURS = 15
 #: people considered, in turn order, for the odd seat before giving up on a feasible one
 _SITTER_TRIES = 50
 #: choices of who sits out tried when a round leaves someone alone
 _SITTER_RETRIES = 4
-#: weight of "nobody" in the cycle cover, below any real (scaled) edge: a last resort
-_ALONE = 1.0
-
-
-class InfeasibleError(ValueError):
-    """The ask cannot be met; the message says what to change."""
 
 
 @dataclass(frozen=True)
@@ -74,25 +62,6 @@ class RoundsResult:
     total: float
 
 
-@dataclass(frozen=True)
-class _Spec:
-    """The validated arguments of :func:`plan_rounds`."""
-
-    n: int
-    rounds: int
-    async_matches: int
-    per_round: int  # most partners an async person gets in one round
-    odd: str
-    candidates: int
-    fairness: float
-    live: np.ndarray  # active live people
-    asyn: np.ndarray  # active async people
-    active: np.ndarray
-    rank: np.ndarray  # seeded tie-break order: lower goes first
-    met_before: np.ndarray  # sorted pair keys
-    ids: tuple[str, ...]
-
-
 def plan_rounds(
     affinity: Affinity,
     modes: Sequence[str],
@@ -106,6 +75,7 @@ def plan_rounds(
     pinned: Mapping[int, Sequence[tuple[int, ...]]] | None = None,
     present: Collection[int] | None = None,
     already_met: Iterable[tuple[int, int]] = (),
+    boost: Sequence[float] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> RoundsResult:
     """Plan ``rounds`` rounds of one-on-one meetings.
@@ -145,6 +115,12 @@ def plan_rounds(
         Only these people take part; the others are neither placed nor reported.
     already_met : iterable of pairs
         Pairs that met before (e.g. in rounds already held); they do not meet again.
+    boost : sequence of float, optional
+        A weight ``b_i >= 0`` per person that favours them: the rounds are planned as if a
+        pair's score were ``score * (1 + (b_i + b_j) / 2)``, so that a partner several
+        people would suit goes to the favoured one (see
+        :func:`~netweave.core.newcomers.connection_boost`). ``total`` is the sum of the real
+        scores; ``shares`` are measured on the favoured scores the rounds were planned with.
     progress : callable ``(done, total)``, optional
         Called after each round.
 
@@ -154,7 +130,7 @@ def plan_rounds(
 
     Raises
     ------
-    InfeasibleError
+    ~netweave.core.round_spec.InfeasibleError
         When the ask cannot be met, with a message that says what to change.
 
     Examples
@@ -168,6 +144,18 @@ def plan_rounds(
     (((0, 1), (2, 3)), ((0, 2), (1, 3)))
     >>> res.total
     22.0
+
+    Ana and a newcomer both suit Xu best. Plain, Ana meets Xu (4 + 1 beats 3.5 + 1); with
+    the newcomer favoured by 0.5, their pairs count 1.25 times and the newcomer meets Xu
+    (3.5 x 1.25 + 1 beats 4 + 1 x 1.25). ``total`` stays the real sum.
+
+    >>> s = np.array([[0, 0, 4, 1], [0, 0, 3.5, 1], [4, 3.5, 0, 0], [1, 1, 0, 0]], np.float32)
+    >>> aff = Affinity(("ana", "new", "xu", "yan"), s)
+    >>> plan_rounds(aff, ["live"] * 4, 1).rounds
+    (((0, 2), (1, 3)),)
+    >>> res = plan_rounds(aff, ["live"] * 4, 1, boost=[0, 0.5, 0, 0])
+    >>> res.rounds, res.total
+    ((((0, 3), (1, 2)),), 4.5)
 
     Notes
     -----
@@ -183,21 +171,18 @@ def plan_rounds(
     times the fairness factor, plus a bonus for a one-way request (beats any plain pair) or
     for a mutual request or must-meet pair (outweighs all other pairs together, so it is
     met whenever both are free and allowed). ``total`` uses the real scores. Up to 600 nodes
-    the matching is rustworkx's blossom, exact in ``O(n^3)``. Beyond, a maximum-weight cycle
-    cover (sparse assignment on the bipartite double cover, LAPJVsp from
-    ``scipy.sparse.csgraph``) gives everyone a successor; 2-cycles are pairs, longer cycles
-    are split into alternate edges, and the loose ends of odd cycles are re-matched exactly
-    by blossom in windows of up to 1,500 nodes. On random instances of 1,000 people this
-    was within 0.04 % of blossom at a fifth of its time; blossom alone takes ~15 s per
-    round for 10,000 people.
+    the matching is exact (blossom); beyond, a cycle cover repaired exactly around its loose
+    ends, within 0.04 % of blossom at a fifth of its time
+    (:func:`~netweave.core.matching.max_weight_matching`).
 
     Complexity: two blocked ``O(n^2)`` scans for candidates and best-possible values, then
     per round ``O(m)`` work for ``m ≈ 2 n k`` candidate pairs plus the matching. Memory is
     ``O(n k)`` besides the score matrix (10,000 people: 0.13 GiB). Measured on 2 cores:
     1,000 people, 6 rounds 0.3-0.6 s; 10,000 people, 5 rounds 6-16 s.
     """
-    spec = _make_spec(
-        affinity,
+    planned = _boosted(affinity, boost)
+    spec = make_spec(
+        planned,
         modes,
         rounds,
         async_matches,
@@ -208,7 +193,8 @@ def plan_rounds(
         present,
         already_met,
     )
-    planner = _Planner(affinity, spec, _check_pinned(pinned or {}, spec, affinity))
+    pins = check_pinned(pinned or {}, spec, planned)
+    planner = _Planner(planned, spec, pins, real_scores=affinity.scores)
     for number in range(1, spec.rounds + 1):
         planner.plan_round(number)
         if progress is not None:
@@ -216,330 +202,16 @@ def plan_rounds(
     return planner.result()
 
 
-# --------------------------------------------------------------------------- validation
-
-
-def _make_spec(
-    affinity: Affinity,
-    modes: Sequence[str],
-    rounds: int,
-    async_matches: int | None,
-    odd: str,
-    candidates: int,
-    fairness: float,
-    seed: int,
-    present: Collection[int] | None,
-    already_met: Iterable[tuple[int, int]],
-) -> _Spec:
-    n = affinity.n
-    if len(modes) != n:
-        raise ValueError(f"modes has {len(modes)} entries for {n} people")
-    if bad := sorted({m for m in modes if m not in ("live", "async")}):
-        raise ValueError(f"unknown mode(s) {bad}: use 'live' or 'async'")
-    if odd not in ("trio", "host"):
-        raise ValueError(f"odd must be 'trio' or 'host', got {odd!r}")
-    if candidates < 1 or fairness < 0:
-        raise ValueError("candidates must be >= 1 and fairness >= 0")
-    if rounds < 1:
-        raise InfeasibleError(f"{rounds} rounds were asked: plan at least one round")
-    matches = rounds if async_matches is None else async_matches
-    if matches < 0:
-        raise InfeasibleError(f"async matches must be >= 0, got {matches}")
-    active = np.zeros(n, bool)
-    if present is None:
-        active[:] = True
-    else:
-        idx = np.fromiter(present, dtype=np.int64)
-        if len(idx) and (idx.min() < 0 or idx.max() >= n):
-            raise ValueError(f"present holds positions outside 0..{n - 1}")
-        active[idx] = True
-    is_async = np.array([m == "async" for m in modes], dtype=bool).reshape(n)
-    rank = np.empty(n, np.int64)
-    rank[np.random.default_rng(seed).permutation(n)] = np.arange(n)
-    return _Spec(
-        n=n,
-        rounds=rounds,
-        async_matches=matches,
-        per_round=math.ceil(matches / rounds),
-        odd=odd,
-        candidates=candidates,
-        fairness=float(fairness),
-        live=active & ~is_async,
-        asyn=active & is_async,
-        active=active,
-        rank=rank,
-        met_before=pair_keys(already_met, n) if n else np.zeros(0, np.int64),
-        ids=affinity.ids,
-    )
-
-
-def _plural(k: int, word: str) -> str:
-    return f"{k} {word}" + ("" if k == 1 else "s")
-
-
-def _names(spec: _Spec, people: Iterable[int], limit: int = 3) -> str:
-    people = list(people)
-    shown = ", ".join(spec.ids[i] for i in people[:limit])
-    return shown + (f" and {len(people) - limit} more" if len(people) > limit else "")
-
-
-def _check_people(spec: _Spec) -> None:
-    n_live, n_async = int(spec.live.sum()), int(spec.asyn.sum())
-    if n_async and not n_live:
-        raise InfeasibleError(
-            f"{n_async} async people but nobody live to watch their videos: "
-            "add live participants or leave the async people out"
-        )
-    if n_live < 2:
-        raise InfeasibleError(
-            f"only {n_live} live person(s) take part: a round needs at least 2 live people"
-        )
-
-
-def _check_capacity(spec: _Spec, count: np.ndarray, pinned_host: np.ndarray) -> None:
-    """Everyone must have enough allowed partners for the rounds or matches asked."""
-    need_live = spec.rounds - pinned_host
-    short = np.flatnonzero(spec.live & (count < need_live))
-    if len(short):
-        i = int(short[0])
-        raise InfeasibleError(
-            f"{_names(spec, short)} can meet at most {int(count[i])} people (everyone else is "
-            f"forbidden or met before) but {_plural(spec.rounds, 'round')} "
-            f"{'was' if spec.rounds == 1 else 'were'} asked: "
-            "lower --rounds or lift some avoid-list entries"
-        )
-    short = np.flatnonzero(spec.asyn & (count < spec.async_matches))
-    if len(short):
-        i = int(short[0])
-        raise InfeasibleError(
-            f"{_names(spec, short)} (async) can be matched with at most {int(count[i])} live "
-            f"people but {spec.async_matches} async matches were asked: lower --async-matches "
-            f"to {int(count[short].min())} or lift some avoid-list entries"
-        )
-
-
-def _async_demand_error(spec: _Spec, need: int, room: int) -> InfeasibleError:
-    n_async = int(spec.asyn.sum())
-    possible = room // max(n_async, 1)
-    advice = (
-        f"use --async-matches {possible} (or add rounds or live people)"
-        if possible
-        else "add live people or rounds"
-    )
-    return InfeasibleError(
-        f"{n_async} async people x {spec.async_matches} matches need {need} async meetings, but "
-        f"the live people can watch at most {room} over {_plural(spec.rounds, 'round')}: {advice}"
-    )
-
-
-def _check_pinned(
-    pinned: Mapping[int, Sequence[tuple[int, ...]]], spec: _Spec, affinity: Affinity
-) -> dict[int, list[tuple[int, ...]]]:
-    """Validate the organizers' pins; return them as sorted tuples per round."""
-    out: dict[int, list[tuple[int, ...]]] = {}
-    seen_pairs: dict[tuple[int, int], int] = {}
-    in_trio: set[int] = set()
-    for number in sorted(pinned):
-        if not 1 <= number <= spec.rounds:
-            raise InfeasibleError(
-                f"pinned round {number} does not exist: there are {spec.rounds} rounds"
-            )
-        meetings = [tuple(sorted(int(p) for p in m)) for m in pinned[number]]
-        _check_pinned_people(meetings, number, spec)
-        for meeting in meetings:
-            _check_pinned_meeting(meeting, number, spec, affinity, seen_pairs)
-            if len(meeting) == 3:
-                if again := in_trio.intersection(meeting):
-                    raise InfeasibleError(
-                        f"{_names(spec, sorted(again))} pinned in two trios: nobody sits in "
-                        "two trios"
-                    )
-                in_trio.update(meeting)
-        if sum(len(m) == 3 for m in meetings) > 1:
-            raise InfeasibleError(f"round {number} has more than one pinned trio: at most one")
-        out[number] = sorted(meetings)
-    return out
-
-
-def _check_pinned_people(meetings: list[tuple[int, ...]], number: int, spec: _Spec) -> None:
-    uses: dict[int, int] = {}
-    for meeting in meetings:
-        if not 1 <= len(meeting) <= 3 or len(set(meeting)) != len(meeting):
-            raise InfeasibleError(f"pinned meeting {meeting} in round {number} is not valid")
-        for p in meeting:
-            if not 0 <= p < spec.n or not spec.active[p]:
-                raise InfeasibleError(
-                    f"pinned meeting {meeting} in round {number}: person {p} is not taking part"
-                )
-            uses[p] = uses.get(p, 0) + 1
-    twice = sorted(p for p, c in uses.items() if c > (spec.per_round if spec.asyn[p] else 1))
-    if twice:
-        raise InfeasibleError(f"{_names(spec, twice)} pinned twice in round {number}")
-
-
-def _check_pinned_meeting(
-    meeting: tuple[int, ...],
-    number: int,
-    spec: _Spec,
-    affinity: Affinity,
-    seen_pairs: dict[tuple[int, int], int],
-) -> None:
-    if any(spec.asyn[p] for p in meeting) and len(meeting) != 2:
-        raise InfeasibleError(
-            f"{_names(spec, meeting)} in round {number}: async people only meet one live "
-            "person at a time (no trios, no host)"
-        )
-    for k, a in enumerate(meeting):
-        for b in meeting[k + 1 :]:
-            who = f"{spec.ids[a]} and {spec.ids[b]}"
-            if not affinity.allowed(a, b):
-                raise InfeasibleError(f"pinned {who} in round {number} are kept apart (avoid list)")
-            if spec.asyn[a] and spec.asyn[b]:
-                raise InfeasibleError(f"pinned {who} in round {number} are both async")
-            key = a * spec.n + b
-            if np.isin(key, spec.met_before):
-                raise InfeasibleError(f"pinned {who} in round {number} have met before")
-            if (a, b) in seen_pairs:
-                raise InfeasibleError(
-                    f"pinned {who} meet twice (rounds {seen_pairs[(a, b)]} and {number})"
-                )
-            seen_pairs[(a, b)] = number
-
-
-# --------------------------------------------------------------------------- matching
-
-
-def _blossom(u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Exact maximum-weight matching (integral weights); positions of the chosen edges."""
-    if len(u) == 0:
-        return np.zeros(0, np.int64)
-    nodes, inverse = np.unique(np.r_[u, v], return_inverse=True)
-    m = len(u)
-    weights = w.astype(np.int64).tolist()
-    graph = rx.PyGraph(node_count_hint=len(nodes), edge_count_hint=m)
-    graph.add_nodes_from(range(len(nodes)))
-    graph.add_edges_from(
-        list(zip(inverse[:m].tolist(), inverse[m:].tolist(), range(m), strict=True))
-    )
-    mate = rx.max_weight_matching(graph, weight_fn=lambda e: weights[e])
-    pos = {}
-    for e, (a, b) in enumerate(zip(inverse[:m].tolist(), inverse[m:].tolist(), strict=True)):
-        pos[(a, b) if a < b else (b, a)] = e
-    return np.array(sorted(pos[(a, b) if a < b else (b, a)] for a, b in mate), dtype=np.int64)
-
-
-def _edge_lookup(u: np.ndarray, v: np.ndarray, n_nodes: int) -> Callable[..., np.ndarray]:
-    keys = np.minimum(u, v) * n_nodes + np.maximum(u, v)
-    order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-
-    def find(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        k = np.minimum(a, b) * n_nodes + np.maximum(a, b)
-        return order[np.searchsorted(sorted_keys, k)]
-
-    return find
-
-
-def _cycle_cover(
-    n_nodes: int, u: np.ndarray, v: np.ndarray, w: np.ndarray
-) -> tuple[np.ndarray, list[int]]:
-    """A heavy matching from a maximum-weight cycle cover; returns chosen edges and loose ends.
-
-    On the bipartite double cover (every node once as a row, once as a column; a self-loop
-    of weight ``_ALONE`` for "nobody") a full assignment is a cycle cover: ``succ[i]`` is
-    ``i``'s successor. Any matching ``M`` used both ways is such a cover, so the best cover
-    weighs about twice the best matching; its 2-cycles are pairs and longer cycles split
-    into alternate edges.
-    """
-    loops = np.arange(n_nodes)
-    rows, cols = np.r_[u, v, loops], np.r_[v, u, loops]
-    vals = np.r_[w, w, np.full(n_nodes, _ALONE)]
-    graph = sp.csr_array((vals, (rows, cols)), shape=(n_nodes, n_nodes))
-    _, succ = min_weight_full_bipartite_matching(graph, maximize=True)
-    find = _edge_lookup(u, v, n_nodes)
-    chosen: list[np.ndarray] = []
-    loose: list[int] = []
-    seen = np.zeros(n_nodes, bool)
-    for start in range(n_nodes):
-        if seen[start]:
-            continue
-        cycle = [start]
-        seen[start] = True
-        nxt = int(succ[start])
-        while nxt != start:
-            cycle.append(nxt)
-            seen[nxt] = True
-            nxt = int(succ[nxt])
-        if len(cycle) == 1:
-            loose.append(start)
-            continue
-        nodes = np.array(cycle)
-        arcs = find(nodes, np.roll(nodes, -1))
-        picked, alone = _split_cycle(arcs, w[arcs])
-        chosen.append(picked)
-        if alone >= 0:
-            loose.append(cycle[alone])
-    edges = np.concatenate(chosen) if chosen else np.zeros(0, np.int64)
-    return np.unique(edges), loose
-
-
-def _split_cycle(arcs: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, int]:
-    """Best alternate arcs of a cycle; an odd cycle leaves one node (returned) alone."""
-    length = len(arcs)
-    if length == 2:
-        return arcs[:1], -1
-    if length % 2 == 0:
-        first = 0 if weights[0::2].sum() >= weights[1::2].sum() else 1
-        return arcs[first::2], -1
-    # leaving node x alone takes arcs x+1, x+3, ..., x+L-2; sum them with strided prefixes
-    doubled = np.r_[weights, weights]
-    prefix = np.zeros(2 * length + 2)
-    prefix[2::2] = np.cumsum(doubled[0::2])
-    prefix[3::2] = np.cumsum(doubled[1::2])
-    x = np.arange(length)
-    alone = int(np.argmax(prefix[x + length] - prefix[x + 1]))
-    take = (alone + 1 + 2 * np.arange((length - 1) // 2)) % length
-    return arcs[take], alone
-
-
-def _repair(
-    n_nodes: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, chosen: np.ndarray, loose: list[int]
-) -> np.ndarray:
-    """Re-match windows around loose ends exactly: each window is closed under the current
-    matching, so the rest stays valid and the total never drops."""
-    in_m = np.zeros(len(u), bool)
-    in_m[chosen] = True
-    mate = np.full(n_nodes, -1)
-    mate[u[chosen]], mate[v[chosen]] = v[chosen], u[chosen]
-    ends, others = np.r_[u, v], np.r_[v, u]
-    order = np.lexsort((-np.r_[w, w], ends))
-    start = np.searchsorted(ends[order], np.arange(n_nodes + 1))
-    chunk = max(1, _WINDOW_NODES // (1 + 2 * _REPAIR_NEIGHBOURS))
-    for c0 in range(0, len(loose), chunk):
-        window = np.zeros(n_nodes, bool)
-        for x in loose[c0 : c0 + chunk]:
-            if mate[x] >= 0:
-                continue  # an earlier window already matched it
-            window[x] = True
-            near = others[order[start[x] : start[x] + _REPAIR_NEIGHBOURS]]
-            window[near] = True
-            window[mate[near][mate[near] >= 0]] = True
-        inside = np.flatnonzero(window[u] & window[v])
-        new = inside[_blossom(u[inside], v[inside], w[inside])]
-        in_m[inside] = False
-        in_m[new] = True
-        mate[window] = -1
-        mate[u[new]], mate[v[new]] = v[new], u[new]
-    return np.flatnonzero(in_m)
-
-
-def _max_weight_matching(n_nodes: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Positions of the edges of a (near-)maximum-weight matching."""
-    w = np.rint(w * _SCALE)
-    if n_nodes <= _EXACT_NODES or len(u) == 0:
-        return _blossom(u, v, w)
-    chosen, loose = _cycle_cover(n_nodes, u, v, w)
-    return _repair(n_nodes, u, v, w, chosen, loose)
+def _boosted(affinity: Affinity, boost: Sequence[float] | None) -> Affinity:
+    """The affinity the rounds are planned with: each pair's score times ``1 + (b_i + b_j) / 2``."""
+    if boost is None:
+        return affinity
+    b = np.asarray(boost, dtype=np.float32)
+    if b.shape != (affinity.n,):
+        raise ValueError(f"boost has {b.size} entries for {affinity.n} people")
+    if not np.isfinite(b).all() or (b < 0).any():
+        raise ValueError("boost must hold finite weights >= 0")
+    return replace(affinity, scores=affinity.scores * (1 + (b[:, None] + b[None, :]) / 2))
 
 
 # --------------------------------------------------------------------------- planner
@@ -565,15 +237,20 @@ class _Planner:
     """Round-by-round state: who met whom, who sat in a trio, how well everyone did."""
 
     def __init__(
-        self, affinity: Affinity, spec: _Spec, pinned: dict[int, list[tuple[int, ...]]]
+        self,
+        affinity: Affinity,
+        spec: RoundSpec,
+        pinned: dict[int, list[tuple[int, ...]]],
+        real_scores: np.ndarray,
     ) -> None:
         self.aff, self.spec, self.pinned = affinity, spec, pinned
         self.scores = affinity.scores
+        self.real_scores = real_scores  # what ``total`` sums (the scores unless boosted)
         n = spec.n
-        _check_people(spec)
+        check_people(spec)
         depth = max(spec.rounds, spec.async_matches) + 1
         scan = self._scan(depth)
-        _check_capacity(spec, scan.count, self._pinned_host_counts())
+        check_capacity(spec, scan.count, self._pinned_host_counts())
         self.count = scan.count
         # best[i, m]: the sum of person i's m best allowed scores
         self.best = np.c_[np.zeros(n), np.cumsum(np.where(np.isfinite(scan.top), scan.top, 0), 1)]
@@ -676,14 +353,14 @@ class _Planner:
         people = np.flatnonzero(spec.asyn)
         need = np.maximum(spec.async_matches - taken.sum(axis=1), 0) * spec.asyn
         if need.sum() > room.sum():
-            raise _async_demand_error(spec, int(need.sum()), int(room.sum()))
+            raise async_demand_error(spec, int(need.sum()), int(room.sum()))
         slots = np.zeros((n, rounds), np.int64)
         load = np.zeros(rounds, np.int64)
         for a in people[np.argsort(spec.rank[people])]:
             for _ in range(int(need[a])):
                 ok = (taken[a] + slots[a] < spec.per_round) & (load < room)
                 if not ok.any():
-                    raise _async_demand_error(spec, int(need.sum()), int(room.sum()))
+                    raise async_demand_error(spec, int(need.sum()), int(room.sum()))
                 # least loaded round; ties rotate with the person so rounds fill evenly
                 tie = (np.arange(rounds) - spec.rank[a]) % rounds
                 r = int(np.flatnonzero(ok)[np.lexsort((tie[ok], load[ok]))[0]])
@@ -800,7 +477,7 @@ class _Planner:
         u = np.r_[node_of[lo[both_live]], np.repeat(node_of[live_end[mixed]], reps)]
         v = np.r_[node_of[hi[both_live]], np.repeat(first_copy[async_end[mixed]], reps) + offset]
         edges = np.r_[e[both_live], mixed_e]
-        chosen = _max_weight_matching(len(free) + len(copies), u, v, self._weights(edges, deficit))
+        chosen = max_weight_matching(len(free) + len(copies), u, v, self._weights(edges, deficit))
         return list(
             zip(self.lo[edges[chosen]].tolist(), self.hi[edges[chosen]].tolist(), strict=True)
         )
@@ -1052,7 +729,7 @@ class _Planner:
 
     def result(self) -> RoundsResult:
         spec = self.spec
-        total = float(sum(float(self.scores[a, b]) for a, b in sorted(self.met_here)))
+        total = float(sum(float(self.real_scores[a, b]) for a, b in sorted(self.met_here)))
         caps = np.where(spec.asyn, spec.async_matches, spec.rounds)
         caps = np.minimum(caps, self.best.shape[1] - 1)
         best = self.best[np.arange(spec.n), caps]

@@ -23,7 +23,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 
-from netweave.core.people import FIELDS, Issue, Person, Roster
+from netweave.core.columns import FIELDS
+from netweave.core.issues import Issue
+from netweave.core.people import Person, Roster
 from netweave.web.community.models import Community, Member
 
 if TYPE_CHECKING:

@@ -34,8 +34,10 @@ from django.db import transaction
 from django.db.models import Min, Q, Subquery
 from django.utils import timezone
 
+from netweave.core.attendees import match_attendees, parse_attendees
 from netweave.core.config import ConfigError
 from netweave.core.exports import zoom_groups_table, zoom_round_table
+from netweave.core.live_words import chat_lines, conversation_prompt
 from netweave.core.plan import Group as CoreGroup
 from netweave.core.plan import Meeting as CoreMeeting
 from netweave.core.plan import Participant, Plan, Round
@@ -340,8 +342,6 @@ class CheckInReview:
 def read_attendee_list(event: Event, text: str) -> CheckInReview:
     """Who a pasted participant list (from Zoom, any shape) names, for the organizer to
     review before anyone is marked present. Never raises on odd input."""
-    from netweave.core.live import match_attendees, parse_attendees
-
     regs = list(Registration.objects.filter(event=event).select_related("member"))
     found = match_attendees(
         parse_attendees(text), [r.member.name for r in regs], [r.member.email for r in regs]
@@ -580,128 +580,37 @@ def _replanned(
     base: Sequence[CoreMeeting],
     number: int,
 ) -> tuple[list[dict[str, Any]], dict[str, Any], int]:
-    from netweave.core.live import replan_round
+    from netweave.core.live import replan_for_present
 
     aff, config = _affinity(event, people)
-    index = {p.id: i for i, p in enumerate(people)}
-    modes = [p.mode for p in people]
     statuses = _statuses(event)
     present = [
         i
         for i, p in enumerate(people)
         if p.mode == "async" or statuses.get(roster.pk[p.id]) == Status.PRESENT
     ]
-    if sum(1 for i in present if modes[i] == "live") < 2:
+    live_present = sum(1 for i in present if people[i].mode == "live")
+    if live_present < 2:
         raise LiveError(
             "Fewer than two live people are checked in: tick who is here (or paste Zoom's "
             "participant list) before re-planning."
         )
-    planned = [tuple(index[p] for p in m.members if p in index) for m in base]
-    held = _held_rounds(event)
-    met = {
-        (index[a], index[b])
-        for n, ms in held.items()
-        if n > 0
-        for m in ms
-        for a, b in _pairs(m)
-        if a in index and b in index
-    }
-    in_trio = {index[p] for n, ms in held.items() if n > 0 for m in ms if len(m) == 3 for p in m}
-    later = {
-        (index[a], index[b])
-        for m in (m for r in plan.rounds if r.number > number for m in r.meetings)
-        for a, b in m.pairs()
-        if a in index and b in index
-    }
-
-    def run(avoid: set[tuple[int, int]]) -> Any:
-        pairs = {(min(a, b), max(a, b)) for a, b in met | avoid}
-        return replan_round(
-            aff,
-            modes,
-            planned,
-            present,
-            pairs,
-            odd=config.odd,
-            seed=config.seed,
-            trio_history=in_trio,
-        )
-
-    result = run(later)
-    if result.alone:
-        # keeping later rounds intact must not cost anybody their partner today
-        fallback = run(set())
-        if len(fallback.alone) < len(result.alone):
-            result = fallback
-    rows = _rows(aff, result, base, index, roster, people)
-    return rows, _changes(result, people), sum(1 for i in present if modes[i] == "live")
+    held = [m for n, ms in _held_rounds(event).items() if n > 0 for m in ms]
+    later = [m for r in plan.rounds if r.number > number for m in r.meetings]
+    out = replan_for_present(
+        aff, people, base, present, held=held, later=later, odd=config.odd, seed=config.seed
+    )
+    return [_row(m, roster) for m in out.meetings], out.changes, live_present
 
 
-def _rows(
-    aff: Any,
-    result: Any,
-    base: Sequence[CoreMeeting],
-    index: Mapping[str, int],
-    roster: _Roster,
-    people: Sequence[Any],
-) -> list[dict[str, Any]]:
-    """The re-planned round as stored: a meeting kept as it was keeps its room, order and
-    reasons (Zoom's rooms stay as uploaded), the pair left of a trio keeps the trio's room,
-    and a new meeting gets the planner's reasons and a free room number."""
-    from netweave.core.planner import describe_meeting
-
-    before = {frozenset(index[p] for p in m.members if p in index): m for m in base}
-    trio_of = {pair: trio for trio, pair in result.trimmed}
-    rooms_taken = {
-        before[frozenset(m)].room
-        for m in (*result.meetings, *trio_of.values())
-        if frozenset(m) in before
-    }
-    free = (f"Room {k}" for k in range(1, 100_000) if f"Room {k}" not in rooms_taken)
-    rows = []
-    for members in result.meetings:
-        old = before.get(frozenset(members))
-        if old is not None:
-            pids, room, reasons, score = old.members, old.room, list(old.reasons), old.score
-            is_async = old.is_async
-        else:
-            is_async = any(people[i].mode == "async" for i in members)
-            live_first = tuple(sorted(members, key=lambda i: people[i].mode == "async"))
-            trio = before.get(frozenset(trio_of.get(members, ())))
-            room = None if is_async else (trio.room if trio is not None else next(free))
-            fresh = describe_meeting(aff, live_first, room)
-            pids = tuple(people[i].id for i in live_first)
-            reasons, score = list(fresh.reasons), fresh.score
-        rows.append(
-            {
-                "room": room,
-                "members": [roster.pk[p] for p in pids],
-                "is_async": is_async,
-                "score": round(float(score), 6),
-                "reasons": reasons,
-            }
-        )
-    return sorted(rows, key=_room_order)
-
-
-def _room_order(row: Mapping[str, Any]) -> tuple[int, int, str]:
-    room = row.get("room") or ""
-    digits = "".join(ch for ch in room if ch.isdigit())
-    return (1 if row.get("is_async") else 0, int(digits) if digits else 0, room)
-
-
-def _changes(result: Any, people: Sequence[Any]) -> dict[str, Any]:
-    def names(members: Sequence[int]) -> list[str]:
-        if len(members) == 1:
-            return [f"{people[members[0]].name} with the host"]
-        return [people[i].name for i in members]
-
+def _row(meeting: CoreMeeting, roster: _Roster) -> dict[str, Any]:
+    """A re-planned meeting as :attr:`Replan.meetings` stores it: registrations, not ids."""
     return {
-        "kept": len(result.kept),
-        "trimmed": [names(pair) for _, pair in result.trimmed],
-        "new": [names(m) for m in result.new],
-        "dissolved": [names(m) for m in result.dissolved],
-        "alone": [[people[i].name, why] for i, why in result.alone],
+        "room": meeting.room,
+        "members": [roster.pk[p] for p in meeting.members],
+        "is_async": meeting.is_async,
+        "score": round(float(meeting.score), 6),
+        "reasons": list(meeting.reasons),
     }
 
 
@@ -737,8 +646,6 @@ def round_zoom_csv(event: Event, number: int) -> bytes:
 
 def round_chat_text(event: Event, number: int) -> str:
     """The lines to paste in Zoom's chat: "Round 2: Room 3 - Ana & Kofi", ..."""
-    from netweave.core.live import chat_lines
-
     plan, meetings = _round_plan(event, number)
     names = {p.id: p.name for p in plan.participants}
     return "\n".join(chat_lines(number, meetings, names))
@@ -961,8 +868,6 @@ def console(event: Event, query: str = "", show: str = "") -> Console:
     if number is not None and state.phase != Phase.ENDED:
         meetings, source = _round_base(event, version, number, roster, plan)
         names = {pid: roster.name[pid] for pid in roster.pk}
-        from netweave.core.live import chat_lines
-
         extra = {
             "next_number": number,
             "next_source": source,
@@ -1083,8 +988,6 @@ def _held_of(registration: Registration, number: int) -> list[_Held]:
 
 
 def _live_meeting(held: _Held, number: int, viewer: Registration) -> LiveMeeting:
-    from netweave.core.live import conversation_prompt
-
     reasons = tuple(str(r) for r in held.meeting.reasons or ())
     views = partner_views(viewer, held.others)
     return LiveMeeting(

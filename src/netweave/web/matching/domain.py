@@ -15,9 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
@@ -28,6 +27,9 @@ from django.utils import timezone
 
 from netweave.core.check import Violation, check_plan
 from netweave.core.config import ConfigError, EventConfig, parse_config
+from netweave.core.diff import PlanDiff, compare_plans
+from netweave.core.fully_async import all_async, as_live, as_live_people
+from netweave.core.newcomers import connection_boost
 from netweave.core.people import Person
 from netweave.core.plan import Group as CoreGroup
 from netweave.core.plan import Meeting as CoreMeeting
@@ -45,11 +47,8 @@ from netweave.web.matching.models import (
 from netweave.web.matching.signals import plan_published
 
 __all__ = [
-    "MeetingChange",
     "PlanConflictError",
-    "PlanDiff",
     "PlanError",
-    "RoundDiff",
     "community_history",
     "connection_boost",
     "diff_plans",
@@ -446,95 +445,6 @@ def community_history(event: Event) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
-#: the most a pair's score grows for a newcomer in it (see :func:`connection_boost`)
-NEWCOMER_BOOST = 0.5
-
-
-def connection_boost(
-    people: Sequence[Person], history: Iterable[tuple[str, str]]
-) -> list[float] | None:
-    """A weight per person, from 0 to :data:`NEWCOMER_BOOST`: the fewer people someone has
-    met at the community's earlier events (``history``), the higher. A newcomer gets the
-    most; anyone who met at least as many as the median returning member gets 0.
-
-    None when it would change nothing: no history, or nobody behind.
-
-    >>> from netweave.core.people import Person
-    >>> people = [Person(e, e, e) for e in ("a", "b", "c", "new")]
-    >>> connection_boost(people, [("a", "b"), ("a", "c")])
-    [0.0, 0.0, 0.0, 0.5]
-    """
-    met = Counter(pid for pair in history for pid in pair)
-    counts = [met[p.id] for p in people]
-    returning = sorted(c for c in counts if c)
-    if not returning:
-        return None
-    typical = returning[len(returning) // 2]
-    boost = [NEWCOMER_BOOST * max(0.0, 1 - c / typical) for c in counts]
-    return boost if max(boost) > 0 else None
-
-
-def _plan_favouring_newcomers(data: Any, config: EventConfig, progress: _Progress) -> Plan:
-    """Plan ``data``, favouring people who have made few connections in the community.
-
-    The core takes no per-person weight, so this adjusts the scores it is given: for the
-    rounds, a pair's score is multiplied by ``1 + (b_i + b_j) / 2`` (``b`` from
-    :func:`connection_boost`). Multiplied, not added: the design notes measured that an
-    added per-person bonus changes nothing when everyone is paired, while a multiplied one
-    makes a newcomer's good matches worth more, so a partner several people would suit goes
-    to the newcomer. Groups, the scores and reasons shown, and the quality figure come from
-    the real scores. Costs a second planning run when there is anyone to favour.
-    """
-    from netweave.core.affinity import build_affinity
-    from netweave.core.planner import describe_meeting, plan_event
-
-    plan = plan_event(data, config, progress=progress)
-    boost = connection_boost(data.people, data.history)
-    if boost is None or data.affinity is not None:
-        return plan
-    import numpy as np
-
-    aff = build_affinity(
-        list(data.people),
-        config.weights,
-        history=list(data.history),
-        history_mode=config.history_mode,
-        must_meet=config.must_meet,
-        text_backend=config.text_backend,
-    )
-    b = np.asarray(boost, dtype=np.float32)
-    scores = aff.scores * (1 + (b[:, None] + b[None, :]) / 2)
-    favoured = plan_event(replace(data, affinity=replace(aff, scores=scores), groups=False), config)
-    rounds = tuple(
-        replace(
-            r,
-            meetings=tuple(
-                describe_meeting(aff, [aff.index(p) for p in m.members], m.room, pinned=m.pinned)
-                for m in r.meetings
-            ),
-        )
-        for r in favoured.rounds
-    )
-    return _favoured_plan(plan, favoured, rounds, sum(1 for x in boost if x > 0))
-
-
-def _favoured_plan(plan: Plan, favoured: Plan, rounds: tuple[Round, ...], newcomers: int) -> Plan:
-    """``plan`` with the rounds of ``favoured`` (real scores), its groups kept."""
-    total = sum(m.score for r in rounds for m in r.meetings)
-    bound = float(plan.metrics.get("upper_bound") or 0)
-    group_keys = ("groups", "group_sizes", "group_score")
-    metrics = {
-        **favoured.metrics,
-        **{k: plan.metrics[k] for k in group_keys if k in plan.metrics},
-        "total_score": round(total, 4),
-        "upper_bound": round(bound, 4),
-        "quality_pct": round(100.0 * total / bound, 2) if bound > 0 else 100.0,
-        "favoured_newcomers": newcomers,
-    }
-    unmatched = favoured.unmatched + tuple(u for u in plan.unmatched if u.round == 0)
-    return replace(plan, rounds=rounds, unmatched=unmatched, metrics=metrics)
-
-
 def forbidden_pairs(event: Event) -> list[ForbiddenPair]:
     """The organizers' forbidden pairs, with both registrations' members loaded."""
     return list(
@@ -636,60 +546,31 @@ def _run_planner(version: PlanVersion) -> Plan:
         raise PlanError(f"At least 2 people must be registered to make a plan; {len(people)} are.")
     config = event_config(event)
     # The planner pulls in numpy, scipy and the solvers: load them only where plans are made.
-    from netweave.core.planner import PlanningInput
+    from netweave.core.planner import PlanningInput, plan_event
 
     known = {p.id for p in people}
     pinned_rounds, pinned_groups = _pins(version.parent, known, config.rounds)
+    matchable = _matchable(event, people)
+    history = [p for p in community_history(event) if known.issuperset(p)]
     data = PlanningInput(
-        people=_matchable(event, people),
-        history=[p for p in community_history(event) if known.issuperset(p)],
+        people=matchable,
+        history=history,
         groups=event.groups_enabled,
         pinned_rounds=pinned_rounds,
         pinned_groups=pinned_groups,
         forbidden=[p for p in _forbidden_ids(event) if known.issuperset(p)],
+        # favour members who have made few connections in the community so far
+        newcomer_boost=connection_boost(matchable, history),
     )
     # the planner flags the pins it kept, so they survive any number of re-plans
-    plan = _plan_favouring_newcomers(data, config, _Progress(version.pk))
-    return _all_async(plan) if event.fully_async else plan
-
-
-# A fully async event has no live session: everyone watches their matches' intros. The core
-# pairs only live people with each other (an async person meets live ones), so everyone is
-# planned as live, and the meetings are then made async, without rooms. Checks look at the
-# plan the same way (:func:`_as_live`), so a fully async plan keeps the core's rules.
+    plan = plan_event(data, config, progress=_Progress(version.pk))
+    return all_async(plan) if event.fully_async else plan
 
 
 def _matchable(event: Event, people: Sequence[Person]) -> list[Person]:
-    """``people`` as the core should plan them: all live in a fully async event."""
-    if not event.fully_async:
-        return list(people)
-    return [replace(p, mode="live") for p in people]
-
-
-def _all_async(plan: Plan) -> Plan:
-    """Every meeting of ``plan`` async and without a room, everyone async."""
-    rounds = tuple(
-        replace(r, meetings=tuple(replace(m, room=None, is_async=True) for m in r.meetings))
-        for r in plan.rounds
-    )
-    people = tuple(replace(p, mode="async") for p in plan.participants)
-    return replace(plan, rounds=rounds, participants=people)
-
-
-def _as_live(plan: Plan) -> Plan:
-    """A fully async ``plan`` as the core checks it: live meetings in numbered places."""
-    rounds = tuple(
-        replace(
-            r,
-            meetings=tuple(
-                replace(m, room=f"async meeting {k}", is_async=False)
-                for k, m in enumerate(r.meetings, start=1)
-            ),
-        )
-        for r in plan.rounds
-    )
-    people = tuple(replace(p, mode="live") for p in plan.participants)
-    return replace(plan, rounds=rounds, participants=people)
+    """``people`` as the core should plan them: all live in a fully async event (see
+    :mod:`netweave.core.fully_async`)."""
+    return as_live_people(people) if event.fully_async else list(people)
 
 
 def _failure_message(exc: Exception) -> str:
@@ -790,7 +671,7 @@ def plan_violations(
     forbidden pairs."""
     people = event_people(event) if people is None else people
     if event.fully_async:
-        people, plan = _matchable(event, people), _as_live(plan)
+        people, plan = _matchable(event, people), as_live(plan)
     config = _check_config(event)
     history = community_history(event) if config.history_mode == "exclude" else ()
     found = check_plan(
@@ -841,34 +722,15 @@ def _require_ready(version: PlanVersion, doing: str) -> None:
         )
 
 
-def _swapped(plan: Plan, number: int, a: str, b: str, names: Mapping[str, str]) -> Plan:
-    rnd = next((r for r in plan.rounds if r.number == number), None)
-    if rnd is None:
-        raise PlanError(f"The plan has no round {number}.")
-    where = {pid: k for k, m in enumerate(rnd.meetings) for pid in m.members}
-    for pid in (a, b):
-        if pid not in where:
-            raise PlanError(f"{names.get(pid, pid)} has no meeting in round {number} to swap.")
-    if where[a] == where[b]:
-        raise PlanError(
-            f"{names[a]} and {names[b]} are already in the same meeting in round {number}."
-        )
-    swap = {a: b, b: a}
-    meetings = list(rnd.meetings)
-    for k in (where[a], where[b]):
-        m = meetings[k]
-        meetings[k] = replace(m, members=tuple(swap.get(p, p) for p in m.members), pinned=True)
-    rounds = tuple(replace(r, meetings=tuple(meetings)) if r is rnd else r for r in plan.rounds)
-    return replace(plan, rounds=rounds)
-
-
-def _explainer(
-    people: Sequence[Person], config: EventConfig, history: Sequence[tuple[str, str]]
-) -> Callable[[CoreMeeting], CoreMeeting]:
-    """A function giving a meeting the score and reasons the planner would give it."""
+def _rescored(event: Event, old: Plan, new: Plan, people: Sequence[Person]) -> Plan:
+    """``new`` with the scores and reasons the planner would give its changed meetings."""
+    # the planner behind the scores loads numpy and the solvers: only when a plan is edited
     from netweave.core.affinity import build_affinity
-    from netweave.core.planner import describe_meeting
+    from netweave.core.curation import rescored
 
+    known = {p.id for p in people}
+    history = [p for p in community_history(event) if known.issuperset(p)]
+    config = _check_config(event)
     aff = build_affinity(
         people,
         config.weights,
@@ -877,76 +739,7 @@ def _explainer(
         must_meet=config.must_meet,
         text_backend=config.text_backend,
     )
-
-    def explain(m: CoreMeeting) -> CoreMeeting:
-        fresh = describe_meeting(aff, [aff.index(p) for p in m.members], m.room, pinned=m.pinned)
-        return replace(m, score=fresh.score, reasons=fresh.reasons)
-
-    return explain
-
-
-def _rescored(event: Event, old: Plan, new: Plan, number: int, people: Sequence[Person]) -> Plan:
-    """``new`` with fresh scores and reasons for the meetings of round ``number`` that are
-    not in ``old`` (the swapped ones), and its metrics brought up to date."""
-    known = {p.id for p in people}
-    history = [p for p in community_history(event) if known.issuperset(p)]
-    explain = _explainer(people, _check_config(event), history)
-    before = {m.members for r in old.rounds if r.number == number for m in r.meetings}
-    rounds = tuple(
-        replace(r, meetings=tuple(m if m.members in before else explain(m) for m in r.meetings))
-        if r.number == number
-        else r
-        for r in new.rounds
-    )
-    fresh = replace(new, rounds=rounds)
-    return replace(fresh, metrics=_refreshed_metrics(old, fresh, people))
-
-
-def _met_pairs(plan: Plan) -> set[tuple[str, str]]:
-    return {pair for r in plan.rounds for m in r.meetings for pair in m.pairs()}
-
-
-def _refreshed_metrics(old: Plan, new: Plan, people: Sequence[Person]) -> dict[str, Any]:
-    """The metrics a hand edit can change, recomputed; shares are dropped (they come from
-    the planner's own bookkeeping) and the plan is marked as edited by hand."""
-    met, met_before = _met_pairs(new), _met_pairs(old)
-    asked = {(p.id, r) for p in people for r in p.requests}
-    mutual = {(a, b) for a, b in asked if a < b and (b, a) in asked}
-    one_way = [(a, b) for a, b in asked if (b, a) not in asked]
-
-    def pair(a: str, b: str) -> tuple[str, str]:
-        return (a, b) if a < b else (b, a)
-
-    unmet = [
-        u for u in old.metrics.get("unmet_requests", []) if pair(u["asker"], u["asked"]) not in met
-    ]
-    unmet += [
-        {"asker": a, "asked": b, "why": "split up by a swap made by hand"}
-        for a, b in sorted(asked)
-        if pair(a, b) in met_before and pair(a, b) not in met
-    ]
-    meetings = [m for r in new.rounds for m in r.meetings]
-    total = sum(m.score for m in meetings)
-    old_total = sum(m.score for r in old.rounds for m in r.meetings)
-    metrics = dict(old.metrics)
-    total_score = float(metrics.get("total_score", old_total)) + total - old_total
-    bound = float(metrics.get("upper_bound") or 0)
-    metrics.update(
-        meetings=len(meetings),
-        trios=sum(1 for m in meetings if len(m.members) == 3),
-        host_meetings=sum(1 for m in meetings if len(m.members) == 1),
-        mutual_requests=len(mutual),
-        mutual_requests_met=sum(1 for p in mutual if p in met),
-        one_way_requests=len(one_way),
-        one_way_requests_met=sum(1 for a, b in one_way if pair(a, b) in met),
-        unmet_requests=unmet,
-        total_score=round(total_score, 4),
-        quality_pct=round(100.0 * total_score / bound, 2) if bound > 0 else 100.0,
-        worst_off_share=None,
-        median_share=None,
-        edited_by_hand=True,
-    )
-    return metrics
+    return rescored(old, new, aff, people)
 
 
 def swap_people(
@@ -965,6 +758,9 @@ def swap_people(
     person has no meeting that round, or when the swap breaks a rule the plan kept before
     (a repeat meeting, a forbidden pair, an async person in a live room, ...).
     """
+    # the swap itself is pure, but its module holds the rescoring, which loads numpy
+    from netweave.core.curation import CurationError, swap_in_round
+
     _require_ready(version, "changed")
     event = version.event
     for reg in (a_registration, b_registration):
@@ -976,7 +772,10 @@ def swap_people(
     people = event_people(event)
     names = _names(plan, people)
     a, b = _pid(a_registration.member.email), _pid(b_registration.member.email)
-    swapped = _swapped(plan, round_number, a, b, names)
+    try:
+        swapped = swap_in_round(plan, round_number, a, b, names)
+    except CurationError as exc:
+        raise PlanError(exc.args[0]) from exc
     before = {_key(v) for v in plan_violations(event, plan, people)}
     new = [v for v in plan_violations(event, swapped, people) if _key(v) not in before]
     if new:
@@ -985,7 +784,7 @@ def swap_people(
             f"{'a rule' if len(new) == 1 else f'{len(new)} rules'}:",
             [v.message for v in new],
         )
-    result = _rescored(event, plan, swapped, round_number, people)
+    result = _rescored(event, plan, swapped, people)
     note = f"Swapped {names[a]} and {names[b]} in round {round_number}"
     return save_plan(event, result, note=note, user=user, parent=version, seen=seen)
 
@@ -1057,100 +856,9 @@ def publish_plan(version: PlanVersion, *, seen: int | None = None) -> PlanVersio
 # --- comparing ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MeetingChange:
-    """A meeting (or group) that one version has and the other has not."""
-
-    members: tuple[str, ...]
-    names: tuple[str, ...]
-    room: str | None
-
-
-@dataclass(frozen=True)
-class RoundDiff:
-    number: int
-    added: tuple[MeetingChange, ...]
-    removed: tuple[MeetingChange, ...]
-    kept: int
-
-
-@dataclass(frozen=True)
-class PlanDiff:
-    """What changed between two versions, meeting by meeting (a meeting is its member set:
-    a pair moved to another room is unchanged)."""
-
-    rounds: tuple[RoundDiff, ...]
-    groups_added: tuple[MeetingChange, ...]
-    groups_removed: tuple[MeetingChange, ...]
-    groups_kept: int
-
-    @property
-    def meetings_added(self) -> int:
-        return sum(len(r.added) for r in self.rounds)
-
-    @property
-    def meetings_removed(self) -> int:
-        return sum(len(r.removed) for r in self.rounds)
-
-    @property
-    def meetings_kept(self) -> int:
-        return sum(r.kept for r in self.rounds)
-
-    @property
-    def people_affected(self) -> int:
-        changes = [*self.groups_added, *self.groups_removed]
-        changes += [c for r in self.rounds for c in (*r.added, *r.removed)]
-        return len({pid for c in changes for pid in c.members})
-
-    @property
-    def changed(self) -> bool:
-        return bool(
-            self.meetings_added or self.meetings_removed or self.groups_added or self.groups_removed
-        )
-
-
-def _changes(
-    ours: Sequence[tuple[tuple[str, ...], str | None]],
-    theirs: set[frozenset[str]],
-    names: Mapping[str, str],
-) -> tuple[MeetingChange, ...]:
-    return tuple(
-        MeetingChange(members, tuple(names.get(p, p) for p in members), room)
-        for members, room in ours
-        if frozenset(members) not in theirs
-    )
-
-
-def _plan_diff(old: Plan, new: Plan) -> PlanDiff:
-    names = {p.id: p.name for p in (*old.participants, *new.participants)}
-    rounds = []
-    numbers = sorted({r.number for r in (*old.rounds, *new.rounds)})
-    for n in numbers:
-        before = [(m.members, m.room) for r in old.rounds if r.number == n for m in r.meetings]
-        after = [(m.members, m.room) for r in new.rounds if r.number == n for m in r.meetings]
-        b_sets, a_sets = {frozenset(m) for m, _ in before}, {frozenset(m) for m, _ in after}
-        rounds.append(
-            RoundDiff(
-                n,
-                _changes(after, b_sets, names),
-                _changes(before, a_sets, names),
-                len(a_sets & b_sets),
-            )
-        )
-    g_before = [((*g.members, *g.remote), g.room) for g in old.groups]
-    g_after = [((*g.members, *g.remote), g.room) for g in new.groups]
-    gb, ga = {frozenset(m) for m, _ in g_before}, {frozenset(m) for m, _ in g_after}
-    return PlanDiff(
-        rounds=tuple(rounds),
-        groups_added=_changes(g_after, gb, names),
-        groups_removed=_changes(g_before, ga, names),
-        groups_kept=len(ga & gb),
-    )
-
-
 def diff_plans(old: PlanVersion, new: PlanVersion) -> PlanDiff:
     """What changed from version ``old`` to version ``new``, per round and for the groups."""
-    return _plan_diff(plan_from_version(old), plan_from_version(new))
+    return compare_plans(plan_from_version(old), plan_from_version(new))
 
 
 # --- reading --------------------------------------------------------------------------------

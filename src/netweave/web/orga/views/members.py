@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from netweave.core.people import Issue, RegistrationError, read_people
+from netweave.core.issues import Issue, RegistrationError
+from netweave.core.people import read_people
 from netweave.web.community.domain import (
     ImportPreview,
     ImportRejectedError,
