@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 from scipy import sparse
 
+from netweave.core.cells import neutralise
 from netweave.core.config import HISTORY_MODES, Weights
 from netweave.core.people import Person
 from netweave.core.text import TextModel, check_backend, iter_dot_blocks
@@ -947,8 +948,9 @@ def _positive_pairs(scores: np.ndarray, forbidden: np.ndarray) -> Iterator[tuple
 
 
 def _id_bytes(ids: Sequence[str]) -> np.ndarray:
-    """The ids as NUL-padded UTF-8 byte strings of one width (CSV-quoted where needed)."""
-    cells = [_csv_cell(pid).encode() for pid in ids]
+    """The ids as NUL-padded UTF-8 byte strings of one width (CSV-quoted where needed, and
+    neutralised like every CSV cell the project writes: see :mod:`netweave.core.cells`)."""
+    cells = [_csv_cell(neutralise(pid)).encode() for pid in ids]
     return np.array(cells, dtype=f"S{max((len(c) for c in cells), default=1) or 1}")
 
 
