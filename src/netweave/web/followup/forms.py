@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from django import forms
 
 from netweave.web.followup.domain import MeetingAnswer, MetPerson
+from netweave.web.validators import PlainTextMixin
 
 RATINGS = [
     (5, "5 · very valuable"),
@@ -24,7 +25,7 @@ OVERALL = [
 ]
 
 
-class MeetingFeedbackForm(forms.Form):
+class MeetingFeedbackForm(PlainTextMixin, forms.Form):
     valuable = forms.TypedChoiceField(
         label="Was this conversation valuable to you?",
         choices=RATINGS,
@@ -62,7 +63,7 @@ class MeetingFeedbackForm(forms.Form):
         )
 
 
-class EventFeedbackForm(forms.Form):
+class EventFeedbackForm(PlainTextMixin, forms.Form):
     overall = forms.TypedChoiceField(
         label="How was the event for you?",
         choices=OVERALL,
