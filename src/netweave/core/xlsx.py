@@ -35,7 +35,7 @@ from __future__ import annotations
 import time
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -77,8 +77,8 @@ def read_sheet(path: str | Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """``(row number, values)`` of every row of the first sheet that holds a value.
 
     Values are what openpyxl reads (text, numbers, dates, booleans, ``None`` for an empty
-    cell); a row is as long as its last cell. Rows without any value are skipped (their
-    numbers are not: a row keeps the number Excel shows).
+    cell); a row ends with its last cell that holds a value. Rows without any value are
+    skipped (their numbers are not: a row keeps the number Excel shows).
 
     Raises
     ------
@@ -149,8 +149,23 @@ def _rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
         seen += 1
         cells += len(values)
         _check_caps(seen, cells, deadline)
-        if values.count(None) < len(values):
+        if values := _trimmed(values):
             yield seen, values
+
+
+def _trimmed(values: Sequence[Any]) -> tuple[Any, ...]:
+    """``values`` without its trailing empty cells, found by halving with C-speed counts: a
+    row padded to 16,384 cells would cost a Python step per cell otherwise."""
+    if not values or values[-1] is not None:
+        return tuple(values)
+    low, high = 0, len(values)  # values[high:] is all empty; find the smallest such high
+    while low < high:
+        middle = (low + high) // 2
+        if values[middle:].count(None) == len(values) - middle:
+            high = middle
+        else:
+            low = middle + 1
+    return tuple(values[:high])
 
 
 def _check_caps(row: int, cells: int, deadline: float) -> None:
