@@ -10,11 +10,11 @@ True
 
 from __future__ import annotations
 
-import csv
 import io
 import random
 from pathlib import Path
 
+from netweave.core.cells import csv_writer
 from netweave.core.columns import FIELDS
 
 __all__ = ["CANONICAL_COLUMNS", "synthetic_csv", "synthetic_rows", "write_synthetic_csv"]
@@ -242,9 +242,9 @@ def synthetic_rows(n: int, seed: int = 0) -> list[dict[str, str]]:
 def synthetic_csv(n: int, seed: int = 0) -> str:
     """The canonical CSV text of :func:`synthetic_rows`."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CANONICAL_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(synthetic_rows(n, seed))
+    writer = csv_writer(buf, lineterminator="\n")
+    writer.writerow(CANONICAL_COLUMNS)
+    writer.writerows([row[k] for k in CANONICAL_COLUMNS] for row in synthetic_rows(n, seed))
     return buf.getvalue()
 
 

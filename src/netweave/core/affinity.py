@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from netweave.core.cells import neutralise
 from netweave.core.config import HISTORY_MODES, Weights
 from netweave.core.features import Features, Pair, closeness, pair
 from netweave.core.people import Person
@@ -612,8 +613,9 @@ def _positive_pairs(scores: np.ndarray, forbidden: np.ndarray) -> Iterator[tuple
 
 
 def _id_bytes(ids: Sequence[str]) -> np.ndarray:
-    """The ids as NUL-padded UTF-8 byte strings of one width (CSV-quoted where needed)."""
-    cells = [_csv_cell(pid).encode() for pid in ids]
+    """The ids as NUL-padded UTF-8 byte strings of one width (CSV-quoted where needed, and
+    neutralised like every CSV cell the project writes: see :mod:`netweave.core.cells`)."""
+    cells = [_csv_cell(neutralise(pid)).encode() for pid in ids]
     return np.array(cells, dtype=f"S{max((len(c) for c in cells), default=1) or 1}")
 
 

@@ -8,7 +8,6 @@ leaves a half-written directory behind.
 
 from __future__ import annotations
 
-import csv
 import math
 import os
 import re
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from netweave.core.cells import csv_writer, starts_formula
 from netweave.core.people import Person
 from netweave.core.plan import Group, Meeting, Plan, Round, Unmatched
 
@@ -118,7 +118,9 @@ def _atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
 def write_csv(table: Table, path: str | os.PathLike[str]) -> Path:
     """Write ``table`` as plain CSV: UTF-8 without BOM, ``\\n`` line endings, header first.
 
-    Zoom's import wants exactly this; spreadsheets open it too. The file is replaced atomically.
+    Zoom's import wants exactly this; spreadsheets open it too. A cell that starts like a
+    formula (``=``, ``+``, ``-``, ``@``) is written with a leading apostrophe, so it stays
+    text (:func:`netweave.core.cells.csv_writer`). The file is replaced atomically.
 
     Parameters
     ----------
@@ -134,7 +136,7 @@ def write_csv(table: Table, path: str | os.PathLike[str]) -> Path:
 
     def write(tmp: Path) -> None:
         with tmp.open("w", encoding="utf-8", newline="") as f:
-            writer = csv.writer(f, lineterminator="\n")
+            writer = csv_writer(f, lineterminator="\n")
             writer.writerow(table.headers)
             writer.writerows(table.rows)
 
@@ -145,8 +147,8 @@ def write_xlsx(tables: Sequence[Table], path: str | os.PathLike[str]) -> Path:
     """Write ``tables`` as one XLSX workbook, one sheet per table, named after the table.
 
     Headers are bold and frozen, columns as wide as their contents (within reason). Text
-    starting with ``=`` stays text: a name must never become a formula. The file is replaced
-    atomically.
+    that starts like a formula (:func:`netweave.core.cells.starts_formula`) is stored as text:
+    a name must never become a formula. The file is replaced atomically.
 
     Parameters
     ----------
@@ -222,10 +224,10 @@ def _xlsx_cell(ws: Any, text: str) -> Any:
     from openpyxl.cell import WriteOnlyCell
 
     text = _xlsx_text(text)
-    if not text.startswith("="):
+    if not starts_formula(text):
         return text
     cell = WriteOnlyCell(ws, value=text)
-    cell.data_type = "s"  # openpyxl would store it as a formula
+    cell.data_type = "s"  # openpyxl would store "=..." as a formula; the rest stays text too
     return cell
 
 

@@ -57,6 +57,7 @@ _DESCRIPTION = {
     "bad-timezone": "unknown time zones",
     "extra-values": "rows with values past the last column",
     "bad-history": "malformed history rows",
+    "control-character": "cells with control characters",
 }
 
 

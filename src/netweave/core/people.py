@@ -18,8 +18,6 @@ import functools
 import io
 import re
 import unicodedata
-import warnings
-import zipfile
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,8 +27,10 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process, utils
 
+from netweave.core.cells import control_character, formula_problem
 from netweave.core.columns import EXTRA, REQUIRED, Layout, check_targets, header_target, read_layout
 from netweave.core.issues import Issue, RegistrationError
+from netweave.core.xlsx import XlsxError, read_sheet
 
 __all__ = ["Person", "Roster", "read_history", "read_people"]
 
@@ -94,7 +94,7 @@ def _read_rows(path: Path, label: str, score: Callable[[list[str]], int]) -> Ite
     if suffix in _CSV_SUFFIXES:
         return _csv_rows(path, label, score)
     if suffix in {".xlsx", ".xlsm"}:
-        return iter(_xlsx_rows(path, label))
+        return _xlsx_rows(path, label)
     message = (
         f"cannot read {suffix or 'files without an extension'}: save the table as .csv or .xlsx"
     )
@@ -154,23 +154,13 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _xlsx_rows(path: Path, label: str) -> list[Row]:
-    import openpyxl  # imported here: CSV users should not pay for it
-
+def _xlsx_rows(path: Path, label: str) -> Iterator[Row]:
+    # the bounded reader: caps on size, cells and time, a message for every damaged file
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and data validation it cannot read; values are fine.
-            warnings.simplefilter("ignore", UserWarning)
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
-        message = f"not a readable .xlsx file ({exc}): open it in Excel and save it again"
-        raise RegistrationError([Issue(message, label, code="bad-file")]) from None
-    try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(min_row=1, values_only=True)
-        return [(n, [_cell_text(v) for v in row]) for n, row in enumerate(rows, start=1)]
-    finally:
-        book.close()  # read-only workbooks keep the file open until closed
+        for line, values in read_sheet(path):
+            yield line, [_cell_text(v) for v in values]
+    except XlsxError as exc:
+        raise RegistrationError([Issue(str(exc), label, exc.line, code="bad-file")]) from None
 
 
 def _blank(cells: Sequence[str]) -> bool:
@@ -198,6 +188,8 @@ def _parse_email(value: str) -> str:
         reason = "it needs exactly one @ with a name before it"
     elif "." not in domain or not all(domain.split(".")):
         reason = "the part after @ needs a dot, like example.org"
+    elif formula := formula_problem(value):
+        reason = f"{formula}: ask the person for the address they really use"
     else:
         return value
     raise _InvalidValueError(f"malformed email {value!r}: {reason}", "bad-email")
@@ -342,7 +334,7 @@ def _cell(cells: Sequence[str], layout: Layout, name: str) -> str:
 def _parse_row(
     cells: list[str], line: int, layout: Layout, file: str
 ) -> tuple[_Draft, list[Issue]]:
-    issues: list[Issue] = []
+    issues = _control_issues(cells, line, layout.headers, file)
 
     def checked(name: str, parse: Callable[[str], object]) -> object:
         try:
@@ -366,6 +358,26 @@ def _parse_row(
     requests = _split_list(_cell(cells, layout, "requests"))
     draft = _Draft(values, requests, _split_list(_cell(cells, layout, "avoid")), line, valid)
     return draft, issues
+
+
+def _control_issues(
+    cells: Sequence[str], line: int, headers: Sequence[str], file: str
+) -> list[Issue]:
+    # NUL and the other control characters have no place in a cell (PostgreSQL refuses NUL);
+    # one search per row, and a look at each cell only when it finds one
+    if control_character("".join(cells)) is None:
+        return []
+    issues = []
+    for index, cell in enumerate(cells):
+        if what := control_character(cell):
+            header = headers[index] if index < len(headers) else ""
+            message = (
+                f"the cell holds {what}, which has no place in text: delete it (it comes from "
+                "a damaged export or from copying out of another program)"
+            )
+            column = header or f"column {index + 1}"
+            issues.append(Issue(message, file, line, column, code="control-character"))
+    return issues
 
 
 def _parse_name(value: str) -> str:
@@ -610,6 +622,7 @@ def read_people(
     if first is None:
         raise RegistrationError([Issue("the file is empty", file, code="empty-file")])
     layout, issues = read_layout([h.strip() for h in first[1]], columns, file, first[0])
+    issues += _control_issues(first[1], first[0], (), file)
     drafts: list[_Draft] = []
     for line, cells in rows:
         draft, row_issues = _parse_row(cells, line, layout, file)
@@ -662,6 +675,7 @@ def read_history(path: str | Path) -> list[tuple[str, str]]:
     if rows and not any("@" in c for c in rows[0][1]):
         rows = rows[1:]
     for line, cells in rows:
+        issues += _control_issues(cells, line, (), label)
         pair, problem = _history_pair(cells)
         if problem:
             issues.append(Issue(problem, label, line, code="bad-history"))

@@ -8,7 +8,6 @@ preview never promises something the import would not do.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import secrets
@@ -23,6 +22,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 
+from netweave.core.cells import csv_writer
 from netweave.core.columns import FIELDS
 from netweave.core.issues import Issue
 from netweave.core.people import Person, Roster
@@ -98,12 +98,6 @@ def update_member(member: Member, **fields: Any) -> Member:
 #: the core's canonical columns, then what only the web app knows about a member; not plain
 #: "tags": the core reads a "tags" header as interests
 EXPORT_COLUMNS: tuple[str, ...] = (*FIELDS, "pronouns", "organization", "notes", "organizer_tags")
-# Excel and LibreOffice run cells starting with these as formulas (CSV injection)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _export_row(member: Member) -> list[str]:
@@ -121,7 +115,7 @@ def _export_row(member: Member) -> list[str]:
         "organizer_tags": ";".join(member.tags),
     }
     # mode, looking_for, requests and avoid belong to a registration, not to the member
-    return [_safe_cell(values.get(column, "")) for column in EXPORT_COLUMNS]
+    return [values.get(column, "") for column in EXPORT_COLUMNS]
 
 
 class _Echo:
@@ -133,8 +127,9 @@ class _Echo:
 
 def export_members(community: Community) -> Iterator[str]:
     """CSV lines (header first) for every member, in the core's canonical format plus the
-    web-only columns, so the file can be read back by ``netweave`` or imported again."""
-    writer = csv.writer(_Echo())
+    web-only columns, so the file can be read back by ``netweave`` or imported again; cells
+    that start like a formula are neutralised by the project's one CSV writer."""
+    writer = csv_writer(_Echo(), lineterminator="\r\n")
     yield writer.writerow(EXPORT_COLUMNS)
     for member in community.members.order_by("name", "pk").iterator(chunk_size=500):
         yield writer.writerow(_export_row(member))

@@ -16,6 +16,7 @@ from django.template.defaultfilters import filesizeformat
 
 from netweave.web.community.domain import IMPORT_SUFFIXES
 from netweave.web.community.models import Community, Member
+from netweave.web.validators import PlainTextMixin, validate_email_address
 
 __all__ = [
     "ImportForm",
@@ -95,7 +96,7 @@ class MemberSearchForm(forms.Form):
         self.fields["tag"].choices = [("", "All members"), *((t, t) for t in tags)]
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(PlainTextMixin, forms.ModelForm):
     interests = TagListField(
         required=False, help_text="Topics separated by semicolons, e.g. onboarding; mentoring."
     )
@@ -132,6 +133,7 @@ class MemberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.community = community
         self.fields["timezone"].offer(self.instance.timezone)
+        self.fields["email"].validators.append(validate_email_address)
 
     def clean_email(self) -> str:
         # the unique (community, email) constraint is not checked by the ModelForm because

@@ -12,6 +12,7 @@ from django.utils import timezone
 from netweave.web.community.forms import MemberChoiceField, TimezoneField
 from netweave.web.community.models import Community
 from netweave.web.events.models import Event, Registration
+from netweave.web.validators import PlainTextMixin
 
 __all__ = ["EventForm", "RegistrationFilterForm", "RegistrationForm"]
 
@@ -28,7 +29,7 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-class EventForm(forms.ModelForm):
+class EventForm(PlainTextMixin, forms.ModelForm):
     timezone = TimezoneField(
         label="Time zone",
         help_text="The dates and times on this page are in this zone. "
@@ -138,7 +139,7 @@ def _as_wall_time_in(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime
     return naive.replace(tzinfo=zone)
 
 
-class RegistrationForm(forms.ModelForm):
+class RegistrationForm(PlainTextMixin, forms.ModelForm):
     class Meta:
         model = Registration
         fields = ["mode", "looking_for", "requests", "avoid", "consent_share_email"]

@@ -8,6 +8,7 @@ from django import forms
 
 from netweave.web.events.partners import PartnerView
 from netweave.web.followup.domain import MeetingAnswer
+from netweave.web.validators import PlainTextMixin
 
 RATINGS = [
     (5, "5 · very valuable"),
@@ -25,7 +26,7 @@ OVERALL = [
 ]
 
 
-class MeetingFeedbackForm(forms.Form):
+class MeetingFeedbackForm(PlainTextMixin, forms.Form):
     valuable = forms.TypedChoiceField(
         label="Was this conversation valuable to you?",
         choices=RATINGS,
@@ -63,7 +64,7 @@ class MeetingFeedbackForm(forms.Form):
         )
 
 
-class EventFeedbackForm(forms.Form):
+class EventFeedbackForm(PlainTextMixin, forms.Form):
     overall = forms.TypedChoiceField(
         label="How was the event for you?",
         choices=OVERALL,

@@ -6,7 +6,6 @@ Feedback reaches these pages only as aggregates from :mod:`netweave.web.followup
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
@@ -18,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
+from netweave.core.cells import csv_writer
 from netweave.web.followup import domain, insight, network
 from netweave.web.followup.charts import Bar, Point, bar_chart, line_chart
 from netweave.web.orga.permissions import event_for
@@ -180,18 +180,12 @@ _HEADERS = {
 
 def _csv(rows: list[dict[str, object]], table: str) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=_HEADERS[table], lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        # a name starting with = + - @ would run as a formula in a spreadsheet
-        writer.writerow({k: _cell(v) for k, v in row.items()})
+    # the project's one CSV writer: a name starting with = + - @ never runs as a formula
+    writer = csv_writer(out, lineterminator="\r\n")
+    headers = _HEADERS[table]
+    writer.writerow(headers)
+    writer.writerows([row.get(k, "") for k in headers] for row in rows)
     return out.getvalue()
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _figures_json(f: insight.Insight) -> dict[str, object]:

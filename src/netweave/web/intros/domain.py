@@ -325,9 +325,9 @@ def check_video(event: Event, upload: UploadedFile) -> tuple[str, float | None]:
         )
     try:
         seconds = media.video_seconds(upload.file, kind)
-    except media.BrokenMediaError:
+    except media.BrokenMediaError as exc:
         raise IntroError(
-            "The video file seems damaged or cut off. Record or export it again."
+            f"The video file seems damaged or cut off ({exc}). Record or export it again."
         ) from None
     if seconds is not None and seconds > limits.max_video_seconds + LENGTH_TOLERANCE:
         raise IntroError(

@@ -10,9 +10,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from netweave.web.intros import domain
 from netweave.web.intros.media import CAPTIONS_MAX_BYTES
 from netweave.web.intros.models import IntroSettings
+from netweave.web.validators import PlainTextMixin
 
 
-class IntroForm(forms.Form):
+class IntroForm(PlainTextMixin, forms.Form):
     """Everything of an intro but the video file (which has its own streaming upload)."""
 
     text = forms.CharField(
@@ -51,7 +52,7 @@ class IntroForm(forms.Form):
         return upload.read()
 
 
-class AnswersForm(forms.Form):
+class AnswersForm(PlainTextMixin, forms.Form):
     """The partner form: one field per question, then the contact answer and its consent."""
 
     def __init__(self, *args: Any, card: domain.PartnerCard, **kwargs: Any) -> None:
@@ -78,7 +79,7 @@ class AnswersForm(forms.Form):
         return [self.cleaned_data.get(f"q{q.index}", "") for q in self.card.questions]
 
 
-class IntroSettingsForm(forms.ModelForm):
+class IntroSettingsForm(PlainTextMixin, forms.ModelForm):
     questions_text = forms.CharField(
         label="Questions of the partner form, one per line",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -123,7 +124,7 @@ class IntroSettingsForm(forms.ModelForm):
         return {**values, "questions": self.cleaned_data["questions_text"]}
 
 
-class MessageForm(forms.Form):
+class MessageForm(PlainTextMixin, forms.Form):
     text = forms.CharField(
         label="Write to your group",
         max_length=domain.MESSAGE_MAX,

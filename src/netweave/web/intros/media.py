@@ -2,19 +2,26 @@
 
 Plain Python on file objects (no Django): the file's first bytes decide its type, never its
 name, and only box and element headers are read to find the length, so a 200 MB video costs a
-handful of small reads.
+handful of small reads. Hostile files are bounded: at most :data:`MAX_BOXES` MP4 boxes and
+:data:`MAX_ELEMENTS` WebM elements are looked at on a level, one at a time; no element's data
+is read unless it is a number of at most 8 bytes; a length that is not a finite number is
+refused.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 from urllib.parse import parse_qs, urlsplit
 
 __all__ = [
     "CAPTIONS_MAX_BYTES",
+    "MAX_BOXES",
+    "MAX_ELEMENTS",
     "BrokenMediaError",
     "CaptionsError",
     "LinkError",
@@ -33,6 +40,10 @@ IMAGE_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"mif1", b"msf1", b
 CAPTIONS_MAX_BYTES = 512 * 1024
 #: header elements looked at before giving up on a length (recordings put it first or nowhere)
 MAX_ELEMENTS = 64
+#: boxes on one level of an MP4: a camera's file has a handful (``ftyp``, ``moov``,
+#: ``mdat``), a browser's fragmented recording two a second (``moof`` and ``mdat``), so 30
+#: minutes stay far below; walking 100,000 boxes takes a fraction of a second
+MAX_BOXES = 100_000
 
 
 class BrokenMediaError(ValueError):
@@ -73,7 +84,8 @@ def sniff_video(head: bytes) -> str | None:
 
 def video_seconds(f: BinaryIO, kind: str) -> float | None:
     """The length of the video in ``f`` in seconds, or None when its container does not say
-    (browser recordings often don't). Raises :class:`BrokenMediaError` for a damaged MP4."""
+    (browser recordings often don't). Raises :class:`BrokenMediaError` for a damaged file:
+    cut off, with a length that is no number, or past the caps on boxes and elements."""
     f.seek(0, 2)
     size = f.tell()
     try:
@@ -84,10 +96,17 @@ def video_seconds(f: BinaryIO, kind: str) -> float | None:
         f.seek(0)
 
 
-def _boxes(f: BinaryIO, start: int, end: int) -> list[tuple[bytes, int, int]]:
-    """The ISO-BMFF boxes between ``start`` and ``end``: ``(type, payload start, box end)``."""
-    found, pos = [], start
-    while pos + 8 <= end:
+def _boxes(f: BinaryIO, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+    """The ISO-BMFF boxes between ``start`` and ``end``: ``(type, payload start, box end)``.
+
+    A generator, and at most :data:`MAX_BOXES` of them: a file of millions of tiny boxes
+    (20 MB of 8-byte ``free`` boxes once took 340 MB) costs one box at a time, and a level
+    with more boxes than the cap is :class:`BrokenMediaError`.
+    """
+    pos = start
+    for _ in range(MAX_BOXES):
+        if pos + 8 > end:
+            return
         f.seek(pos)
         size, kind = struct.unpack(">I4s", f.read(8))
         head = 8
@@ -100,19 +119,30 @@ def _boxes(f: BinaryIO, start: int, end: int) -> list[tuple[bytes, int, int]]:
             size = end - pos
         if size < head or pos + size > end:
             raise BrokenMediaError(f"box {kind!r} does not fit in the file")
-        found.append((kind, pos + head, pos + size))
+        yield kind, pos + head, pos + size
         pos += size
+    if pos + 8 <= end:
+        raise BrokenMediaError(f"more than {MAX_BOXES:,} boxes in a row: not a recording")
+
+
+def _find(f: BinaryIO, start: int, end: int, kind: bytes) -> tuple[bytes, int, int] | None:
+    """The first ``kind`` box between ``start`` and ``end``; every box on the level is walked
+    (one at a time), so a box cut off after it still marks the file as damaged."""
+    found = None
+    for box in _boxes(f, start, end):
+        if found is None and box[0] == kind:
+            found = box
     return found
 
 
 def _child(f: BinaryIO, parent: tuple[bytes, int, int] | None, kind: bytes) -> tuple | None:
     if parent is None:
         return None
-    return next((b for b in _boxes(f, parent[1], parent[2]) if b[0] == kind), None)
+    return _find(f, parent[1], parent[2], kind)
 
 
 def _mp4_seconds(f: BinaryIO, size: int) -> float | None:
-    moov = next((b for b in _boxes(f, 0, size) if b[0] == b"moov"), None)
+    moov = _find(f, 0, size, b"moov")
     mvhd = _child(f, moov, b"mvhd")
     if mvhd is None:
         return None
@@ -208,15 +238,29 @@ def _info_seconds(f: BinaryIO, start: int, end: int) -> float | None:
     for element, data, length in list(_elements(f, start, end)):
         if length is None:
             break
-        f.seek(data)
-        raw = f.read(length)
-        if element == TIMECODE_SCALE and raw:
-            scale = int.from_bytes(raw, "big") or scale
-        elif element == DURATION and length in (4, 8) and len(raw) == length:
-            duration = struct.unpack(">f" if length == 4 else ">d", raw)[0]
+        if element == TIMECODE_SCALE:
+            scale = _uint(f, data, length) or scale
+        elif element == DURATION and length in (4, 8):
+            f.seek(data)
+            raw = f.read(length)
+            if len(raw) == length:
+                duration = struct.unpack(">f" if length == 4 else ">d", raw)[0]
+    if duration is not None and not math.isfinite(duration):
+        raise BrokenMediaError(f"the length is {duration}")  # +inf passed, NaN slipped by
     if duration is None or duration <= 0:
         return None
     return duration * scale / 1e9
+
+
+def _uint(f: BinaryIO, start: int, length: int) -> int:
+    # Matroska's unsigned integers have at most 8 bytes; 200 made a number no float can hold
+    if length > 8:
+        raise BrokenMediaError(f"a {length}-byte time scale (at most 8)")
+    f.seek(start)
+    raw = f.read(length)
+    if len(raw) < length:
+        raise BrokenMediaError("segment info cut off")
+    return int.from_bytes(raw, "big")
 
 
 # --------------------------------------------------------------------------- links

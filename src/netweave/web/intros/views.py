@@ -41,7 +41,11 @@ from netweave.web.portal.domain import zone
 from netweave.web.security import registration_for_token
 
 CHUNK = 64 * 1024
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# 19 digits hold any file size (2**63 has 19); a longer number is no position in our files,
+# and int() refuses more than 4,300 digits with an error of its own
+_RANGE_SPEC = re.compile(r"(\d{0,19})-(\d{0,19})")
+#: ranges in one header before it counts as an attack (browsers send one)
+_MAX_RANGES = 16
 
 
 def _registration(token: str) -> Registration:
@@ -74,15 +78,46 @@ def _chunks(f: IO[bytes], length: int) -> Iterator[bytes]:
         f.close()
 
 
-def _range(request: HttpRequest, size: int) -> tuple[int, int] | None:
-    """The single byte range asked for (browsers seek in videos this way), or None."""
-    match = _RANGE.match(request.headers.get("Range", "").strip())
-    if not match or not (match[1] or match[2]):
+class _RangeNotSatisfiableError(Exception):
+    """The Range header asks for nothing this file has, or is malformed: 416."""
+
+
+def _range(header: str, size: int) -> tuple[int, int] | None:
+    """The one byte range ``header`` asks for (browsers seek in videos this way), or None
+    for the whole file: no ``bytes`` range, or several (we send no multipart answers, and
+    RFC 9110 lets a server ignore a Range). Raises :class:`_RangeNotSatisfiableError` when no range
+    fits the file or one is malformed (``bytes=10-5``, ``bytes=x``).
+    """
+    unit, sep, specs = header.strip().partition("=")
+    if not sep or unit.strip().lower() != "bytes":
         return None
-    if not match[1]:  # "bytes=-500": the last 500 bytes
-        return max(size - int(match[2]), 0), size - 1
+    found: list[tuple[int, int]] = []
+    asked = 0
+    for spec in specs.split(","):
+        if not spec.strip():
+            continue  # the list syntax allows empty elements
+        asked += 1
+        if asked > _MAX_RANGES:
+            raise _RangeNotSatisfiableError
+        if fits := _one_range(spec.strip(), size):
+            found.append(fits)
+    if not found:
+        raise _RangeNotSatisfiableError
+    return found[0] if asked == 1 else None
+
+
+def _one_range(spec: str, size: int) -> tuple[int, int] | None:
+    match = _RANGE_SPEC.fullmatch(spec)
+    if match is None or not (match[1] or match[2]):
+        raise _RangeNotSatisfiableError
+    if not match[1]:  # "-500": the last 500 bytes, or all of a smaller file
+        length = int(match[2])
+        return (max(size - length, 0), size - 1) if length and size else None
+    start = int(match[1])
     end = int(match[2]) if match[2] else size - 1
-    return int(match[1]), min(end, size - 1)
+    if end < start:
+        raise _RangeNotSatisfiableError  # "10-5" is no range at all
+    return (start, min(end, size - 1)) if start < size else None
 
 
 def _media_response(request: HttpRequest, intro, which: str) -> HttpResponseBase:
@@ -91,27 +126,36 @@ def _media_response(request: HttpRequest, intro, which: str) -> HttpResponseBase
         f, size, content_type = domain.open_intro_media(intro, which)
     except (FileNotFoundError, OSError):
         raise Http404 from None
-    asked = _range(request, size)
-    if asked is not None and asked[0] >= size:
+    try:
+        asked = _range(request.headers.get("Range", ""), size)
+    except _RangeNotSatisfiableError:
         f.close()
         response: HttpResponseBase = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
-    elif asked is not None:
-        start, end = asked
-        f.seek(start)
-        response = StreamingHttpResponse(
-            _chunks(f, end - start + 1), status=206, content_type=content_type
-        )
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
-        response["Content-Length"] = str(end - start + 1)
     else:
-        response = FileResponse(f, content_type=content_type)
-        response["Content-Length"] = str(size)
+        response = _file_response(f, size, content_type, asked)
     response["Accept-Ranges"] = "bytes"
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _file_response(
+    f: IO[bytes], size: int, content_type: str, asked: tuple[int, int] | None
+) -> HttpResponseBase:
+    if asked is None:
+        response = FileResponse(f, content_type=content_type)
+        response["Content-Length"] = str(size)
+        return response
+    start, end = asked
+    f.seek(start)
+    partial = StreamingHttpResponse(
+        _chunks(f, end - start + 1), status=206, content_type=content_type
+    )
+    partial["Content-Range"] = f"bytes {start}-{end}/{size}"
+    partial["Content-Length"] = str(end - start + 1)
+    return partial
 
 
 @require_GET

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from netweave.web.live.models import Attendance
+from netweave.web.validators import PlainTextMixin, validate_email_address
 
 __all__ = [
     "ACTIONS",
@@ -65,10 +66,11 @@ class ConfirmForm(forms.Form):
     registrations = _Ids(required=False)
 
 
-class WalkInForm(forms.Form):
+class WalkInForm(PlainTextMixin, forms.Form):
     name = forms.CharField(max_length=200)
     email = forms.EmailField(
-        help_text="So they get their personal page and can keep in touch afterwards."
+        validators=[validate_email_address],
+        help_text="So they get their personal page and can keep in touch afterwards.",
     )
 
 
@@ -86,7 +88,7 @@ class TransitionForm(forms.Form):
         return data
 
 
-class MessagesForm(forms.Form):
+class MessagesForm(PlainTextMixin, forms.Form):
     broadcast = forms.CharField(
         label="Message to everyone",
         required=False,

@@ -13,6 +13,7 @@ from netweave.web.community.forms import MemberChoiceField
 from netweave.web.community.models import Member
 from netweave.web.events.models import Event, Registration
 from netweave.web.portal import domain
+from netweave.web.validators import PlainTextMixin, validate_email_address
 
 __all__ = ["LinkForm", "ProfileForm", "RegistrationForm", "zone_choices"]
 
@@ -46,7 +47,7 @@ def _known_zones() -> frozenset[str]:
     return frozenset({"UTC"} | {name for _, group in zone_choices()[1:] for name, _ in group})
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(PlainTextMixin, forms.Form):
     """Everything a participant may change about themselves (not their email: the identity)."""
 
     name = forms.CharField(label="Your name", max_length=200)
@@ -204,6 +205,7 @@ class RegistrationForm(ProfileForm):
     email = forms.EmailField(
         label="Email",
         max_length=254,
+        validators=[validate_email_address],
         help_text="Your personal link goes here. Others see it only if you agree below.",
     )
     field_order = ["name", "email"]

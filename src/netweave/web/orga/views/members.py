@@ -173,7 +173,11 @@ def upload_step(
         key = stash_upload(upload)
         scope = _scope(community, event)
         _remember(request, scope, key, label)
-        return _preview(request, context, scope, key, label)
+        try:
+            return _preview(request, context, scope, key, label)
+        except BaseException:
+            _forget(request, scope)  # a file that broke the preview is not kept for a confirm
+            raise
     return render(request, "orga/members_import.html", context)
 
 
