@@ -155,6 +155,31 @@ def test_new_email_is_registered_at_once_with_link_and_removal_by_email(event, m
     assert f"/p/{registration.token}/privacy/delete/" in sent.body
 
 
+def test_new_email_consents_wait_for_the_inbox(event, mailoutbox):
+    """Whoever typed a new address cannot share it with partners, or list its owner."""
+    _post(event, "new@example.org")
+
+    registration = Registration.objects.get(event=event)
+    assert (registration.consent_share_email, registration.member.listed) == (False, False)
+    assert "share your email with the people you meet and to list you" in mailoutbox[0].body
+
+
+def test_new_email_consents_apply_once_confirmed(event, mailoutbox):
+    _post(event, "new@example.org")
+
+    Client().post(emailed_path(mailoutbox, CONFIRM_LINK))
+
+    registration = Registration.objects.get(event=event)
+    assert (registration.consent_share_email, registration.member.listed) == (True, True)
+
+
+def test_new_email_without_consents_needs_no_confirmation(event, mailoutbox):
+    _post(event, "new@example.org", consent_share_email="", listed="")
+
+    assert not RegistrationRequest.objects.exists()
+    assert "/confirm/" not in mailoutbox[0].body
+
+
 def test_new_email_removal_link_leads_to_the_deletion_flow(event, mailoutbox):
     _post(event, "new@example.org")
     removal = emailed_path(mailoutbox, r"/p/[^/\s]+/privacy/delete/")

@@ -11,8 +11,7 @@ import datetime as dt
 import re
 import zoneinfo
 from collections import Counter
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 import icalendar
@@ -28,6 +27,15 @@ from netweave.web.events.models import Event, Registration, RegistrationRequest
 from netweave.web.mail.domain import Attachment, send_email
 from netweave.web.mail.models import OutboxMessage
 from netweave.web.matching.models import GroupSeat, Meeting, PlanVersion, Seat
+from netweave.web.portal.answers import (
+    PROFILE_TEXT,
+    Change,
+    RegistrationData,
+    answers_json,
+    normalized_email,
+    pending_changes,
+    request_data,
+)
 
 __all__ = [
     "Change",
@@ -80,28 +88,6 @@ class RegistrationClosedError(Exception):
 
 class RegistrationLockedError(Exception):
     """The plan is published: the registration can no longer change."""
-
-
-@dataclass(frozen=True, slots=True)
-class RegistrationData:
-    """What a participant tells us about themselves, validated by a form."""
-
-    name: str
-    email: str
-    pronouns: str = ""
-    organization: str = ""
-    manages: str = ""
-    location: str = ""
-    timezone: str = "UTC"
-    interests: tuple[str, ...] = ()
-    about: str = ""
-    looking_for: str = ""
-    #: primary keys of listed members of the event's community
-    requests: tuple[int, ...] = ()
-    avoid_text: str = ""
-    mode: str = Registration.Mode.LIVE
-    consent_share_email: bool = False
-    listed: bool = False
 
 
 # --------------------------------------------------------------------------- time
@@ -210,23 +196,13 @@ def plan_is_published(event: Event) -> bool:
 # --------------------------------------------------------------------------- writes
 
 
-_PROFILE_TEXT = ("name", "pronouns", "organization", "manages", "location", "about")
-#: answers that, left blank on the public form, keep what we knew (an organizer's import)
-_KEPT_WHEN_BLANK = frozenset({*_PROFILE_TEXT, "interests"})
-
-
-def normalized_email(email: str) -> str:
-    """An address as the community stores it: one inbox, one spelling."""
-    return email.strip().lower()
-
-
 def _set_profile(member: Member, data: RegistrationData, *, keep_existing: bool) -> None:
     """Copy the profile onto ``member``.
 
     From the public form (``keep_existing``) a blank answer keeps what we already knew, for
     instance from an organizer's import; from the participant's own edit page it clears.
     """
-    for name in _PROFILE_TEXT:
+    for name in PROFILE_TEXT:
         value = getattr(data, name)
         if value or not keep_existing:
             setattr(member, name, value)
@@ -303,21 +279,25 @@ def register_for_event(event: Event, data: RegistrationData) -> None:
     """The public form: register ``data`` for ``event``, or ask the address's owner first.
 
     Whoever typed the address may not own it. A brand-new address (nobody here has it) is
-    registered at once and its personal link emailed to it, with a way to remove it. An
-    address that is known in the community (a member, perhaps already registered) changes
-    nothing: the answers wait as a :class:`RegistrationRequest` and its owner gets a link
-    to confirm them (:func:`confirm_registration`); until then they are in no plan.
+    registered at once and its personal link emailed to it, with a way to remove it; what
+    only the owner may decide (sharing the address with partners, being listed for other
+    members) waits for them to confirm it from that email. An address that is known in the
+    community (a member, perhaps already registered) changes nothing: the answers wait as a
+    :class:`RegistrationRequest` and its owner gets a link to confirm them
+    (:func:`confirm_registration`); until then they are in no plan.
 
     Returns nothing on purpose: the caller must answer the same either way, so nobody can
     find out who is a member, or obtain someone's link, by typing their address.
     """
     if not event.registration_is_open:
         raise RegistrationClosedError(event.pk)
-    saved = _save_registration(event, data, newcomer=True)
+    unconsented = replace(data, consent_share_email=False, listed=False)
+    saved = _save_registration(event, unconsented, newcomer=True)
     if saved is None:
         _ask_owner(event, data)
-    else:
-        _enqueue_registration_email(saved[0], updated=False)
+        return
+    consents = _new_request(event, data) if unconsented != data else None
+    _enqueue_registration_email(saved[0], updated=False, consents=consents)
 
 
 # --------------------------------------------------------------------------- confirmations
@@ -327,53 +307,14 @@ class ConfirmationInvalidError(Exception):
     """The confirmation link is unknown, already used or expired."""
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One answer a pending request would change: what we hold now and what was sent."""
-
-    label: str
-    before: str
-    after: str
-
-
-#: the answers a confirmation page lists, in the form's order
-_LABELS = {
-    "name": "Name",
-    "pronouns": "Pronouns",
-    "organization": "Organization",
-    "manages": "The community you manage",
-    "location": "Where you are",
-    "timezone": "Time zone",
-    "interests": "Topics",
-    "about": "About you",
-    "looking_for": "Who you would like to meet",
-    "requests": "People you'd like to meet",
-    "avoid_text": "People you'd rather not meet",
-    "mode": "How you take part",
-    "consent_share_email": "Share my email with the people I meet",
-    "listed": "List me so other members can ask to meet me",
-}
-
-
-def _request_answers(data: RegistrationData) -> dict[str, Any]:
-    answers = {f.name: getattr(data, f.name) for f in fields(RegistrationData)}
-    answers.pop("email")
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}
-
-
-def _request_data(request: RegistrationRequest) -> RegistrationData:
-    names = {f.name for f in fields(RegistrationData)} - {"email"}
-    answers = {k: v for k, v in (request.answers or {}).items() if k in names}
-    answers.setdefault("name", "")
-    for key in ("interests", "requests"):
-        answers[key] = tuple(answers.get(key) or ())
-    return RegistrationData(email=request.email, **answers)
+def _new_request(event: Event, data: RegistrationData) -> RegistrationRequest:
+    return RegistrationRequest.objects.create(
+        event=event, email=normalized_email(data.email), answers=answers_json(data)
+    )
 
 
 def _ask_owner(event: Event, data: RegistrationData) -> RegistrationRequest:
-    request = RegistrationRequest.objects.create(
-        event=event, email=normalized_email(data.email), answers=_request_answers(data)
-    )
+    request = _new_request(event, data)
     # a task, like every email of a form; it makes the secret itself, so the secret is never
     # in the queue
     from netweave.web.portal import tasks
@@ -424,57 +365,6 @@ def registration_request(secret: str) -> RegistrationRequest:
     return request
 
 
-def _shown(key: str, value: object, community: Community) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if key == "mode":
-        return Registration.Mode(value).label if value in Registration.Mode.values else str(value)
-    if key == "requests":
-        names = Member.objects.filter(community=community, pk__in=value or ()).order_by("name")
-        return ", ".join(names.values_list("name", flat=True))
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value or "")
-
-
-def _held_answers(member: Member | None, registration: Registration | None) -> dict[str, object]:
-    if member is None:
-        return {}
-    held: dict[str, object] = {f: getattr(member, f) for f in (*_PROFILE_TEXT, "timezone")}
-    held |= {"interests": list(member.interests or ()), "listed": member.listed}
-    if registration is not None:
-        held |= {
-            "looking_for": registration.looking_for,
-            "requests": list(registration.requests.values_list("pk", flat=True)),
-            "avoid_text": registration.avoid_text,
-            "mode": registration.mode,
-            "consent_share_email": registration.consent_share_email,
-        }
-    return held
-
-
-def pending_changes(request: RegistrationRequest) -> list[Change]:
-    """What confirming ``request`` would change, answer by answer (unchanged ones left out).
-
-    A blank answer keeps what we know, as when the form is applied.
-    """
-    event = request.event
-    member = Member.objects.filter(community=event.community, email=request.email).first()
-    registration = Registration.objects.filter(event=event, member=member).first()
-    held = _held_answers(member, registration)
-    sent = _request_answers(_request_data(request))
-    changes = []
-    for key, label in _LABELS.items():
-        value = sent.get(key)
-        if not value and key in _KEPT_WHEN_BLANK:
-            continue
-        before = _shown(key, held.get(key, ""), event.community) if held else ""
-        after = _shown(key, value, event.community)
-        if before != after:
-            changes.append(Change(label, before, after))
-    return changes
-
-
 def request_is_locked(request: RegistrationRequest) -> bool:
     """Whether confirming ``request`` would change a registration whose plan is published."""
     event = request.event
@@ -495,7 +385,7 @@ def confirm_registration(secret: str) -> Registration:
             raise ConfirmationInvalidError
         if not request.event.registration_is_open:
             raise RegistrationClosedError(request.event.pk)
-        saved = _save_registration(request.event, _request_data(request), newcomer=False)
+        saved = _save_registration(request.event, request_data(request), newcomer=False)
     assert saved is not None  # only a newcomer's save gives way
     registration, created = saved
     _enqueue_registration_email(registration, updated=not created)
@@ -525,19 +415,48 @@ def personal_url(registration: Registration) -> str:
     return settings.BASE_URL + reverse("portal:mine", args=[registration.token])
 
 
-def _enqueue_registration_email(registration: Registration, *, updated: bool) -> None:
+def _enqueue_registration_email(
+    registration: Registration, *, updated: bool, consents: RegistrationRequest | None = None
+) -> None:
     # a task, so a slow mail server never holds up the page; ids only, as tasks should
     from netweave.web.portal import tasks
 
-    tasks.send_registration_email_task.enqueue(registration.pk, updated)
+    consents_pk = consents.pk if consents else None
+    tasks.send_registration_email_task.enqueue(registration.pk, updated, consents_pk)
 
 
-def send_registration_email(registration: Registration, *, updated: bool) -> OutboxMessage:
-    """The confirmation: the personal link and a calendar invite, in the member's zone."""
+def _consent_link(request: RegistrationRequest | None) -> tuple[str, list[str]]:
+    """The link that confirms a newcomer's consents, and what they asked for."""
+    if request is None:
+        return "", []
+    asked = [
+        wish
+        for key, wish in (
+            ("consent_share_email", "share your email with the people you meet"),
+            ("listed", "list you so other members can ask to meet you"),
+        )
+        if request.answers.get(key)
+    ]
+    secret = onetime.arm(request, dt.timedelta(hours=settings.NETWEAVE_CONFIRM_REGISTRATION_HOURS))
+    return (confirmation_url(secret), asked) if secret else ("", [])
+
+
+def send_registration_email(
+    registration: Registration, *, updated: bool, consents: RegistrationRequest | None = None
+) -> OutboxMessage:
+    """The confirmation: the personal link and a calendar invite, in the member's zone;
+    for a newcomer, a way to remove it all, and the link that confirms ``consents``."""
     night = night_notice(registration.event, registration.member.timezone, registration.mode)
     remove = settings.BASE_URL + reverse("portal:privacy_delete", args=[registration.token])
+    consent_link, asked = _consent_link(consents)
     return send_with_invite(
-        registration, "registration", updated=updated, night=night, remove_link=remove
+        registration,
+        "registration",
+        updated=updated,
+        night=night,
+        remove_link=remove,
+        consent_link=consent_link,
+        consents_asked=" and to ".join(asked),
     )
 
 

@@ -17,10 +17,13 @@ def _registration(pk: int) -> Registration | None:
 
 
 @task()
-def send_registration_email_task(registration_id: int, updated: bool) -> None:
+def send_registration_email_task(
+    registration_id: int, updated: bool, consents_id: int | None = None
+) -> None:
     registration = _registration(registration_id)
     if registration is not None:
-        domain.send_registration_email(registration, updated=updated)
+        consents = RegistrationRequest.objects.filter(pk=consents_id).first()
+        domain.send_registration_email(registration, updated=updated, consents=consents)
 
 
 @task()
