@@ -92,14 +92,14 @@ def test_event_is_over_not_while_live():
 def test_summary_lists_rounds_and_group(planned):
     _event, regs = planned
     summary = summary_for(regs[0])
-    rounds = [(t.round, {p.registration_pk for p in t.people}) for t in summary.conversations]
+    rounds = [(t.round, {p.pk for p in t.people}) for t in summary.conversations]
     assert rounds == [(1, {regs[1].pk, regs[2].pk}), (2, {regs[3].pk})]
 
 
 def test_summary_group_lists_its_members(planned):
     _event, regs = planned
     group = summary_for(regs[0]).group
-    assert {p.registration_pk for p in group.people} == {r.pk for r in (*regs[1:4], regs[8])}
+    assert {p.pk for p in group.people} == {r.pk for r in (*regs[1:4], regs[8])}
 
 
 def test_summary_page_shows_partner_profile(client, planned):

@@ -204,6 +204,16 @@ def test_group_page_shows_everyone_and_their_intros(client, march):
     assert "Intro of the last mate" in page
 
 
+@pytest.mark.parametrize(("mine", "theirs", "shown"), [(False, True, False), (True, True, True)])
+def test_group_page_email_only_when_both_agreed(client, march, mine, theirs, shown):
+    london = person(march, "Europe/London")
+    mate = next(m for m in domain.group_members(domain.group_of(london)) if m.pk != london.pk)
+    Registration.objects.filter(pk=london.pk).update(consent_share_email=mine)
+    Registration.objects.filter(pk=mate.pk).update(consent_share_email=theirs)
+    page = client.get(reverse("portal:intro_group", args=[london.token])).content.decode()
+    assert (mate.member.email in page) is shown
+
+
 def test_group_page_message_thread(client, march):
     london = person(march, "Europe/London")
     url = reverse("portal:intro_group", args=[london.token])

@@ -141,6 +141,8 @@ def test_send_digest_again_returns_false(met):
 
 
 def test_digest_email_has_answers_and_consented_contacts_only(met):
+    met.kofi.consent_share_email = True  # both agreed: Ana's address is in Kofi's digest
+    met.kofi.save()
     AnswersFactory(subject=met.kofi, author=met.ana, contact="+61 400", share_contact=True)
     AnswersFactory(subject=met.kofi, author=met.ben, contact="secret", share_contact=False)
     domain.send_digest(met.kofi, met.due)
@@ -150,6 +152,12 @@ def test_digest_email_has_answers_and_consented_contacts_only(met):
     assert met.ana.member.email in body
     assert "secret" not in body
     assert met.ben.member.email not in body
+
+
+def test_digest_email_hides_email_when_only_the_partner_agreed(met):
+    # Ana ticked "share my email", Kofi did not: one-way sharing shows nothing
+    domain.send_digest(met.kofi, met.due)
+    assert met.ana.member.email not in mail.outbox[0].body
 
 
 def test_digest_email_goes_to_the_async_participant(met):

@@ -89,6 +89,18 @@ def test_live_page_in_a_round_says_why_and_how_to_start(client, live_event):
     assert ("You both work on mentoring" in page, "To start:" in page) == (True, True)
 
 
+@pytest.mark.parametrize(("mine", "theirs", "shown"), [(False, True, False), (True, True, True)])
+def test_live_page_partner_card_email_only_when_both_agreed(
+    client, live_event, mine, theirs, shown
+):
+    event, regs = live_event
+    Registration.objects.filter(pk=regs[3].pk).update(consent_share_email=mine)
+    Registration.objects.filter(pk=regs[4].pk).update(consent_share_email=theirs)
+    _next(event)
+
+    assert (regs[4].member.email in _page(client, regs[3])) is shown
+
+
 def test_live_page_shows_only_the_viewers_partners(client, live_event):
     event, regs = live_event
     _next(event)

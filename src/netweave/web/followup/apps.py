@@ -7,8 +7,10 @@ class FollowupConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # the extension points of the other apps: a tab, a panel and a sender for send-due
-        from netweave.web.followup.domain import send_due_reminders
+        # the extension points of the other apps: a tab, a panel, a sender for send-due, and
+        # the stay-in-touch consent for the one rule of contact details
+        from netweave.web.events.partners import register_mutual_consent
+        from netweave.web.followup.domain import mutual_wishes, send_due_reminders
         from netweave.web.followup.panels import followup_panel
         from netweave.web.mail.due import register_due
         from netweave.web.orga.tabs import EventTab, register_event_tab
@@ -17,3 +19,4 @@ class FollowupConfig(AppConfig):
         register_event_tab(EventTab("Follow-up", "orga:insight", ("insight",), order=60))
         register_panel(followup_panel)
         register_due("reminders", send_due_reminders)
+        register_mutual_consent(mutual_wishes)

@@ -5,16 +5,19 @@ Everything after the event reads one table, :class:`~netweave.web.live.models.He
 the live run writes it as rounds happen; without a live run the published plan is copied
 into it once the event is over (:func:`record_plan_as_held`).
 
-Contact details follow double opt-in. A participant sees someone's email address only when
-both agreed: both ticked "share my email" when registering, or both said "I'd like to stay in
-touch" after meeting. A one-sided wish changes nothing anyone can see, so nobody learns that
-somebody wished to stay in touch and the other did not.
+Contact details follow double opt-in, decided by the one rule in
+:mod:`netweave.web.events.partners`: a participant sees someone's email address only when
+both agreed, both ticked "share my email" when registering or both said "I'd like to stay in
+touch" after meeting (:func:`mutual_wishes`, which this app registers with that rule). A
+one-sided wish changes nothing anyone can see, so nobody learns that somebody wished to stay
+in touch and the other did not.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -26,6 +29,7 @@ from django.utils import timezone
 
 from netweave.web.community.models import Member
 from netweave.web.events.models import Event, Registration
+from netweave.web.events.partners import PartnerView, partner_views
 from netweave.web.followup.models import (
     Delivery,
     EmailPreference,
@@ -51,7 +55,6 @@ __all__ = [
     "Conversation",
     "FollowupError",
     "MeetingAnswer",
-    "MetPerson",
     "SummariesQueued",
     "Summary",
     "contacts_visible_to",
@@ -60,6 +63,7 @@ __all__ = [
     "give_meeting_feedback",
     "meeting_of",
     "meetings_held",
+    "mutual_wishes",
     "record_plan_as_held",
     "reminder_at",
     "send_due_reminders",
@@ -223,27 +227,29 @@ def meeting_of(registration: Registration, meeting_pk: int) -> HeldMeeting:
 # --------------------------------------------------------------------------- contact details
 
 
+def mutual_wishes(viewer: Registration, candidates: Collection[int]) -> frozenset[int]:
+    """The pks among ``candidates`` with whom ``viewer`` exchanged stay-in-touch wishes (each
+    wished it of the other, after any of their meetings): the second consent of
+    :mod:`netweave.web.events.partners`, registered there by this app. One query."""
+    return frozenset(
+        StayInTouch.objects.filter(
+            from_registration=viewer,
+            to_registration_id__in=list(candidates),
+            to_registration__stay_in_touch_wishes__to_registration=viewer,
+        ).values_list("to_registration_id", flat=True)
+    )
+
+
 def contacts_visible_to(registration: Registration) -> frozenset[int]:
-    """The registrations whose email ``registration`` may see: people they met who agreed
-    with them, up front (both consented when registering) or afterwards (both wished to
-    stay in touch). Read fresh each time, so a withdrawal shows at once everywhere."""
+    """The registrations whose email ``registration`` may see among the people they met
+    (:func:`~netweave.web.events.partners.may_see_contact`). Read fresh each time, so a
+    withdrawal shows at once everywhere."""
     met = _partners(registration)
     if not met:
         return frozenset()
-    me = Registration.objects.only("consent_share_email").get(pk=registration.pk)
-    upfront: set[int] = set()
-    if me.consent_share_email:
-        upfront = set(
-            Registration.objects.filter(pk__in=met, consent_share_email=True).values_list(
-                "pk", flat=True
-            )
-        )
-    wished = StayInTouch.objects.filter(from_registration=registration, to_registration__in=met)
-    mine = set(wished.values_list("to_registration_id", flat=True))
-    mutual = StayInTouch.objects.filter(
-        from_registration__in=mine, to_registration=registration
-    ).values_list("from_registration_id", flat=True)
-    return frozenset(upfront | set(mutual))
+    me = Registration.objects.select_related("event").get(pk=registration.pk)
+    people = list(Registration.objects.filter(pk__in=met).select_related("member"))
+    return frozenset(v.pk for v in partner_views(me, people) if v.email)
 
 
 def set_email_sharing(registration: Registration, share: bool) -> Registration:
@@ -267,23 +273,6 @@ def withdraw_consent(registration: Registration) -> Registration:
 
 
 @dataclass(frozen=True, slots=True)
-class MetPerson:
-    """Someone the participant met, with what a participant may see of them."""
-
-    registration_pk: int
-    name: str
-    pronouns: str
-    manages: str
-    organization: str
-    location: str
-    about: str
-    interests: tuple[str, ...]
-    is_async: bool
-    #: only when both agreed (see :func:`contacts_visible_to`)
-    email: str
-
-
-@dataclass(frozen=True, slots=True)
 class Conversation:
     """A held meeting from one participant's side: the others, why, and their own answer."""
 
@@ -292,7 +281,7 @@ class Conversation:
     round: int
     room: str | None
     is_async: bool
-    people: tuple[MetPerson, ...]
+    people: tuple[PartnerView, ...]
     reasons: tuple[str, ...]
     feedback: MeetingFeedback | None
     #: registration pks the participant wished to stay in touch with after this meeting
@@ -307,7 +296,7 @@ class Summary:
     conversations: tuple[Conversation, ...]
     group: Conversation | None
     event_feedback: EventFeedback | None
-    people: tuple[MetPerson, ...] = field(default=())
+    people: tuple[PartnerView, ...] = field(default=())
 
     @property
     def met_anyone(self) -> bool:
@@ -318,63 +307,55 @@ class Summary:
         return sum(1 for p in self.people if p.email)
 
 
-def _met_person(registration: Registration, visible: frozenset[int]) -> MetPerson:
-    member = registration.member
-    return MetPerson(
-        registration_pk=registration.pk,
-        name=member.name,
-        pronouns=member.pronouns,
-        manages=member.manages,
-        organization=member.organization,
-        location=member.location,
-        about=member.about,
-        interests=tuple(str(t) for t in member.interests or ()),
-        is_async=registration.mode == Registration.Mode.ASYNC,
-        email=member.email if registration.pk in visible else "",
-    )
-
-
 def summary_for(registration: Registration) -> Summary:
     """Everyone ``registration`` met (rounds, async meetings, their group), with profiles,
     contact details where both agreed, and the participant's own feedback so far."""
     meetings_held(registration.event)
-    visible = contacts_visible_to(registration)
+    # the consents are read fresh, so a withdrawal shows at once everywhere
+    me = Registration.objects.select_related("event").get(pk=registration.pk)
     meetings = list(
         HeldMeeting.objects.filter(seats__registration=registration)
         .prefetch_related("seats__registration__member")
         .order_by("round", "id")
     )
+    others = {
+        s.registration_id: s.registration
+        for m in meetings
+        for s in m.seats.all()
+        if s.registration_id != me.pk
+    }
+    views = {v.pk: v for v in partner_views(me, list(others.values()))}
     answers = {f.meeting_id: f for f in MeetingFeedback.objects.filter(registration=registration)}
     wishes: dict[int, set[int]] = defaultdict(set)
     for meeting_pk, to_pk in StayInTouch.objects.filter(from_registration=registration).values_list(
         "meeting_id", "to_registration_id"
     ):
         wishes[meeting_pk].add(to_pk)
-    talks = [_conversation(m, registration, visible, answers, wishes) for m in meetings]
-    people = {p.registration_pk: p for t in talks for p in t.people}
+    talks = [_conversation(m, me, views, answers, wishes) for m in meetings]
     return Summary(
         registration=registration,
         conversations=tuple(t for t in talks if t.round > 0),
         group=next((t for t in talks if t.round == 0), None),
         event_feedback=EventFeedback.objects.filter(registration=registration).first(),
-        people=tuple(sorted(people.values(), key=lambda p: p.name.casefold())),
+        people=tuple(sorted(views.values(), key=lambda p: p.name.casefold())),
     )
 
 
 def _conversation(
     meeting: HeldMeeting,
     me: Registration,
-    visible: frozenset[int],
+    views: dict[int, PartnerView],
     answers: dict[int, MeetingFeedback],
     wishes: dict[int, set[int]],
 ) -> Conversation:
-    others = [s.registration for s in meeting.seats.all() if s.registration_id != me.pk]
     return Conversation(
         meeting_pk=meeting.pk,
         round=meeting.round,
         room=meeting.room,
         is_async=meeting.is_async,
-        people=tuple(_met_person(r, visible) for r in others),
+        people=tuple(
+            views[s.registration_id] for s in meeting.seats.all() if s.registration_id != me.pk
+        ),
         reasons=tuple(str(r) for r in meeting.reasons or ()),
         feedback=answers.get(meeting.pk),
         wishes=frozenset(wishes.get(meeting.pk, ())),

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from django import forms
 
-from netweave.web.followup.domain import MeetingAnswer, MetPerson
+from netweave.web.events.partners import PartnerView
+from netweave.web.followup.domain import MeetingAnswer
 
 RATINGS = [
     (5, "5 · very valuable"),
@@ -49,9 +50,9 @@ class MeetingFeedbackForm(forms.Form):
         help_text="Only you see it, in your summary: not the other person, not the organizers.",
     )
 
-    def __init__(self, *args: object, people: Sequence[MetPerson], **kwargs: object) -> None:
+    def __init__(self, *args: object, people: Sequence[PartnerView], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stay_in_touch"].choices = [(p.registration_pk, p.name) for p in people]
+        self.fields["stay_in_touch"].choices = [(p.pk, p.name) for p in people]
 
     def answer(self) -> MeetingAnswer:
         data = self.cleaned_data

@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from netweave.web.events.models import Event, Registration
+from netweave.web.events.partners import PartnerView, partner_view, partner_views
 from netweave.web.intros import media
 from netweave.web.intros.models import (
     Answers,
@@ -47,7 +48,6 @@ from netweave.web.mail.domain import send_email
 from netweave.web.mail.models import OutboxMessage
 from netweave.web.matching.models import Group, GroupSeat, Seat
 from netweave.web.portal.domain import (
-    Partner,
     event_ends_at,
     personal_url,
     published_plan,
@@ -96,7 +96,6 @@ __all__ = [
     "partner_card",
     "partners_of",
     "post_group_message",
-    "profile_of",
     "questions_for",
     "remove_intro_video",
     "request_intro",
@@ -631,7 +630,7 @@ class PartnerCard:
     """What a viewer sees of a partner: profile, intro, and the form they fill in for them."""
 
     partner: Registration
-    profile: Partner
+    profile: PartnerView
     intro: Intro | None
     #: the partner gets a digest, so the viewer has a form to fill in for them
     has_form: bool
@@ -641,21 +640,6 @@ class PartnerCard:
     share_contact: bool
     state: FormState
     saved_at: dt.datetime | None
-
-
-def profile_of(registration: Registration) -> Partner:
-    """What a partner may see of ``registration`` (the email only with consent)."""
-    member = registration.member
-    return Partner(
-        name=member.name,
-        pronouns=member.pronouns,
-        manages=member.manages,
-        organization=member.organization,
-        location=member.location,
-        about=member.about,
-        is_async=is_async_participant(registration),
-        email=member.email if registration.consent_share_email else "",
-    )
 
 
 def partner_card(viewer: Registration, partner: Registration) -> PartnerCard:
@@ -671,7 +655,7 @@ def partner_card(viewer: Registration, partner: Registration) -> PartnerCard:
     )
     return PartnerCard(
         partner=partner,
-        profile=profile_of(partner),
+        profile=partner_view(viewer, partner),
         intro=intro_of(partner),
         has_form=met and is_async_participant(partner),
         questions=questions,
@@ -729,7 +713,7 @@ class DigestEntry:
     """One partner in a digest."""
 
     partner: Registration
-    profile: Partner
+    profile: PartnerView
     answers: tuple[tuple[str, str], ...]
     #: the contact answer, only when the partner agreed to share it
     contact: str
@@ -749,7 +733,7 @@ def digest_entries(registration: Registration) -> list[DigestEntry]:
     }
     done = set(FollowUp.objects.filter(owner=registration).values_list("partner_id", flat=True))
     entries = []
-    for partner in partners:
+    for partner, profile in zip(partners, partner_views(registration, partners), strict=True):
         row = written.get(partner.pk)
         answers = tuple(
             (str(a.get("question", "")), str(a.get("answer", "")))
@@ -757,9 +741,7 @@ def digest_entries(registration: Registration) -> list[DigestEntry]:
             if str(a.get("answer", "")).strip()
         )
         contact = row.contact if row and row.share_contact else ""
-        entries.append(
-            DigestEntry(partner, profile_of(partner), answers, contact, partner.pk in done)
-        )
+        entries.append(DigestEntry(partner, profile, answers, contact, partner.pk in done))
     return entries
 
 

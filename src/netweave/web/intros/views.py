@@ -30,6 +30,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from netweave.web.events.models import Registration
+from netweave.web.events.partners import partner_views
 from netweave.web.intros import domain
 from netweave.web.intros.forms import AnswersForm, IntroForm, IntroSettingsForm, MessageForm
 from netweave.web.intros.media import CAPTIONS_MAX_BYTES
@@ -396,11 +397,12 @@ def group(request: HttpRequest, token: str) -> HttpResponse:
         domain.post_group_message(registration, form.cleaned_data["text"])
         return redirect(reverse("portal:intro_group", kwargs={"token": token}) + "#thread")
     members = domain.group_members(found)
+    profiles = partner_views(registration, members)
     context = {
         "registration": registration,
         "event": registration.event,
         "group": found,
-        "members": [(m, domain.intro_of(m), domain.profile_of(m)) for m in members],
+        "members": [(m, domain.intro_of(m), p) for m, p in zip(members, profiles, strict=True)],
         "thread": GroupMessage.objects.filter(group=found).select_related("author__member"),
         "form": form,
         "zone": zone(registration.member.timezone),
@@ -489,7 +491,6 @@ def watch(request: HttpRequest, event_pk: int, registration_pk: int) -> HttpResp
         "community": event.community,
         "owner": registration,
         "intro": domain.intro_of(registration),
-        "profile": domain.profile_of(registration),
     }
     return render(request, "intros/orga_watch.html", context)
 

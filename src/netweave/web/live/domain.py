@@ -41,6 +41,7 @@ from netweave.core.plan import Meeting as CoreMeeting
 from netweave.core.plan import Participant, Plan, Round
 from netweave.web.community.models import Member
 from netweave.web.events.models import Event, Registration
+from netweave.web.events.partners import PartnerView, partner_views
 from netweave.web.live.models import Attendance, HeldMeeting, HeldSeat, LiveState, Replan
 from netweave.web.matching.domain import (
     community_history,
@@ -50,7 +51,7 @@ from netweave.web.matching.domain import (
     plan_from_version,
 )
 from netweave.web.matching.models import PlanVersion
-from netweave.web.portal.domain import Partner, published_plan, round_starts_at, schedule_for
+from netweave.web.portal.domain import published_plan, round_starts_at, schedule_for
 
 __all__ = [
     "CheckInReview",
@@ -1015,7 +1016,7 @@ class LiveSeat:
     """Someone the participant meets now: what they may see, and the registration (for the
     async partner's intro)."""
 
-    partner: Partner
+    partner: PartnerView
     registration: Registration
 
 
@@ -1036,7 +1037,7 @@ class LiveMeeting:
 class LiveGroup:
     room: str
     theme: str
-    members: tuple[Partner, ...]
+    members: tuple[PartnerView, ...]
     reasons: tuple[str, ...]
     #: an async member attached to the group: they follow it on their pages
     remote: bool = False
@@ -1049,20 +1050,6 @@ class LivePage:
     meetings: tuple[LiveMeeting, ...] = ()
     group: LiveGroup | None = None
     now: dt.datetime = field(default_factory=timezone.now)
-
-
-def _partner(registration: Registration) -> Partner:
-    member = registration.member
-    return Partner(
-        name=member.name,
-        pronouns=member.pronouns,
-        manages=member.manages,
-        organization=member.organization,
-        location=member.location,
-        about=member.about,
-        is_async=registration.mode == Registration.Mode.ASYNC,
-        email=member.email if registration.consent_share_email else "",
-    )
 
 
 @dataclass(frozen=True)
@@ -1095,24 +1082,25 @@ def _held_of(registration: Registration, number: int) -> list[_Held]:
     return [_Held(m, tuple(others[pk])) for pk, m in meetings.items()]
 
 
-def _live_meeting(held: _Held, number: int) -> LiveMeeting:
+def _live_meeting(held: _Held, number: int, viewer: Registration) -> LiveMeeting:
     from netweave.core.live import conversation_prompt
 
     reasons = tuple(str(r) for r in held.meeting.reasons or ())
+    views = partner_views(viewer, held.others)
     return LiveMeeting(
         room=held.meeting.room,
         is_async=held.meeting.is_async,
-        seats=tuple(LiveSeat(_partner(r), r) for r in held.others),
+        seats=tuple(LiveSeat(v, r) for v, r in zip(views, held.others, strict=True)),
         reasons=reasons,
         prompt=conversation_prompt(reasons, number),
     )
 
 
-def _live_group(held: _Held) -> LiveGroup:
+def _live_group(held: _Held, viewer: Registration) -> LiveGroup:
     return LiveGroup(
         room=held.meeting.room or "",
         theme=held.meeting.theme,
-        members=tuple(_partner(r) for r in held.others),
+        members=partner_views(viewer, held.others),
         reasons=tuple(str(r) for r in held.meeting.reasons or ()),
     )
 
@@ -1122,7 +1110,7 @@ def _group_of(registration: Registration) -> LiveGroup | None:
     group the plan attached them to (they are not in its room)."""
     held = _held_of(registration, 0)
     if held:
-        return _live_group(held[0])
+        return _live_group(held[0], registration)
     schedule = schedule_for(registration)
     slot = schedule.group if schedule is not None else None
     if slot is None:
@@ -1143,14 +1131,17 @@ def live_page(registration: Registration) -> LivePage:
     (from what is really happening, not the plan), or their group, and the clock.
 
     With the event's live state loaded (``select_related("event__live")``) a round's
-    page costs one query.
+    page costs one query, and one more when a partner and the viewer did not both tick
+    "share my email" (the stay-in-touch consent of the contact rule).
     """
     event = registration.event
     state = _state_of(event)
     page = LivePage(state=state, rounds=event.rounds)
     if state.phase == Phase.ROUND:
         held = _held_of(registration, state.round)
-        page = replace(page, meetings=tuple(_live_meeting(h, state.round) for h in held))
+        page = replace(
+            page, meetings=tuple(_live_meeting(h, state.round, registration) for h in held)
+        )
     elif state.phase == Phase.GROUPS:
         page = replace(page, group=_group_of(registration))
     return page

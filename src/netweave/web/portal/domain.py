@@ -24,6 +24,7 @@ from django.utils import timezone
 from netweave.web import onetime
 from netweave.web.community.models import Community, Member
 from netweave.web.events.models import Event, Registration, RegistrationRequest
+from netweave.web.events.partners import PartnerView, partner_views
 from netweave.web.mail.domain import Attachment, send_email
 from netweave.web.mail.models import OutboxMessage
 from netweave.web.matching.models import GroupSeat, Meeting, PlanVersion, Seat
@@ -41,7 +42,6 @@ __all__ = [
     "Change",
     "ConfirmationInvalidError",
     "GroupSlot",
-    "Partner",
     "RegistrationClosedError",
     "RegistrationData",
     "RegistrationLockedError",
@@ -542,21 +542,6 @@ def registration_ics(registration: Registration) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
-class Partner:
-    """Someone the participant meets, with only what a participant may see of them."""
-
-    name: str
-    pronouns: str
-    manages: str
-    organization: str
-    location: str
-    about: str
-    is_async: bool
-    #: only when they agreed to share it with the people they meet
-    email: str
-
-
-@dataclass(frozen=True, slots=True)
 class Slot:
     """One round for the participant; no partners means a free round."""
 
@@ -564,7 +549,7 @@ class Slot:
     starts_at: dt.datetime
     room: str | None = None
     is_async: bool = False
-    partners: tuple[Partner, ...] = ()
+    partners: tuple[PartnerView, ...] = ()
     reasons: tuple[str, ...] = ()
 
 
@@ -573,7 +558,7 @@ class GroupSlot:
     starts_at: dt.datetime
     room: str
     theme: str
-    members: tuple[Partner, ...]
+    members: tuple[PartnerView, ...]
     reasons: tuple[str, ...]
     #: the participant is attached remotely (async) rather than in the live room
     remote: bool
@@ -586,37 +571,38 @@ class Schedule:
     group: GroupSlot | None
 
 
-def _partner(registration: Registration, viewer: Registration) -> Partner:
-    member = registration.member
-    # contact details only where both agreed: nobody learns an address without sharing theirs
-    shared = registration.consent_share_email and viewer.consent_share_email
-    return Partner(
-        name=member.name,
-        pronouns=member.pronouns,
-        manages=member.manages,
-        organization=member.organization,
-        location=member.location,
-        about=member.about,
-        is_async=registration.mode == Registration.Mode.ASYNC,
-        email=member.email if shared else "",
-    )
+Views = dict[int, PartnerView]
 
 
-def _others(seats: list[Seat] | list[GroupSeat], me: Registration) -> tuple[Partner, ...]:
-    return tuple(_partner(s.registration, me) for s in seats if s.registration_id != me.pk)
+def _others(
+    seats: list[Seat] | list[GroupSeat], me: Registration, views: Views
+) -> tuple[PartnerView, ...]:
+    return tuple(views[s.registration_id] for s in seats if s.registration_id != me.pk)
+
+
+def _views(me: Registration, *seatings: list[Seat] | list[GroupSeat]) -> Views:
+    """Everyone the participant meets in the plan, as they may see them (one rule, one go)."""
+    people = {s.registration_id: s.registration for seats in seatings for s in seats}
+    people.pop(me.pk, None)
+    return {v.pk: v for v in partner_views(me, list(people.values()))}
 
 
 def _seats() -> QuerySet[Seat]:
     return Seat.objects.select_related("registration__member").order_by("position")
 
 
-def _slots(plan: PlanVersion, registration: Registration) -> tuple[Slot, ...]:
+def _meetings(plan: PlanVersion, registration: Registration) -> dict[int, Meeting]:
     meetings = (
         Meeting.objects.filter(plan=plan, seats__registration=registration)
         .prefetch_related(Prefetch("seats", queryset=_seats()))
         .order_by("round", "id")
     )
-    by_round = {m.round: m for m in meetings}
+    return {m.round: m for m in meetings}
+
+
+def _slots(
+    by_round: dict[int, Meeting], registration: Registration, views: Views
+) -> tuple[Slot, ...]:
     event = registration.event
     slots = []
     for number in range(1, max([event.rounds, *by_round]) + 1):
@@ -631,32 +617,41 @@ def _slots(plan: PlanVersion, registration: Registration) -> tuple[Slot, ...]:
                 starts_at=start,
                 room=meeting.room,
                 is_async=meeting.is_async,
-                partners=_others(list(meeting.seats.all()), registration),
+                partners=_others(list(meeting.seats.all()), registration, views),
                 reasons=tuple(str(r) for r in meeting.reasons or ()),
             )
         )
     return tuple(slots)
 
 
-def _group(plan: PlanVersion, registration: Registration) -> GroupSlot | None:
+def _group_seats(
+    plan: PlanVersion, registration: Registration
+) -> tuple[GroupSeat | None, list[GroupSeat]]:
+    """The participant's own group seat and everyone's seats in that group."""
     mine = (
         GroupSeat.objects.filter(group__plan=plan, registration=registration)
         .select_related("group")
         .first()
     )
     if mine is None:
-        return None
-    group = mine.group
+        return None, []
     seats = list(
-        GroupSeat.objects.filter(group=group)
+        GroupSeat.objects.filter(group=mine.group)
         .select_related("registration__member")
         .order_by("remote", "position")
     )
+    return mine, seats
+
+
+def _group(
+    mine: GroupSeat, seats: list[GroupSeat], registration: Registration, views: Views
+) -> GroupSlot:
+    group = mine.group
     return GroupSlot(
         starts_at=_groups_start(registration.event),
         room=group.room,
         theme=group.theme,
-        members=_others(seats, registration),
+        members=_others(seats, registration, views),
         reasons=tuple(str(r) for r in group.reasons or ()),
         remote=mine.remote,
     )
@@ -671,4 +666,12 @@ def schedule_for(registration: Registration) -> Schedule | None:
     plan = published_plan(registration.event)
     if plan is None:
         return None
-    return Schedule(plan=plan, slots=_slots(plan, registration), group=_group(plan, registration))
+    by_round = _meetings(plan, registration)
+    mine, group_seats = _group_seats(plan, registration)
+    seats = [list(m.seats.all()) for m in by_round.values()]
+    views = _views(registration, *seats, group_seats)
+    return Schedule(
+        plan=plan,
+        slots=_slots(by_round, registration, views),
+        group=_group(mine, group_seats, registration, views) if mine else None,
+    )
