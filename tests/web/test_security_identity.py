@@ -366,3 +366,37 @@ def test_confirm_after_publishing_is_refused_and_stays_unused(event, registered,
     assert "plan for this event is published" in response.content.decode()
     registered.member.refresh_from_db()
     assert registered.member.about == "The real Ada."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confirm_link_clicked_twice_at_once_applies_once(mailoutbox):
+    """Real row locks: on PostgreSQL (``make test-postgres``); SQLite's in-memory test
+    database answers "table is locked" instead of waiting."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("needs a database server's row locks (run make test-postgres)")
+    event = EventFactory()
+    member = MemberFactory(community=event.community)
+    _post(event, member.email)
+    link = _confirm_link(mailoutbox, member)
+    statuses: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def click() -> None:
+        try:
+            barrier.wait()
+            statuses.append(Client().post(link).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(statuses) == [200, 404]
+    assert Registration.objects.filter(event=event, member=member).count() == 1
