@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import factory
 from django.contrib.auth import get_user_model
@@ -326,3 +327,27 @@ def published_example(event: Event | None = None) -> tuple[list[Registration], o
     regs = example_registrations(event)
     version = publish_plan(save_plan(regs[0].event, example_plan(regs), note="Generated"))
     return regs, version
+
+
+# --- email ------------------------------------------------------------------------------------
+
+
+#: paths of the links only an inbox gets, for :func:`emailed_path`
+PERSONAL_LINK = r"/p/[^/\s]+/"
+CONFIRM_LINK = r"/confirm/[^/\s]+/"
+PRIVACY_LINK = r"/privacy/[^/\s]+/"
+
+
+def emailed_path(messages: list, path: str, to: str | None = None) -> str:
+    """The path of the last link whose whole path matches the regex ``path`` (e.g.
+    :data:`CONFIRM_LINK`) in the emails ``messages`` (Django's ``mail.outbox``), optionally
+    only those to ``to``: how a test follows a link that only an inbox gets."""
+    link = re.compile(rf"https?://[^/\s]+({path})(?=\s|$)", re.MULTILINE)
+    found = [
+        match.group(1)
+        for m in messages
+        if to is None or to in m.to
+        for match in link.finditer(m.body)
+    ]
+    assert found, f"no link like {path} in {len(messages)} email(s)"
+    return found[-1]

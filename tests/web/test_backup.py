@@ -14,13 +14,14 @@ from django.utils import timezone
 from netweave.cli import main
 from netweave.web.backup import BackupError, backup_community, restore
 from netweave.web.community.models import Community
+from netweave.web.events.models import RegistrationRequest
 from netweave.web.followup.models import Delivery, EmailPreference
 from netweave.web.intros.models import Digest, FollowUp, GroupMessage, Nudge, Reminder
 from netweave.web.intros.storage import intro_storage
 from netweave.web.live.models import LiveState, Replan
 from netweave.web.mail.models import OutboxMessage
 from netweave.web.matching.models import Group, Meeting
-from netweave.web.privacy.models import PurgeRecord
+from netweave.web.privacy.models import PrivacyConfirmation, PurgeRecord
 from tests.web.factories import (
     AnswersFactory,
     AttendanceFactory,
@@ -74,6 +75,10 @@ def _full_community() -> Community:
         group=Group.objects.filter(plan=version).first(), author=regs[0], text="hi"
     )
     PurgeRecord.objects.create(event=event, counts={"registrations": 9})
+    RegistrationRequest.objects.create(
+        event=event, email=regs[1].member.email, answers={"name": "B"}
+    )
+    PrivacyConfirmation.objects.create(member=regs[2].member, action="download")
     return community
 
 

@@ -25,7 +25,7 @@ from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from netweave.web.events.models import Event, Registration
+from netweave.web.events.models import Event, Registration, RegistrationRequest
 from netweave.web.followup.domain import event_is_over, meetings_held, send_summaries
 from netweave.web.intros import domain as intros
 from netweave.web.intros.models import Digest, GroupMessage
@@ -36,7 +36,9 @@ from netweave.web.mail.due import send_due
 from netweave.web.mail.models import OutboxMessage
 from netweave.web.matching.domain import publish_plan, save_plan
 from netweave.web.matching.models import GroupSeat, Seat
+from netweave.web.onetime import arm
 from netweave.web.portal.domain import published_plan, send_registration_email
+from netweave.web.privacy.models import PrivacyConfirmation
 from tests.web.factories import (
     AnswersFactory,
     CommunityFactory,
@@ -223,6 +225,21 @@ def participant_routes() -> list[Route]:
     return list(_walk(get_resolver()))
 
 
+def _emailed_secret(route: Route, viewer: Registration, same_event: list[int]) -> str:
+    """A working confirmation link of the viewer's own: answers naming everyone of their
+    event (the page shows the requested people), or a data download."""
+    if route.pattern.startswith("confirm/"):
+        answers = {"name": viewer.member.name, "requests": same_event}
+        row = RegistrationRequest.objects.create(
+            event=viewer.event, email=viewer.member.email, answers=answers
+        )
+    else:
+        row = PrivacyConfirmation.objects.create(member=viewer.member, action="download")
+    secret = arm(row, dt.timedelta(hours=1))
+    assert secret is not None
+    return secret
+
+
 def _fillings(route: Route, viewer: Registration, world: World) -> Iterator[dict[str, object]]:
     """Every way to fill ``route``'s parameters for ``viewer``: every id of their event."""
     event = viewer.event
@@ -241,6 +258,8 @@ def _fillings(route: Route, viewer: Registration, world: World) -> Iterator[dict
             choices["token"] = [viewer.token]
         elif route.pattern.startswith("email/"):
             choices["token"] = [preferences_token(viewer.member)]
+    if "secret" in route.params:
+        choices["secret"] = [_emailed_secret(route, viewer, same_event)]
     unknown = [p for p in route.params if p not in choices]
     assert not unknown, f"teach the crawl how to fill {unknown} of {route.pattern}"
     for values in itertools.product(*(choices[p] for p in route.params)):

@@ -265,8 +265,10 @@ def test_ics_download_starts_at_event_start(client, pair):
     assert entry.decoded("dtstart") == FOUR_PM_UTC
 
 
-def test_confirmation_page_unknown_token_404(client, pair):
-    assert client.get(reverse("portal:registered", args=["nope"])).status_code == 404
+def test_welcome_page_that_showed_the_link_is_gone(client, pair):
+    """The link only ever goes by email: no page answers the registration with it."""
+    ana, _ = pair
+    assert client.get(f"/p/{ana.token}/welcome/").status_code == 404
 
 
 def test_edit_form_does_not_offer_oneself(client, pair):

@@ -11,14 +11,14 @@ from django.utils import timezone
 
 from netweave.cli import main
 from netweave.web.community.models import Member
-from netweave.web.events.models import Event, Registration
+from netweave.web.events.models import Event, Registration, RegistrationRequest
 from netweave.web.intros.models import Answers
 from netweave.web.intros.storage import intro_storage
 from netweave.web.live.models import HeldMeeting
 from netweave.web.mail.models import OutboxMessage
 from netweave.web.matching.models import PlanVersion
 from netweave.web.privacy.domain import event_ends_at, purge_expired, retention_days
-from netweave.web.privacy.models import PurgeRecord
+from netweave.web.privacy.models import PrivacyConfirmation, PurgeRecord
 from tests.web.factories import (
     AnswersFactory,
     EventFactory,
@@ -129,6 +129,30 @@ def test_purge_blanks_old_outbox_messages():
     purge_expired()
     message.refresh_from_db()
     assert (message.to, message.subject, message.body, message.kind) == ("", "", "", "link")
+
+
+def test_purge_removes_old_emailed_confirmations_only():
+    event = EventFactory()
+    old = RegistrationRequest.objects.create(event=event, email="old@example.org", answers={})
+    RegistrationRequest.objects.create(event=event, email="new@example.org", answers={})
+    member = RegistrationFactory(event=event).member
+    PrivacyConfirmation.objects.create(member=member, action="delete")
+    RegistrationRequest.objects.filter(pk=old.pk).update(created=_days_ago(800))
+    PrivacyConfirmation.objects.update(created=_days_ago(800))
+
+    dry = purge_expired(dry_run=True).confirmations
+    report = purge_expired()
+
+    assert (dry, report.confirmations) == (2, 2)
+    assert list(RegistrationRequest.objects.values_list("email", flat=True)) == ["new@example.org"]
+    assert not PrivacyConfirmation.objects.exists()
+
+
+def test_purge_removes_answers_waiting_for_an_old_event():
+    event = _old_event()
+    RegistrationRequest.objects.create(event=event, email="ana@example.org", answers={"a": 1})
+    purge_expired()
+    assert not RegistrationRequest.objects.exists()
 
 
 def test_purge_twice_is_harmless():

@@ -16,10 +16,12 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from netweave.web.events.models import Event
+from netweave.web.events.models import Event, RegistrationRequest
 from netweave.web.mail.domain import preferences_token
 from netweave.web.mail.models import OutboxMessage
 from netweave.web.matching.models import Group, Meeting
+from netweave.web.onetime import arm
+from netweave.web.privacy.models import PrivacyConfirmation
 from tests.web.factories import (
     CommunityFactory,
     EventFactory,
@@ -34,11 +36,23 @@ pytestmark = pytest.mark.django_db
 UNKNOWN_TOKEN = "no-such-link-0123456789abcdefghijklmn"
 
 #: open to everyone
-PUBLIC = {"portal:home", "portal:register", "portal:register_updated", "portal:resend"}
+PUBLIC = {
+    "portal:home",
+    "portal:register",
+    "portal:register_sent",
+    "portal:resend",
+    "portal:resend_sent",
+}
 PUBLIC_ORGA = {"orga:login"}
 #: per-member email links (preferences, unsubscribe): a signed member token, not a
 #: registration's, so "another participant" means another member's signed token
 EMAIL_TOKEN = {"portal:email_preferences", "portal:email_unsubscribe"}
+#: single-use confirmation links (netweave.web.onetime): a secret emailed to the owner of an
+#: address, for one pending request or privacy action
+EMAILED_SECRET = {
+    "portal:registration_confirm": "registration",
+    "portal:privacy_confirm": "privacy",
+}
 #: patterns that are not an access question, each with the reason
 SPECIAL = {
     "orga:logout": "POST only; signing out needs no permission",
@@ -68,6 +82,8 @@ class Pattern:
             return "public"
         if self.name in EMAIL_TOKEN:
             return "email-token"
+        if self.name in EMAILED_SECRET:
+            return "emailed-secret"
         if self.name.startswith("admin:"):
             return "admin"
         if "token" in self.args:
@@ -113,6 +129,8 @@ class World:
     other_token: str
     stranger_token: str
     other_member_token: str
+    #: a working secret of each kind, by EMAILED_SECRET's value
+    secrets: dict[str, str]
 
 
 @pytest.fixture
@@ -148,6 +166,7 @@ def world(organizer, community) -> World:
         "object_id": str(organizer.pk),
         "id": str(organizer.pk),
         "content_type_id": "1",
+        "secret": UNKNOWN_TOKEN,
     }
     return World(
         kwargs=kwargs,
@@ -156,7 +175,15 @@ def world(organizer, community) -> World:
         other_token=other.token,
         stranger_token=_stranger(regs, meeting).token,
         other_member_token=preferences_token(other.member),
+        secrets=_secrets(event, regs[0].member),
     )
+
+
+def _secrets(event: Event, member) -> dict[str, str]:
+    request = RegistrationRequest.objects.create(event=event, email=member.email, answers={})
+    privacy = PrivacyConfirmation.objects.create(member=member, action="download")
+    hour = dt.timedelta(hours=1)
+    return {"registration": arm(request, hour), "privacy": arm(privacy, hour)}
 
 
 def _stranger(regs: list, meeting: Meeting):
@@ -299,6 +326,37 @@ def test_email_link_other_member_never_sees_the_owner(client, world, pattern):
 
     assert response.status_code == 200
     assert world.owner_name not in response.content.decode()
+
+
+_SECRET = _by_group("emailed-secret")
+
+
+@pytest.mark.parametrize("pattern", _SECRET, ids=_ids(_SECRET))
+def test_emailed_link_unknown_secret_is_404(client, world, pattern):
+    assert _request(client, _url(pattern, world)).status_code == 404
+
+
+@pytest.mark.parametrize("pattern", _SECRET, ids=_ids(_SECRET))
+def test_emailed_link_opens_with_its_secret(client, world, pattern):
+    secret = world.secrets[EMAILED_SECRET[pattern.name]]
+
+    assert client.get(_url(pattern, world, secret=secret)).status_code == 200
+
+
+@pytest.mark.parametrize("pattern", _SECRET, ids=_ids(_SECRET))
+def test_emailed_link_secret_of_another_kind_is_404(client, world, pattern):
+    """A registration confirmation never opens a data download, nor the other way round."""
+    other = next(v for k, v in world.secrets.items() if k != EMAILED_SECRET[pattern.name])
+
+    assert _request(client, _url(pattern, world, secret=other)).status_code == 404
+
+
+@pytest.mark.parametrize("pattern", _SECRET, ids=_ids(_SECRET))
+def test_emailed_link_personal_token_is_404(client, world, pattern):
+    """A personal link's token is no confirmation: a forwarded link confirms nothing."""
+    token = world.kwargs["token"]
+
+    assert _request(client, _url(pattern, world, secret=token)).status_code == 404
 
 
 # --------------------------------------------------------------------------- public and admin

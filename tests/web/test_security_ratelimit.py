@@ -17,6 +17,9 @@ def _fresh_counters(settings):
         "register": "10/h",
         "resend": "10/h",
         "resend_email": "5/h",
+        # high here, so the per-address tests below (which post one bad email) see only theirs
+        "register_email": "50/h",
+        "privacy_email": "5/h",
         "login": "30/h",
     }
     cache.clear()
@@ -31,6 +34,8 @@ def test_rate_limits_default_to_ten_a_minute_and_five_mails_an_hour():
         "register": "10/m",
         "resend": "10/m",
         "resend_email": "5/h",
+        "register_email": "5/h",
+        "privacy_email": "5/h",
         "login": "30/m",
     }
 
@@ -99,6 +104,31 @@ def test_resend_limit_sends_no_more_mail(client, db, mailoutbox):
     _post_times(client, _resend_url(registration.event), 8, email=registration.member.email)
 
     assert len(mailoutbox) == 5
+
+
+def test_register_sixth_post_for_one_email_in_an_hour_is_refused(client, db, settings):
+    """Each registration emails the address (a link or a confirmation): nobody can flood an
+    inbox by sending the form from many machines."""
+    settings.NETWEAVE_RATE_LIMITS = {**settings.NETWEAVE_RATE_LIMITS, "register_email": "5/h"}
+    url = _register_url(EventFactory())
+    for n in range(5):
+        client.post(url, {"email": "someone@example.org"}, REMOTE_ADDR=f"192.0.2.{n}")
+
+    response = client.post(url, {"email": "Someone@Example.org"}, REMOTE_ADDR="192.0.2.99")
+
+    assert response.status_code == 429
+
+
+def test_privacy_sixth_confirmation_from_one_page_is_refused(client, db, mailoutbox):
+    """A forwarded personal link cannot flood its owner's inbox with confirmation emails."""
+    registration = RegistrationFactory()
+    url = reverse("portal:privacy_download", args=[registration.token])
+    for n in range(5):
+        client.post(url, REMOTE_ADDR=f"192.0.2.{n}")
+
+    response = client.post(url, REMOTE_ADDR="192.0.2.99")
+
+    assert (response.status_code, len(mailoutbox)) == (429, 5)
 
 
 def test_resend_eleventh_post_from_one_address_is_refused(client, db):

@@ -117,7 +117,10 @@ def _print_demo(info: DemoInfo, data_dir: Path) -> None:
         f"  {info.community.name}: {info.members} members, "
         f"{info.registrations} registered for {info.event.title}"
     )
-    click.echo(f"  Sent email is written to {data_dir / 'sent-mail'}, never delivered.")
+    click.echo(
+        f"  Sent email (personal links, confirmations) is written to {data_dir / 'sent-mail'}"
+        " and listed in the organizer's Outbox, never delivered."
+    )
     click.echo("Press Ctrl+C to stop.")
 
 

@@ -90,3 +90,4 @@ def purge(dry_run: bool, days: int | None) -> None:
         detail = ", ".join(f"{k}: {v}" for k, v in counts.items())
         click.echo(f"{verb} the personal data of {name} ({detail}).")
     click.echo(f"{verb} address and text of {report.outbox_messages} old outbox message(s).")
+    click.echo(f"{verb} {report.confirmations} old emailed confirmation(s).")

@@ -48,6 +48,12 @@ def ip_and_page(group: str, request: HttpRequest) -> str:
     return f"{request.META.get('REMOTE_ADDR', '')}|{request.path}"
 
 
+def this_page(group: str, request: HttpRequest) -> str:
+    """The page alone, from any address: for a personal page that sends mail to its owner,
+    so that whoever holds the link cannot flood that inbox from many machines."""
+    return request.path
+
+
 def posted_email(group: str, request: HttpRequest) -> str:
     """The email typed into the form, however it is capitalised: one inbox, one counter."""
     return request.POST.get("email", "").strip().lower()

@@ -261,6 +261,8 @@ NETWEAVE_RATE_LIMITS = {
     "register": "10/m",  # registration form POSTs per address and event page
     "resend": "10/m",  # "send me my link again" POSTs per address and event page
     "resend_email": "5/h",  # links mailed to one address, from anywhere
+    "register_email": "5/h",  # registration emails (link or confirmation) to one address
+    "privacy_email": "5/h",  # download or erasure confirmations asked for on one personal page
     "login": "30/m",  # organizer sign-in POSTs per address (any usernames)
 }
 
@@ -275,6 +277,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 NETWEAVE_LINK_DAYS_AFTER_EVENT = int(os.environ.get("NETWEAVE_LINK_DAYS_AFTER_EVENT", "90"))
+# emailed single-use confirmations (netweave.web.onetime): answers sent for an address that is
+# already known wait this long for its owner; a download or erasure asked for on a personal
+# page is short-lived, because a forwarded link must not be enough
+NETWEAVE_CONFIRM_REGISTRATION_HOURS = 48
+NETWEAVE_CONFIRM_PRIVACY_MINUTES = 30
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.text import slugify
 
 from netweave.web.community.models import Community, Member
@@ -18,6 +19,7 @@ __all__ = [
     "manual_transitions",
     "next_step",
     "registration_counts",
+    "registration_requests",
     "search_registrations",
     "set_event_status",
     "switch_mode",
@@ -144,6 +146,21 @@ def registration_counts(event: Event) -> dict[str, int]:
         async_=Count("pk", filter=Q(mode=Registration.Mode.ASYNC)),
         with_requests=Count("pk", filter=Q(has_requests)),
     )
+
+
+def registration_requests(event: Event, limit: int = 50) -> dict[str, Any]:
+    """Answers sent for addresses already known here, which wait for their owner to confirm
+    them from their inbox (they are in no plan until then): the counts per state and the
+    ``limit`` newest requests."""
+    now = timezone.now()
+    waiting = Q(used_at__isnull=True) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    counts = event.registration_requests.aggregate(
+        waiting=Count("pk", filter=waiting),
+        confirmed=Count("pk", filter=Q(used_at__isnull=False)),
+        expired=Count("pk", filter=Q(used_at__isnull=True, expires_at__lte=now)),
+    )
+    recent = list(event.registration_requests.order_by("-created", "-pk")[:limit])
+    return {**counts, "recent": recent}
 
 
 def search_registrations(

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from netweave.web.community.models import Community, Member
+from netweave.web.onetime import EmailedSecret
 
 
 def new_token() -> str:
@@ -93,3 +94,27 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} @ {self.event}"
+
+
+class RegistrationRequest(EmailedSecret):
+    """Answers sent through the public form for an address that is already known here.
+
+    Whoever typed the address may not own it, so nothing of the member changes, and they
+    take part in no plan, until the owner confirms from their inbox (``portal.domain``).
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registration_requests")
+    email = models.EmailField()
+    #: the submitted answers: ``portal.domain.RegistrationData`` without the email
+    answers = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.email} @ {self.event} ({self.state})"
+
+    @property
+    def name(self) -> str:
+        """The name typed into the form (not necessarily the member's)."""
+        return str(self.answers.get("name", "")) if isinstance(self.answers, dict) else ""

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import zoneinfo
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 import icalendar
@@ -21,37 +21,56 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from netweave.web import onetime
 from netweave.web.community.models import Community, Member
-from netweave.web.events.models import Event, Registration
+from netweave.web.events.models import Event, Registration, RegistrationRequest
 from netweave.web.events.partners import PartnerView, partner_views
 from netweave.web.mail.domain import Attachment, send_email
 from netweave.web.mail.models import OutboxMessage
 from netweave.web.matching.models import GroupSeat, Meeting, PlanVersion, Seat
+from netweave.web.portal.answers import (
+    PROFILE_TEXT,
+    Change,
+    RegistrationData,
+    answers_json,
+    normalized_email,
+    pending_changes,
+    request_data,
+)
 
 __all__ = [
+    "Change",
+    "ConfirmationInvalidError",
     "GroupSlot",
     "RegistrationClosedError",
     "RegistrationData",
     "RegistrationLockedError",
     "Schedule",
     "Slot",
+    "confirm_registration",
+    "confirmation_url",
     "event_ends_at",
     "interest_vocabulary",
     "is_night",
     "listed_members",
     "night_notice",
+    "normalized_email",
     "parse_tags",
+    "pending_changes",
     "personal_url",
     "plan_is_published",
     "published_plan",
     "register_for_event",
     "registration_ics",
     "registration_phase",
+    "registration_request",
+    "request_is_locked",
     "round_starts_at",
     "schedule_for",
     "send_link_again",
     "send_link_email",
     "send_registration_email",
+    "send_registration_request",
     "update_registration",
     "zone",
 ]
@@ -69,28 +88,6 @@ class RegistrationClosedError(Exception):
 
 class RegistrationLockedError(Exception):
     """The plan is published: the registration can no longer change."""
-
-
-@dataclass(frozen=True, slots=True)
-class RegistrationData:
-    """What a participant tells us about themselves, validated by a form."""
-
-    name: str
-    email: str
-    pronouns: str = ""
-    organization: str = ""
-    manages: str = ""
-    location: str = ""
-    timezone: str = "UTC"
-    interests: tuple[str, ...] = ()
-    about: str = ""
-    looking_for: str = ""
-    #: primary keys of listed members of the event's community
-    requests: tuple[int, ...] = ()
-    avoid_text: str = ""
-    mode: str = Registration.Mode.LIVE
-    consent_share_email: bool = False
-    listed: bool = False
 
 
 # --------------------------------------------------------------------------- time
@@ -205,10 +202,10 @@ def _set_profile(member: Member, data: RegistrationData, *, keep_existing: bool)
     From the public form (``keep_existing``) a blank answer keeps what we already knew, for
     instance from an organizer's import; from the participant's own edit page it clears.
     """
-    for field in ("name", "pronouns", "organization", "manages", "location", "about"):
-        value = getattr(data, field)
+    for name in PROFILE_TEXT:
+        value = getattr(data, name)
         if value or not keep_existing:
-            setattr(member, field, value)
+            setattr(member, name, value)
     if data.interests or not keep_existing:
         member.interests = list(data.interests)
     # time zone and consent are always the latest answer: they are choices, not facts
@@ -245,39 +242,154 @@ def _set_registration(registration: Registration, data: RegistrationData) -> Non
     registration.avoid.set(_resolve_names(event.community, data.avoid_text, member))
 
 
-def _save_registration(event: Event, data: RegistrationData) -> tuple[Registration, bool]:
-    email = data.email.strip().lower()
-    with transaction.atomic():
-        member = Member.objects.filter(community=event.community, email=email).first()
-        member = member or Member(community=event.community, email=email)
-        _set_profile(member, data, keep_existing=True)
-        member.save()
-        registration = Registration.objects.filter(event=event, member=member).first()
-        if registration is not None and plan_is_published(event):
-            raise RegistrationLockedError(registration.pk)
-        created = registration is None
-        registration = registration or Registration(event=event, member=member)
-        _set_registration(registration, data)
+def _save_registration(
+    event: Event, data: RegistrationData, *, newcomer: bool
+) -> tuple[Registration, bool] | None:
+    """Write ``data`` as ``event``'s registration; returns it and whether it is new.
+
+    ``newcomer``: only for an address nobody has here yet. None when the address turns out
+    to be known (also when another request created it a moment ago: the insert then fails
+    on the unique email), because then only its owner may change anything.
+    """
+    email = normalized_email(data.email)
+    try:
+        with transaction.atomic():
+            member = Member.objects.filter(community=event.community, email=email).first()
+            if member is not None and newcomer:
+                return None
+            member = member or Member(community=event.community, email=email)
+            _set_profile(member, data, keep_existing=True)
+            member.save()
+            registration = Registration.objects.filter(event=event, member=member).first()
+            if registration is not None and plan_is_published(event):
+                raise RegistrationLockedError(registration.pk)
+            created = registration is None
+            registration = registration or Registration(event=event, member=member)
+            _set_registration(registration, data)
+    except IntegrityError:
+        if newcomer:
+            return None
+        # the owner confirmed twice at once and the other request won the race: now there
+        # is a row to update
+        return _save_registration(event, data, newcomer=False)
     return registration, created
 
 
-def register_for_event(event: Event, data: RegistrationData) -> tuple[Registration, bool]:
-    """Register ``data`` for ``event``; returns the registration and whether it is new.
+def register_for_event(event: Event, data: RegistrationData) -> None:
+    """The public form: register ``data`` for ``event``, or ask the address's owner first.
 
-    The email is the person's identity in a community: a second registration with the same
-    email updates the first instead of creating a duplicate. The confirmation email (with the
-    personal link) goes to that address, so whoever typed it, only its owner gets the link.
+    Whoever typed the address may not own it. A brand-new address (nobody here has it) is
+    registered at once and its personal link emailed to it, with a way to remove it; what
+    only the owner may decide (sharing the address with partners, being listed for other
+    members) waits for them to confirm it from that email. An address that is known in the
+    community (a member, perhaps already registered) changes nothing: the answers wait as a
+    :class:`RegistrationRequest` and its owner gets a link to confirm them
+    (:func:`confirm_registration`); until then they are in no plan.
+
+    Returns nothing on purpose: the caller must answer the same either way, so nobody can
+    find out who is a member, or obtain someone's link, by typing their address.
     """
     if not event.registration_is_open:
         raise RegistrationClosedError(event.pk)
-    try:
-        registration, created = _save_registration(event, data)
-    except IntegrityError:
-        # the same person sent the form twice at once and the other request won the race:
-        # now there is a row to update
-        registration, created = _save_registration(event, data)
+    unconsented = replace(data, consent_share_email=False, listed=False)
+    saved = _save_registration(event, unconsented, newcomer=True)
+    if saved is None:
+        _ask_owner(event, data)
+        return
+    consents = _new_request(event, data) if unconsented != data else None
+    _enqueue_registration_email(saved[0], updated=False, consents=consents)
+
+
+# --------------------------------------------------------------------------- confirmations
+
+
+class ConfirmationInvalidError(Exception):
+    """The confirmation link is unknown, already used or expired."""
+
+
+def _new_request(event: Event, data: RegistrationData) -> RegistrationRequest:
+    return RegistrationRequest.objects.create(
+        event=event, email=normalized_email(data.email), answers=answers_json(data)
+    )
+
+
+def _ask_owner(event: Event, data: RegistrationData) -> RegistrationRequest:
+    request = _new_request(event, data)
+    # a task, like every email of a form; it makes the secret itself, so the secret is never
+    # in the queue
+    from netweave.web.portal import tasks
+
+    tasks.send_registration_request_task.enqueue(request.pk)
+    return request
+
+
+def confirmation_url(secret: str) -> str:
+    return settings.BASE_URL + reverse("portal:registration_confirm", args=[secret])
+
+
+def send_registration_request(request: RegistrationRequest) -> OutboxMessage | None:
+    """Email the owner of ``request.email`` the link that confirms it (once per request)."""
+    lifetime = dt.timedelta(hours=settings.NETWEAVE_CONFIRM_REGISTRATION_HOURS)
+    secret = onetime.arm(request, lifetime)
+    if secret is None:
+        return None
+    event = request.event
+    member = Member.objects.filter(community=event.community, email=request.email).first()
+    context = {
+        "event": event,
+        "member": member,
+        "registered": Registration.objects.filter(event=event, member=member).exists(),
+        "link": confirmation_url(secret),
+        "expires_at": request.expires_at,
+    }
+    tz = member.timezone if member else event.timezone
+    context["tz_name"] = tz
+    return send_email(
+        request.email,
+        "confirm_registration",
+        context,
+        tz=tz,
+        community=event.community,
+        kind="confirm_registration",
+    )
+
+
+def registration_request(secret: str) -> RegistrationRequest:
+    """The pending request ``secret`` confirms (for the page that shows it, which changes
+    nothing: mail scanners open links too)."""
+    request = onetime.pending(
+        RegistrationRequest.objects.select_related("event__community"), secret
+    )
+    if request is None:
+        raise ConfirmationInvalidError
+    return request
+
+
+def request_is_locked(request: RegistrationRequest) -> bool:
+    """Whether confirming ``request`` would change a registration whose plan is published."""
+    event = request.event
+    registered = Registration.objects.filter(event=event, member__email=request.email)
+    return registered.exists() and plan_is_published(event)
+
+
+def confirm_registration(secret: str) -> Registration:
+    """The owner confirmed from their inbox: apply the request as the form would have.
+
+    Raises :class:`ConfirmationInvalidError` for an unknown, used or expired link, and
+    :class:`RegistrationClosedError` or :class:`RegistrationLockedError` when the event no
+    longer takes the answers (the link then stays unused).
+    """
+    with transaction.atomic():
+        request = onetime.redeem(RegistrationRequest.objects.select_related("event"), secret)
+        if request is None:
+            raise ConfirmationInvalidError
+        if not request.event.registration_is_open:
+            raise RegistrationClosedError(request.event.pk)
+        saved = _save_registration(request.event, request_data(request), newcomer=False)
+    assert saved is not None  # only a newcomer's save gives way
+    registration, created = saved
     _enqueue_registration_email(registration, updated=not created)
-    return registration, created
+    return registration
 
 
 def update_registration(registration: Registration, data: RegistrationData) -> Registration:
@@ -303,17 +415,49 @@ def personal_url(registration: Registration) -> str:
     return settings.BASE_URL + reverse("portal:mine", args=[registration.token])
 
 
-def _enqueue_registration_email(registration: Registration, *, updated: bool) -> None:
+def _enqueue_registration_email(
+    registration: Registration, *, updated: bool, consents: RegistrationRequest | None = None
+) -> None:
     # a task, so a slow mail server never holds up the page; ids only, as tasks should
     from netweave.web.portal import tasks
 
-    tasks.send_registration_email_task.enqueue(registration.pk, updated)
+    consents_pk = consents.pk if consents else None
+    tasks.send_registration_email_task.enqueue(registration.pk, updated, consents_pk)
 
 
-def send_registration_email(registration: Registration, *, updated: bool) -> OutboxMessage:
-    """The confirmation: the personal link and a calendar invite, in the member's zone."""
+def _consent_link(request: RegistrationRequest | None) -> tuple[str, list[str]]:
+    """The link that confirms a newcomer's consents, and what they asked for."""
+    if request is None:
+        return "", []
+    asked = [
+        wish
+        for key, wish in (
+            ("consent_share_email", "share your email with the people you meet"),
+            ("listed", "list you so other members can ask to meet you"),
+        )
+        if request.answers.get(key)
+    ]
+    secret = onetime.arm(request, dt.timedelta(hours=settings.NETWEAVE_CONFIRM_REGISTRATION_HOURS))
+    return (confirmation_url(secret), asked) if secret else ("", [])
+
+
+def send_registration_email(
+    registration: Registration, *, updated: bool, consents: RegistrationRequest | None = None
+) -> OutboxMessage:
+    """The confirmation: the personal link and a calendar invite, in the member's zone;
+    for a newcomer, a way to remove it all, and the link that confirms ``consents``."""
     night = night_notice(registration.event, registration.member.timezone, registration.mode)
-    return send_with_invite(registration, "registration", updated=updated, night=night)
+    remove = settings.BASE_URL + reverse("portal:privacy_delete", args=[registration.token])
+    consent_link, asked = _consent_link(consents)
+    return send_with_invite(
+        registration,
+        "registration",
+        updated=updated,
+        night=night,
+        remove_link=remove,
+        consent_link=consent_link,
+        consents_asked=" and to ".join(asked),
+    )
 
 
 def send_with_invite(registration: Registration, kind: str, **extra: object) -> OutboxMessage:
@@ -360,7 +504,7 @@ def send_link_again(event: Event, email: str) -> None:
     is registered, so nobody can find out who takes part by trying addresses.
     """
     registration = Registration.objects.filter(
-        event=event, member__email=email.strip().lower()
+        event=event, member__email=normalized_email(email)
     ).first()
     if registration is not None:
         from netweave.web.portal import tasks

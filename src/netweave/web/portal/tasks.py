@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from netweave.web.events.models import Registration
+from netweave.web.events.models import Registration, RegistrationRequest
 from netweave.web.portal import domain
 
 
@@ -17,10 +17,13 @@ def _registration(pk: int) -> Registration | None:
 
 
 @task()
-def send_registration_email_task(registration_id: int, updated: bool) -> None:
+def send_registration_email_task(
+    registration_id: int, updated: bool, consents_id: int | None = None
+) -> None:
     registration = _registration(registration_id)
     if registration is not None:
-        domain.send_registration_email(registration, updated=updated)
+        consents = RegistrationRequest.objects.filter(pk=consents_id).first()
+        domain.send_registration_email(registration, updated=updated, consents=consents)
 
 
 @task()
@@ -28,3 +31,11 @@ def send_link_email_task(registration_id: int) -> None:
     registration = _registration(registration_id)
     if registration is not None:
         domain.send_link_email(registration)
+
+
+@task()
+def send_registration_request_task(request_id: int) -> None:
+    """The owner's confirmation link; the secret is made here, right before the email."""
+    request = RegistrationRequest.objects.select_related("event__community").filter(pk=request_id)
+    if (found := request.first()) is not None:
+        domain.send_registration_request(found)

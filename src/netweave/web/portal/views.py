@@ -13,17 +13,12 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from netweave.web.events.models import Event, Registration
+from netweave.web.events.models import Event, Registration, RegistrationRequest
 from netweave.web.portal import domain
 from netweave.web.portal.forms import LinkForm, ProfileForm, RegistrationForm
 from netweave.web.portal.panels import panels_for
 from netweave.web.security import ip_and_page, posted_email, rate_limit, registration_for_token
 
-#: the only answer "send me my link again" ever gives, registered or not
-LINK_SENT = (
-    "If that address is registered for this event, we have just emailed its personal link. "
-    "Nothing arrived after a few minutes? Check your spam folder, or ask the organizers."
-)
 LOCKED = (
     "The plan for this event is published, so your answers can no longer change here. "
     "Write to the organizers if something important changed."
@@ -74,7 +69,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
 
 
-@rate_limit((ip_and_page, "register"))
+# it sends mail: per address too, so nobody's inbox can be flooded from many machines
+@rate_limit((ip_and_page, "register"), (posted_email, "register_email"))
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, community_slug: str, event_slug: str) -> HttpResponse:
     event = _event(community_slug, event_slug)
@@ -83,43 +79,67 @@ def register(request: HttpRequest, community_slug: str, event_slug: str) -> Http
     form = RegistrationForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         try:
-            data = form.registration_data(form.cleaned_data["email"])
-            registration, created = domain.register_for_event(event, data)
+            domain.register_for_event(event, form.registration_data(form.cleaned_data["email"]))
         except domain.RegistrationClosedError:
             return _closed(request, event)
-        except domain.RegistrationLockedError:
-            form.add_error("email", LOCKED)
-        else:
-            if night := form.night_notice():
-                messages.warning(request, night)
-            if created:
-                return redirect("portal:registered", token=registration.token)
-            return redirect("portal:register_updated", community_slug, event_slug)
+        # one answer for every address, known or not: the link, or the request to confirm,
+        # went to that inbox (see domain.register_for_event)
+        if night := form.night_notice():
+            messages.warning(request, night)
+        return redirect("portal:register_sent", community_slug, event_slug)
     return _form_page(request, "portal/register.html", form)
 
 
 @require_GET
-def register_updated(request: HttpRequest, community_slug: str, event_slug: str) -> HttpResponse:
-    """After a second registration with a known email: no link here, it went by email.
+def sent(request: HttpRequest, community_slug: str, event_slug: str, form: str) -> HttpResponse:
+    """ "Check your inbox": the only answer of the public forms that take an address.
 
-    Whoever typed the address may not own it, so the personal link is only emailed to it.
+    Whoever typed the address may not own it, so what happens next is only in that inbox.
     """
-    return render(request, "portal/updated.html", {"event": _event(community_slug, event_slug)})
+    context = {"event": _event(community_slug, event_slug), "form": form}
+    return render(request, "portal/sent.html", context)
+
+
+def _confirm_page(
+    request: HttpRequest, pending: RegistrationRequest, **extra: object
+) -> HttpResponse:
+    context = {
+        "event": pending.event,
+        "pending": pending,
+        "changes": domain.pending_changes(pending),
+        "zone": domain.zone(pending.event.timezone),
+        **extra,
+    }
+    return render(request, "portal/confirm.html", context)
+
+
+def _confirm_invalid(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/confirm_invalid.html", status=404)
 
 
 @never_cache
-@require_GET
-def registered(request: HttpRequest, token: str) -> HttpResponse:
-    registration = _registration(token)
-    member = registration.member
-    context = {
-        "registration": registration,
-        "event": registration.event,
-        "member": member,
-        "zone": domain.zone(member.timezone),
-        "link": _personal_link(request, registration),
-    }
-    return render(request, "portal/registered.html", context)
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, secret: str) -> HttpResponse:
+    """The owner's link from the confirmation email: GET shows what would change, only a
+    POST applies it (mail scanners open links, and must not confirm anything)."""
+    try:
+        pending = domain.registration_request(secret)
+    except domain.ConfirmationInvalidError:
+        return _confirm_invalid(request)
+    if request.method == "GET":
+        locked = LOCKED if domain.request_is_locked(pending) else ""
+        return _confirm_page(request, pending, locked=locked)
+    event = pending.event
+    try:
+        registration = domain.confirm_registration(secret)
+    except domain.ConfirmationInvalidError:
+        return _confirm_invalid(request)
+    except domain.RegistrationClosedError:
+        return _closed(request, event)
+    except domain.RegistrationLockedError:
+        return _confirm_page(request, pending, locked=LOCKED)
+    context = {"event": event, "member": registration.member}
+    return render(request, "portal/confirmed.html", context)
 
 
 @never_cache
@@ -188,6 +208,5 @@ def resend(request: HttpRequest, community_slug: str, event_slug: str) -> HttpRe
     form = LinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         domain.send_link_again(event, form.cleaned_data["email"])
-        messages.info(request, LINK_SENT)
-        return redirect("portal:resend", community_slug, event_slug)
+        return redirect("portal:resend_sent", community_slug, event_slug)
     return render(request, "portal/resend.html", {"event": event, "form": form})

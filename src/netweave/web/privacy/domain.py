@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,26 +17,35 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
-from netweave.web.community.models import Member
-from netweave.web.events.models import Event, Registration
+from netweave.web import onetime
+from netweave.web.community.models import Community, Member
+from netweave.web.events.models import Event, Registration, RegistrationRequest
 from netweave.web.followup.models import EmailPreference, EventFeedback, MeetingFeedback
 from netweave.web.intros.models import Answers, GroupMessage, Intro
 from netweave.web.intros.storage import intro_storage
 from netweave.web.live.models import HeldMeeting, Replan
+from netweave.web.mail.domain import send_email
 from netweave.web.mail.models import OutboxMessage
 from netweave.web.matching.models import Group, Meeting, PlanVersion
-from netweave.web.privacy.models import PurgeRecord
+from netweave.web.privacy.models import PrivacyConfirmation, PurgeRecord
 
 __all__ = [
     "DEFAULT_RETENTION_DAYS",
     "PurgeReport",
+    "ask_owner",
+    "confirmation",
+    "confirmed_download",
+    "confirmed_erasure",
     "erase_member",
     "event_ends_at",
     "member_data",
     "purge_expired",
     "retention_days",
+    "send_confirmation",
+    "without_keys",
 ]
 
 DEFAULT_RETENTION_DAYS = 730
@@ -190,12 +200,35 @@ def _registration(registration: Registration) -> dict[str, Any]:
     }
 
 
+#: pages whose address carries a key: a personal link, an email-preferences token, a
+#: confirmation
+_KEYED_PAGES = (
+    "portal:mine",
+    "portal:email_preferences",
+    "portal:registration_confirm",
+    "portal:privacy_confirm",
+)
+_MARK = "KEY"
+
+
+def without_keys(text: str) -> str:
+    """``text`` with the key of every personal link, preferences link or confirmation link
+    replaced by "(link removed)".
+
+    A data download is a file people keep, forward and attach to complaints: it must not
+    open their pages (for this event or any other) to whoever reads it.
+    """
+    prefixes = [reverse(name, args=[_MARK]).split(_MARK)[0] for name in _KEYED_PAGES]
+    keyed = re.compile("(" + "|".join(re.escape(p) for p in prefixes) + r")[^/\s]+")
+    return keyed.sub(r"\1(link removed)", text)
+
+
 def _emails(member: Member) -> list[dict[str, Any]]:
     sent = OutboxMessage.objects.filter(community=member.community, to__iexact=member.email)
     return [
         {
             "subject": m.subject,
-            "body": m.body,
+            "body": without_keys(m.body),
             "kind": m.kind,
             "state": m.state,
             "created": _iso(m.created),
@@ -215,6 +248,73 @@ def member_data(member: Member) -> dict[str, Any]:
         "registrations": [_registration(r) for r in registrations],
         "emails_sent_to_you": _emails(member),
     }
+
+
+# --- confirmation from the inbox -------------------------------------------------------------
+
+
+def ask_owner(member: Member, action: str) -> PrivacyConfirmation:
+    """A pending ``action`` ("download" or "delete") for ``member``, to be confirmed from
+    their inbox; the caller queues :func:`send_confirmation` for it.
+
+    A personal link may have been forwarded: its holder can ask, only the inbox can do.
+    """
+    if action not in PrivacyConfirmation.Action.values:
+        raise ValueError(f"unknown privacy action {action!r}")
+    return PrivacyConfirmation.objects.create(member=member, action=action)
+
+
+def send_confirmation(row: PrivacyConfirmation) -> OutboxMessage | None:
+    """Email the member the single-use link that does ``row.action`` (once per row)."""
+    lifetime = dt.timedelta(minutes=settings.NETWEAVE_CONFIRM_PRIVACY_MINUTES)
+    secret = onetime.arm(row, lifetime)
+    if secret is None:
+        return None
+    member = row.member
+    context = {
+        "member": member,
+        "community": member.community,
+        "action": row.action,
+        "link": settings.BASE_URL + reverse("portal:privacy_confirm", args=[secret]),
+        "minutes": settings.NETWEAVE_CONFIRM_PRIVACY_MINUTES,
+    }
+    return send_email(
+        member.email,
+        "confirm_privacy",
+        context,
+        tz=member.timezone,
+        community=member.community,
+        kind="confirm_privacy",
+    )
+
+
+def _confirmations() -> Any:
+    return PrivacyConfirmation.objects.select_related("member__community")
+
+
+def confirmation(secret: str) -> PrivacyConfirmation | None:
+    """The pending confirmation ``secret`` unlocks, for the page that shows it (a GET,
+    which does nothing: mail scanners open links)."""
+    return onetime.pending(_confirmations(), secret)
+
+
+def confirmed_download(secret: str) -> dict[str, Any] | None:
+    """Use up a download link: the member's data, or None for an unknown, used or expired one."""
+    with transaction.atomic():
+        row = onetime.redeem(_confirmations().filter(action="download"), secret)
+        return member_data(row.member) if row is not None else None
+
+
+def confirmed_erasure(secret: str) -> Community | None:
+    """Use up an erasure link: erase the member; their community, or None for an unknown,
+    used or expired link."""
+    with transaction.atomic():
+        row = onetime.redeem(_confirmations().filter(action="delete"), secret)
+        if row is None:
+            return None
+        community = row.member.community
+        erase_member(row.member)
+    return community
 
 
 # --- erasure (delete my data) ----------------------------------------------------------------
@@ -272,7 +372,8 @@ def erase_member(member: Member) -> None:
 
     Registrations go by cascade (with seats, feedback, intros, answers, wishes); the meetings
     they were in stay, without their seat, so the other person's record is intact. Outbox
-    messages to their address go too; intro files are removed once the deletion committed.
+    messages and answers waiting for confirmation (:class:`RegistrationRequest`) to their
+    address go too; intro files are removed once the deletion committed.
     """
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
@@ -283,6 +384,9 @@ def erase_member(member: Member) -> None:
         if member.name.strip():
             _scrub_replans(events, member.name)
         OutboxMessage.objects.filter(community=member.community, to__iexact=member.email).delete()
+        RegistrationRequest.objects.filter(
+            event__community=member.community, email=member.email
+        ).delete()
         member.delete()
         _delete_media_after_commit(names)
 
@@ -315,6 +419,8 @@ class PurgeReport:
     #: event title -> counts of what was (or would be) removed
     events: dict[str, dict[str, int]] = field(default_factory=dict)
     outbox_messages: int = 0
+    #: emailed confirmations (registration requests, downloads, erasures) made before the cutoff
+    confirmations: int = 0
     dry_run: bool = False
 
 
@@ -349,6 +455,7 @@ def _purge_event(event: Event) -> None:
         version.metrics.pop("unmet_requests", None)
         version.save(update_fields=["metrics"])
     Replan.objects.filter(event=event).update(changes={})
+    RegistrationRequest.objects.filter(event=event).delete()
     Registration.objects.filter(event=event).delete()
     _delete_media_after_commit(names)
 
@@ -362,7 +469,8 @@ def purge_expired(*, days: int | None = None, dry_run: bool = False) -> PurgeRep
 
     Registrations go (with answers, intros and their files, feedback, wishes, seats); the
     event, its meetings and a :class:`PurgeRecord` of counts stay. Outbox messages older than
-    the cutoff lose address, subject and body but keep kind and state. Safe to run again.
+    the cutoff lose address, subject and body but keep kind and state; emailed confirmations
+    made before it go. Safe to run again.
     """
     cutoff = timezone.now() - dt.timedelta(days=days or retention_days())
     report = PurgeReport(cutoff=cutoff, dry_run=dry_run)
@@ -375,4 +483,12 @@ def purge_expired(*, days: int | None = None, dry_run: bool = False) -> PurgeRep
         report.outbox_messages = old.count()
         if not dry_run:
             old.update(to="", subject="", body="", error="")
+        # used or long expired: what they held (answers, who asked for what) is no use now
+        confirmations = [
+            m.objects.filter(created__lt=cutoff) for m in (RegistrationRequest, PrivacyConfirmation)
+        ]
+        report.confirmations = sum(rows.count() for rows in confirmations)
+        if not dry_run:
+            for rows in confirmations:
+                rows.delete()
     return report

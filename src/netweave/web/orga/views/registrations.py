@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from netweave.web.events.domain import (
     registration_counts,
+    registration_requests,
     search_registrations,
     switch_mode,
     update_registration,
@@ -40,6 +41,7 @@ def listing(request: HttpRequest, event_pk: int) -> HttpResponse:
         "form": form,
         "page": page,
         "counts": registration_counts(event),
+        "requests": registration_requests(event),
         "filtered": bool(query or mode or form.has_requests() is not None),
         "query_string": params.urlencode(),
         "here": request.get_full_path(),
