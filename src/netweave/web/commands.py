@@ -49,6 +49,68 @@ def _setup_django() -> None:
     django.setup()
 
 
+#: file descriptors kept free for other uses than client sockets: database connections,
+#: uploads spooled to disk, templates and static files being read
+SPARE_FDS = 256
+
+
+def _open_files_for(connections: int) -> int:
+    """Raise this process's open-file limit towards ``connections`` sockets (plus spares);
+    how many connections then fit. The usual soft limit (1024) would end the server's
+    accepting long before a live event's browsers are all connected."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit to raise
+        return connections
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + SPARE_FDS
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        new = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))
+            soft = new
+        except (OSError, ValueError):
+            pass
+    if soft == resource.RLIM_INFINITY:
+        return connections
+    return max(1, min(connections, soft - SPARE_FDS))
+
+
+def server_options(threads: int) -> dict[str, object]:
+    """waitress' settings for a live event's crowd (measured in benchmarks/bench_serving.py).
+
+    waitress keeps every connection in one event loop and gives a thread only to a request
+    that has fully arrived: idle keep-alive browsers and half-sent requests cost a socket,
+    never a thread. So: many connections (``NETWEAVE_CONNECTION_LIMIT``; waitress' default of
+    100 stalled the server), ``poll()`` instead of ``select()`` (which fails beyond 1,024
+    sockets), idle connections closed after a minute, and bodies above the upload limit
+    refused from their ``Content-Length`` before a byte of them is read. Forwarded headers
+    pass through untouched: :mod:`netweave.web.proxy` decides whom to believe.
+    """
+    from django.conf import settings
+
+    wanted = settings.NETWEAVE_CONNECTION_LIMIT
+    limit = _open_files_for(wanted)
+    if limit < wanted:
+        click.secho(
+            f"Warning: the open-file limit allows only {limit} connections "
+            f"(NETWEAVE_CONNECTION_LIMIT={wanted}); raise it with `ulimit -n`.",
+            fg="yellow",
+            err=True,
+        )
+    return {
+        "threads": threads,
+        "connection_limit": limit,
+        "asyncore_use_poll": True,
+        "backlog": 2048,
+        "channel_timeout": 60,
+        "cleanup_interval": 10,
+        "max_request_body_size": settings.NETWEAVE_MAX_REQUEST_BYTES,
+        "clear_untrusted_proxy_headers": False,
+        "ident": "netweave",
+    }
+
+
 def _bind(host: str, port: int, threads: int) -> BaseWSGIServer:
     """Open the listening socket now, so a busy port is reported before anything else."""
     from waitress import create_server
@@ -56,7 +118,7 @@ def _bind(host: str, port: int, threads: int) -> BaseWSGIServer:
     from netweave.web.wsgi import application
 
     try:
-        return create_server(application, host=host, port=port, threads=threads)
+        return create_server(application, host=host, port=port, **server_options(threads))
     except OSError as exc:
         raise click.ClickException(
             f"Cannot listen on {host}:{port} ({exc.strerror or exc}). "
@@ -164,6 +226,21 @@ def _run(server: BaseWSGIServer) -> None:
 # --------------------------------------------------------------------------- production
 
 
+def _warn_without_proxy() -> None:
+    """An https:// address served over plain HTTP needs a proxy netweave trusts; without one
+    every request would be redirected to https:// again, forever."""
+    from django.conf import settings
+
+    if settings.BASE_URL.startswith("https://") and not settings.NETWEAVE_TRUSTED_PROXIES:
+        click.secho(
+            "Warning: NETWEAVE_BASE_URL is https:// but NETWEAVE_TRUSTED_PROXIES is not set: "
+            "set it to your TLS proxy's address (e.g. 127.0.0.1), or requests it forwards "
+            "will be redirected to https:// again and again.",
+            fg="yellow",
+            err=True,
+        )
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -171,8 +248,9 @@ def _run(server: BaseWSGIServer) -> None:
 def serve(host: str, port: int, threads: int) -> None:
     """Serve the web app with waitress, configured by NETWEAVE_* environment variables.
 
-    Put it behind a reverse proxy for HTTPS. Run `netweave manage migrate` after each upgrade
-    and `netweave worker` alongside for background work.
+    Put it behind a reverse proxy for HTTPS and name the proxy in NETWEAVE_TRUSTED_PROXIES.
+    Run `netweave manage migrate` after each upgrade and `netweave worker` alongside for
+    background work.
     """
     _require_secret_key()
     _setup_django()
@@ -182,6 +260,7 @@ def serve(host: str, port: int, threads: int) -> None:
             fg="yellow",
             err=True,
         )
+    _warn_without_proxy()
     server = _bind(host, port, threads)
     click.echo(f"netweave is serving on http://{_url_host(host)}:{port}/ (Ctrl+C to stop)")
     _run(server)
