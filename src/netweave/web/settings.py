@@ -305,4 +305,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("NETWEAVE_LOG_LEVEL", "WARNING")},
+    # waitress warns "Task queue depth is N" for every request that waits for a thread, while
+    # holding its queue's lock: under a live event's crowd that is thousands of lines a
+    # minute, written by the loop that serves every connection
+    "loggers": {"waitress.queue": {"level": "ERROR"}},
 }
