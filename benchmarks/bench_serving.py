@@ -35,12 +35,14 @@ import os
 import random
 import resource
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.parse
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -324,6 +326,11 @@ def _raise_open_files(wanted: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, hard), hard))
 
 
+def _netweave_serve(port: int, threads: int, workers: int) -> list[str]:
+    serve = ["serve", "--port", str(port), "--threads", str(threads), "--workers", str(workers)]
+    return [sys.executable, "-m", "netweave", *serve]
+
+
 def run(database_url: str | None, args: argparse.Namespace) -> None:
     kind = "PostgreSQL" if database_url else "SQLite"
     rows = []
@@ -331,13 +338,14 @@ def run(database_url: str | None, args: argparse.Namespace) -> None:
         env = _environment(Path(tmp), database_url)
         ready = run_django(_SETUP, env, str(args.people)).split()
         version, tokens = int(ready[0]), ready[1:]
-        servers = [("netweave serve", None)]
-        if args.baseline:
-            servers.insert(0, ("waitress defaults", waitress_defaults))
+        servers = [("waitress defaults", waitress_defaults)] if args.baseline else []
+        servers += [
+            (f"netweave serve --workers {n}", partial(_netweave_serve, workers=n))
+            for n in args.workers
+        ]
         for label, command in servers:
             port = free_port()
-            argv = command(port, args.threads) if command else None
-            with serving(env, port, args.threads, argv):
+            with serving(env, port, args.threads, command(port, args.threads)):
                 time.sleep(1.0)  # the server's first request imports the views
                 crowd = Crowd(port, tokens, version, args.seconds)
                 stats = asyncio.run(crowd.run(env, args.changes, args.fresh))
@@ -370,6 +378,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="server threads")
     parser.add_argument("--fresh", type=int, default=10, help="fresh requests during the run")
     parser.add_argument("--no-baseline", dest="baseline", action="store_false")
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[1, 2], help="netweave serve --workers N"
+    )
     args = parser.parse_args()
     _raise_open_files(args.people + HALF_SENT + 512)
     if args.sqlite:

@@ -86,8 +86,9 @@ class Server:
 
 
 @contextlib.contextmanager
-def serving(data_dir: Path, **extra: str) -> Iterator[Server]:
-    """A migrated database and ``netweave serve`` on it until the block ends."""
+def serving(data_dir: Path, *args: str, **extra: str) -> Iterator[Server]:
+    """A migrated database and ``netweave serve ARGS`` on it until the block ends (``extra``:
+    more environment variables)."""
     env = _environment(data_dir, **extra)
     with _database(env):
         subprocess.run(
@@ -99,7 +100,7 @@ def serving(data_dir: Path, **extra: str) -> Iterator[Server]:
         )
         port = free_port()
         proc = subprocess.Popen(
-            _netweave("serve", "--port", str(port)),
+            _netweave("serve", "--port", str(port), *args),
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -11,7 +11,10 @@ directly, whose forwarded headers must count for nothing (more of that, without 
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -182,3 +185,69 @@ def test_serve_refuses_oversize_upload_before_reading_body(server: Server):
         head = s.recv(65536).decode("latin-1")
 
     assert head.startswith("HTTP/1.1 413 ")
+
+
+# --------------------------------------------------------------------------- several processes
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.add(int(stat.parent.name))
+    return found
+
+
+def _wait_for(check, what: str):
+    for _ in range(200):
+        if found := check():
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data = tmp_path_factory.mktemp("serve-workers")
+    with serving(Path(data), "--workers", "2", NETWEAVE_TRUSTED_PROXIES=PROXY) as running:
+        yield running
+
+
+def test_serve_workers_count_rate_limits_together(two_workers: Server):
+    path = "/e/no-such-community/no-such-event/register/"
+    answers = [
+        post_form(
+            two_workers.port,
+            path,
+            {"email": "someone@example.org"},
+            headers=_via_proxy("198.51.100.40"),
+            source=PROXY,
+            form_page=LOGIN,
+        ).status
+        for _ in range(11)
+    ]
+
+    assert 429 not in answers[:10]
+    assert answers[10] == 429
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_serve_workers_replace_a_worker_that_dies(two_workers: Server):
+    first = _wait_for(
+        lambda: len(_children(two_workers.proc.pid)) == 2 and _children(two_workers.proc.pid),
+        "two server processes",
+    )
+    victim = min(first)
+
+    os.kill(victim, signal.SIGKILL)
+    now = _wait_for(
+        lambda: (c := _children(two_workers.proc.pid)) and victim not in c and len(c) == 2 and c,
+        "a replacement process",
+    )
+
+    assert len(now) == 2
+    assert (
+        request(two_workers.port, "GET", LOGIN, headers=_via_proxy("198.51.100.41")).status == 200
+    )

@@ -49,81 +49,28 @@ def _setup_django() -> None:
     django.setup()
 
 
-#: file descriptors kept free for other uses than client sockets: database connections,
-#: uploads spooled to disk, templates and static files being read
-SPARE_FDS = 256
+def _warn(message: str) -> None:
+    click.secho(message, fg="yellow", err=True)
 
 
-def _open_files_for(connections: int) -> int:
-    """Raise this process's open-file limit towards ``connections`` sockets (plus spares);
-    how many connections then fit. The usual soft limit (1024) would end the server's
-    accepting long before a live event's browsers are all connected."""
-    try:
-        import resource
-    except ImportError:  # Windows: no such limit to raise
-        return connections
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = connections + SPARE_FDS
-    if soft != resource.RLIM_INFINITY and soft < wanted:
-        new = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))
-            soft = new
-        except (OSError, ValueError):
-            pass
-    if soft == resource.RLIM_INFINITY:
-        return connections
-    return max(1, min(connections, soft - SPARE_FDS))
-
-
-def server_options(threads: int) -> dict[str, object]:
-    """waitress' settings for a live event's crowd (measured in benchmarks/bench_serving.py).
-
-    waitress keeps every connection in one event loop and gives a thread only to a request
-    that has fully arrived: idle keep-alive browsers and half-sent requests cost a socket,
-    never a thread. So: many connections (``NETWEAVE_CONNECTION_LIMIT``; waitress' default of
-    100 stalled the server), ``poll()`` instead of ``select()`` (which fails beyond 1,024
-    sockets), idle connections closed after a minute, and bodies above the upload limit
-    refused from their ``Content-Length`` before a byte of them is read. Forwarded headers
-    pass through untouched: :mod:`netweave.web.proxy` decides whom to believe.
-    """
-    from django.conf import settings
-
-    wanted = settings.NETWEAVE_CONNECTION_LIMIT
-    limit = _open_files_for(wanted)
-    if limit < wanted:
-        click.secho(
-            f"Warning: the open-file limit allows only {limit} connections "
-            f"(NETWEAVE_CONNECTION_LIMIT={wanted}); raise it with `ulimit -n`.",
-            fg="yellow",
-            err=True,
-        )
-    return {
-        "threads": threads,
-        "connection_limit": limit,
-        "asyncore_use_poll": True,
-        "backlog": 2048,
-        "channel_timeout": 60,
-        "cleanup_interval": 10,
-        "max_request_body_size": settings.NETWEAVE_MAX_REQUEST_BYTES,
-        "clear_untrusted_proxy_headers": False,
-        "ident": "netweave",
-    }
+def _cannot_listen(host: str, port: int, exc: OSError) -> click.ClickException:
+    return click.ClickException(
+        f"Cannot listen on {host}:{port} ({exc.strerror or exc}). "
+        "Is something else using that port? Try another with --port."
+    )
 
 
 def _bind(host: str, port: int, threads: int) -> BaseWSGIServer:
     """Open the listening socket now, so a busy port is reported before anything else."""
     from waitress import create_server
 
+    from netweave.web.server import server_options
     from netweave.web.wsgi import application
 
     try:
-        return create_server(application, host=host, port=port, **server_options(threads))
+        return create_server(application, host=host, port=port, **server_options(threads, _warn))
     except OSError as exc:
-        raise click.ClickException(
-            f"Cannot listen on {host}:{port} ({exc.strerror or exc}). "
-            "Is something else using that port? Try another with --port."
-        ) from exc
+        raise _cannot_listen(host, port, exc) from exc
 
 
 def _unapplied_migrations() -> int:
@@ -245,13 +192,24 @@ def _warn_without_proxy() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256))
-def serve(host: str, port: int, threads: int) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes sharing the port, one CPU each (Linux and macOS).",
+)
+def serve(host: str, port: int, threads: int, workers: int) -> None:
     """Serve the web app with waitress, configured by NETWEAVE_* environment variables.
 
     Put it behind a reverse proxy for HTTPS and name the proxy in NETWEAVE_TRUSTED_PROXIES.
     Run `netweave manage migrate` after each upgrade and `netweave worker` alongside for
     background work.
     """
+    if workers > 1 and not hasattr(os, "fork"):
+        raise click.ClickException("--workers needs fork(), which this system lacks.")
+    # read by the settings: several processes count rate limits in a shared cache
+    os.environ["NETWEAVE_WORKERS"] = str(workers)
     _require_secret_key()
     _setup_django()
     if pending := _unapplied_migrations():
@@ -261,9 +219,31 @@ def serve(host: str, port: int, threads: int) -> None:
             err=True,
         )
     _warn_without_proxy()
-    server = _bind(host, port, threads)
-    click.echo(f"netweave is serving on http://{_url_host(host)}:{port}/ (Ctrl+C to stop)")
-    _run(server)
+    if workers == 1:
+        server = _bind(host, port, threads)
+        click.echo(f"netweave is serving on http://{_url_host(host)}:{port}/ (Ctrl+C to stop)")
+        _run(server)
+        return
+    _serve_forked(host, port, threads, workers)
+
+
+def _serve_forked(host: str, port: int, threads: int, workers: int) -> None:
+    from netweave.web.server import listening_socket, run_workers, server_options
+
+    try:
+        sock = listening_socket(host, port)
+    except OSError as exc:
+        raise _cannot_listen(host, port, exc) from exc
+    options = server_options(threads, _warn)
+    click.echo(
+        f"netweave is serving on http://{_url_host(host)}:{port}/ with {workers} processes "
+        "(Ctrl+C to stop)"
+    )
+    try:
+        run_workers(sock, options, workers, _warn)
+    finally:
+        sock.close()
+    click.echo("Stopped.")
 
 
 @click.command(context_settings={"ignore_unknown_options": True})

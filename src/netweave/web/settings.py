@@ -273,10 +273,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Rate limits (django-ratelimit) count in this cache; one process (waitress threads) shares
-# the in-memory cache. Several processes would need a shared cache (Redis) to count together.
+# Rate limits (django-ratelimit) count in a cache. One server process (waitress threads)
+# shares the in-memory one; `netweave serve --workers N` (NETWEAVE_WORKERS) has several
+# processes count together in files under the data folder. The live pages' poll cache stays
+# in each process's memory ("default"): it only saves queries.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 RATELIMIT_USE_CACHE = "default"
+NETWEAVE_WORKERS = int(os.environ.get("NETWEAVE_WORKERS", "1"))
+if NETWEAVE_WORKERS > 1:
+    CACHES["counters"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "cache" / "counters",
+    }
+    RATELIMIT_USE_CACHE = "counters"
 # NETWEAVE_RATELIMIT=0 turns the limits off, e.g. for a load test from one address
 RATELIMIT_ENABLE = _env_bool("NETWEAVE_RATELIMIT", True)
 NETWEAVE_RATE_LIMITS = {
