@@ -13,7 +13,8 @@ round 1. Then, for each server:
 
 * **baseline**: the same app under waitress with its default settings (``python -m
   waitress``), which is what `netweave serve` ran before issue 10;
-* **netweave serve**: the settings of :func:`netweave.web.commands.server_options`.
+* **netweave serve --workers N** (``--workers``, default 1 and 2): the settings of
+  :func:`netweave.web.server.server_options`, in N processes.
 
 every participant opens one keep-alive connection and polls ``/p/<token>/live/poll/`` on it
 every 3 s (from a random moment, as browsers do) for ``--seconds`` (60); the organizer moves

@@ -18,6 +18,7 @@
 ``NETWEAVE_MAX_UPLOAD_MB`` the largest upload the server reads at all (default 200; bigger
                         bodies are refused before they are read)
 ``NETWEAVE_CONNECTION_LIMIT`` open connections `netweave serve` holds at once (default 4000)
+``NETWEAVE_WORKERS``    set by `netweave serve --workers N`: rate limits count across processes
 """
 
 from __future__ import annotations
