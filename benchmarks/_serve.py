@@ -7,6 +7,7 @@ import contextlib
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 
@@ -27,29 +28,53 @@ def run_django(script: str, env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
+def waitress_defaults(port: int, threads: int) -> list[str]:
+    """The command of a baseline: the same app under waitress with its default settings
+    (what `netweave serve` ran before it set its own, issue 10)."""
+    return [
+        sys.executable,
+        "-m",
+        "waitress",
+        f"--threads={threads}",
+        "--host=127.0.0.1",
+        f"--port={port}",
+        "netweave.web.wsgi:application",
+    ]
+
+
 @contextlib.contextmanager
-def serving(env: dict[str, str], port: int, threads: int) -> Iterator[str]:
-    """``netweave serve`` on 127.0.0.1:``port`` until the block ends; yields its base URL."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "netweave", "serve", "--port", str(port), "--threads", str(threads)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        for _ in range(150):
-            if proc.poll() is not None:
-                raise SystemExit(f"the server stopped: {proc.stderr.read()[-2000:]}")
-            with contextlib.suppress(OSError):
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
+def serving(
+    env: dict[str, str], port: int, threads: int, command: list[str] | None = None
+) -> Iterator[str]:
+    """``netweave serve`` (or ``command``) on 127.0.0.1:``port`` until the block ends;
+    yields its base URL.
+
+    The server's output goes to a temporary file, read only if it stops: a pipe nobody
+    reads fills up after 64 KiB of log lines and then blocks the server mid-benchmark.
+    """
+    netweave = [sys.executable, "-m", "netweave", "serve", "--port", str(port)]
+    with tempfile.TemporaryFile("w+") as log:
+        proc = subprocess.Popen(
+            command or [*netweave, "--threads", str(threads)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            text=True,
+        )
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            for _ in range(150):
+                if proc.poll() is not None:
+                    log.seek(0)
+                    raise SystemExit(f"the server stopped: {log.read()[-2000:]}")
+                with contextlib.suppress(OSError):
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                time.sleep(0.1)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

@@ -245,14 +245,28 @@ def test_poll_without_change_is_204(client, live_event):
     assert _poll(client, regs[0], version).status_code == 204
 
 
-def test_poll_without_change_takes_one_query(client, live_event):
+def test_poll_without_change_is_answered_without_a_query(client, live_event):
+    # a thousand open live pages ask every few seconds: the answer comes from the cache
     event, regs = live_event
     version = domain.live_state(event).version
+    _poll(client, regs[0], version)
+    _poll(client, regs[1], version)
 
     with CaptureQueriesContext(connection) as queries:
-        _poll(client, regs[0], version)
+        again = _poll(client, regs[0], version)
+        other = _poll(client, regs[1], version)
 
-    assert len(queries) == 1
+    assert (again.status_code, other.status_code) == (204, 204)
+    assert len(queries) == 0
+
+
+def test_poll_answered_from_the_cache_still_sees_a_change_at_once(client, live_event):
+    event, regs = live_event
+    seen = domain.live_state(event).version
+    assert _poll(client, regs[0], seen).status_code == 204
+    _next(event)
+
+    assert _poll(client, regs[0], seen).status_code == 200
 
 
 def test_poll_after_a_change_returns_the_new_round(client, live_event):

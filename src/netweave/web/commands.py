@@ -49,19 +49,28 @@ def _setup_django() -> None:
     django.setup()
 
 
+def _warn(message: str) -> None:
+    click.secho(message, fg="yellow", err=True)
+
+
+def _cannot_listen(host: str, port: int, exc: OSError) -> click.ClickException:
+    return click.ClickException(
+        f"Cannot listen on {host}:{port} ({exc.strerror or exc}). "
+        "Is something else using that port? Try another with --port."
+    )
+
+
 def _bind(host: str, port: int, threads: int) -> BaseWSGIServer:
     """Open the listening socket now, so a busy port is reported before anything else."""
     from waitress import create_server
 
+    from netweave.web.server import server_options
     from netweave.web.wsgi import application
 
     try:
-        return create_server(application, host=host, port=port, threads=threads)
+        return create_server(application, host=host, port=port, **server_options(threads, _warn))
     except OSError as exc:
-        raise click.ClickException(
-            f"Cannot listen on {host}:{port} ({exc.strerror or exc}). "
-            "Is something else using that port? Try another with --port."
-        ) from exc
+        raise _cannot_listen(host, port, exc) from exc
 
 
 def _unapplied_migrations() -> int:
@@ -167,16 +176,43 @@ def _run(server: BaseWSGIServer) -> None:
 # --------------------------------------------------------------------------- production
 
 
+def _warn_without_proxy() -> None:
+    """An https:// address served over plain HTTP needs a proxy netweave trusts; without one
+    every request would be redirected to https:// again, forever."""
+    from django.conf import settings
+
+    if settings.BASE_URL.startswith("https://") and not settings.NETWEAVE_TRUSTED_PROXIES:
+        click.secho(
+            "Warning: NETWEAVE_BASE_URL is https:// but NETWEAVE_TRUSTED_PROXIES is not set: "
+            "set it to your TLS proxy's address (e.g. 127.0.0.1), or requests it forwards "
+            "will be redirected to https:// again and again.",
+            fg="yellow",
+            err=True,
+        )
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256))
-def serve(host: str, port: int, threads: int) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes sharing the port, one CPU each (Linux and macOS).",
+)
+def serve(host: str, port: int, threads: int, workers: int) -> None:
     """Serve the web app with waitress, configured by NETWEAVE_* environment variables.
 
-    Put it behind a reverse proxy for HTTPS. Run `netweave manage migrate` after each upgrade
-    and `netweave worker` alongside for background work.
+    Put it behind a reverse proxy for HTTPS and name the proxy in NETWEAVE_TRUSTED_PROXIES.
+    Run `netweave manage migrate` after each upgrade and `netweave worker` alongside for
+    background work.
     """
+    if workers > 1 and not hasattr(os, "fork"):
+        raise click.ClickException("--workers needs fork(), which this system lacks.")
+    # read by the settings: several processes count rate limits in a shared cache
+    os.environ["NETWEAVE_WORKERS"] = str(workers)
     _require_secret_key()
     _setup_django()
     if pending := _unapplied_migrations():
@@ -185,9 +221,32 @@ def serve(host: str, port: int, threads: int) -> None:
             fg="yellow",
             err=True,
         )
-    server = _bind(host, port, threads)
-    click.echo(f"netweave is serving on http://{_url_host(host)}:{port}/ (Ctrl+C to stop)")
-    _run(server)
+    _warn_without_proxy()
+    if workers == 1:
+        server = _bind(host, port, threads)
+        click.echo(f"netweave is serving on http://{_url_host(host)}:{port}/ (Ctrl+C to stop)")
+        _run(server)
+        return
+    _serve_forked(host, port, threads, workers)
+
+
+def _serve_forked(host: str, port: int, threads: int, workers: int) -> None:
+    from netweave.web.server import listening_socket, run_workers, server_options
+
+    try:
+        sock = listening_socket(host, port)
+    except OSError as exc:
+        raise _cannot_listen(host, port, exc) from exc
+    options = server_options(threads, _warn)
+    click.echo(
+        f"netweave is serving on http://{_url_host(host)}:{port}/ with {workers} processes "
+        "(Ctrl+C to stop)"
+    )
+    try:
+        run_workers(sock, options, workers, _warn)
+    finally:
+        sock.close()
+    click.echo("Stopped.")
 
 
 @click.command(context_settings={"ignore_unknown_options": True})

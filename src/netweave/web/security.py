@@ -25,6 +25,7 @@ from django_ratelimit.core import is_ratelimited
 
 from netweave.web.events.models import Event, Registration, new_token
 from netweave.web.orga.permissions import event_for, registration_for
+from netweave.web.proxy import client_address
 
 __all__ = [
     "LinkExpiredError",
@@ -45,7 +46,7 @@ View = Callable[..., HttpResponse]
 def ip_and_page(group: str, request: HttpRequest) -> str:
     """The client address on this very page: a busy form of one event cannot lock people
     out of another event's form."""
-    return f"{request.META.get('REMOTE_ADDR', '')}|{request.path}"
+    return f"{client_address(request)}|{request.path}"
 
 
 def this_page(group: str, request: HttpRequest) -> str:

@@ -13,6 +13,12 @@
 ``NETWEAVE_RATELIMIT``  "0" turns off the rate limits of public forms (load tests; default 1)
 ``NETWEAVE_HSTS_SECONDS``, ``NETWEAVE_HSTS_SUBDOMAINS`` (default 1), ``NETWEAVE_HSTS_PRELOAD``
                         (default 0), ``NETWEAVE_SSL_REDIRECT`` (default 1): HTTPS only
+``NETWEAVE_TRUSTED_PROXIES`` comma-separated addresses (or networks) of the reverse proxies
+                        whose ``X-Forwarded-For``/``-Proto`` are believed (default: none)
+``NETWEAVE_MAX_UPLOAD_MB`` the largest upload the server reads at all (default 200; bigger
+                        bodies are refused before they are read)
+``NETWEAVE_CONNECTION_LIMIT`` open connections `netweave serve` holds at once (default 4000)
+``NETWEAVE_WORKERS``    set by `netweave serve --workers N`: rate limits count across processes
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from urllib.parse import unquote, urlsplit
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from netweave.web.proxy import parse_trusted
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -75,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: the HTTPS redirect, HSTS, rate limits and axes all need the real client and scheme
+    "netweave.web.proxy.ForwardedMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -166,6 +176,15 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 NETWEAVE_IMPORT_MAX_BYTES = 10 * 1024 * 1024
+#: the largest file upload (an intro video) anyone may send; `netweave serve` refuses bodies
+#: above it (plus a form's envelope) with 413 from their headers, before reading them
+NETWEAVE_MAX_UPLOAD_MB = int(os.environ.get("NETWEAVE_MAX_UPLOAD_MB", "200"))
+#: room for the multipart envelope around the file when checking Content-Length
+NETWEAVE_UPLOAD_ENVELOPE_BYTES = 64 * 1024
+NETWEAVE_MAX_REQUEST_BYTES = NETWEAVE_MAX_UPLOAD_MB * 1024 * 1024 + NETWEAVE_UPLOAD_ENVELOPE_BYTES
+#: open connections `netweave serve` holds at once: idle keep-alive browsers on live pages and
+#: slow clients cost a socket each, not a thread
+NETWEAVE_CONNECTION_LIMIT = int(os.environ.get("NETWEAVE_CONNECTION_LIMIT", "4000"))
 
 TASKS = {
     "default": {
@@ -216,11 +235,15 @@ if BASE_URL.startswith("https://"):
     SECURE_HSTS_SECONDS = int(os.environ.get("NETWEAVE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("NETWEAVE_HSTS_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = _env_bool("NETWEAVE_HSTS_PRELOAD")
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     if not SECURE_HSTS_PRELOAD:
         # security.W021 (no HSTS preload): preloading is a promise submitted to the browser
         # makers and hard to undo, so only the operator may make it (NETWEAVE_HSTS_PRELOAD=1)
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+
+# Reverse proxies whose X-Forwarded-For/-Proto are believed (netweave.web.proxy); from any
+# other address those headers are dropped, so a client cannot pick its own address or scheme.
+NETWEAVE_TRUSTED_PROXIES = parse_trusted(os.environ.get("NETWEAVE_TRUSTED_PROXIES", ""))
 
 
 def _origin(url: str) -> str:
@@ -251,10 +274,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Rate limits (django-ratelimit) count in this cache; one process (waitress threads) shares
-# the in-memory cache. Several processes would need a shared cache (Redis) to count together.
+# Rate limits (django-ratelimit) count in a cache. One server process (waitress threads)
+# shares the in-memory one; `netweave serve --workers N` (NETWEAVE_WORKERS) has several
+# processes count together in files under the data folder. The live pages' poll cache stays
+# in each process's memory ("default"): it only saves queries.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 RATELIMIT_USE_CACHE = "default"
+NETWEAVE_WORKERS = int(os.environ.get("NETWEAVE_WORKERS", "1"))
+if NETWEAVE_WORKERS > 1:
+    CACHES["counters"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "cache" / "counters",
+    }
+    RATELIMIT_USE_CACHE = "counters"
 # NETWEAVE_RATELIMIT=0 turns the limits off, e.g. for a load test from one address
 RATELIMIT_ENABLE = _env_bool("NETWEAVE_RATELIMIT", True)
 NETWEAVE_RATE_LIMITS = {
@@ -272,6 +304,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
+# the client's address as the rate limits see it (behind a trusted proxy: the real client's)
+AXES_CLIENT_IP_CALLABLE = "netweave.web.proxy.client_address"
 AXES_RESET_ON_SUCCESS = True
 # a wrong password is not worth an error log line (and usernames are personal data)
 AXES_VERBOSE = False
@@ -288,4 +322,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("NETWEAVE_LOG_LEVEL", "WARNING")},
+    # waitress warns "Task queue depth is N" for every request that waits for a thread, while
+    # holding its queue's lock: under a live event's crowd that is thousands of lines a
+    # minute, written by the loop that serves every connection
+    "loggers": {"waitress.queue": {"level": "ERROR"}},
 }

@@ -115,8 +115,6 @@ __all__ = [
 MAX_ATTEMPTS = 5
 #: a container that says 180.4 s for a 3-minute recording is not "too long"
 LENGTH_TOLERANCE = 1.0
-#: room for the multipart envelope around the file when checking Content-Length
-ENVELOPE_BYTES = 64 * 1024
 #: the largest intro form without the video: text, link and a captions file
 DETAILS_MAX_BYTES = 1024 * 1024
 #: the intro reminder goes this long before the event; the closing one before the window ends
@@ -165,12 +163,15 @@ def update_intro_settings(event: Event, **values: object) -> IntroSettings:
 
 
 def max_upload_bytes(event: Event) -> int:
-    return intro_settings(event).max_video_mb * 1024 * 1024
+    """The event's video limit, never above the server's (``NETWEAVE_MAX_UPLOAD_MB``), which
+    refuses bigger bodies before they reach us."""
+    mb = min(intro_settings(event).max_video_mb, settings.NETWEAVE_MAX_UPLOAD_MB)
+    return mb * 1024 * 1024
 
 
 def max_request_bytes(event: Event) -> int:
     """The largest request body an upload may have: the file plus its envelope."""
-    return max_upload_bytes(event) + ENVELOPE_BYTES
+    return max_upload_bytes(event) + settings.NETWEAVE_UPLOAD_ENVELOPE_BYTES
 
 
 # --------------------------------------------------------------------------- who meets whom

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from netweave.web.intros import domain
@@ -103,7 +104,8 @@ class IntroSettingsForm(PlainTextMixin, forms.ModelForm):
         self.fields["questions_text"].initial = "\n".join(self.instance.questions)
         bounds = {
             "max_video_seconds": (10, 1800),
-            "max_video_mb": (1, 2048),
+            # the server reads no bigger body at all (netweave serve, NETWEAVE_MAX_UPLOAD_MB)
+            "max_video_mb": (1, settings.NETWEAVE_MAX_UPLOAD_MB),
             "digest_days_after": (0, 14),
             "answer_window_days": (1, 21),
         }

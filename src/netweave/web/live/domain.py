@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min, Q, Subquery
 from django.utils import timezone
@@ -128,6 +129,10 @@ def _change(event: Event, expected_version: int | None) -> Iterator[LiveState]:
         yield state
         state.version += 1
         state.save()
+        # forget the polled version now and after the commit (a poll in between may have
+        # cached the old one again)
+        cache.delete(_version_key(event.pk))
+        transaction.on_commit(partial(cache.delete, _version_key(event.pk)))
 
 
 def _published(event: Event) -> PlanVersion:
@@ -1050,10 +1055,38 @@ def live_page(registration: Registration) -> LivePage:
     return page
 
 
+#: how long a live page may go on seeing the previous version: every open page asks every
+#: few seconds, so a thousand of them would otherwise be hundreds of queries a second
+POLL_CACHE_SECONDS = 1
+#: how long a personal link's event is remembered for polling (an unknown link never is)
+TOKEN_CACHE_SECONDS = 300
+
+
+def _version_key(event_id: int) -> str:
+    return f"netweave:live-version:{event_id}"
+
+
 def poll_version(token: str) -> int | None:
-    """The live state's version for the registration with ``token`` in one query: 0 before
-    the event has a live state, None for an unknown token."""
-    row = Registration.objects.filter(token=token).values_list("event__live__version").first()
-    if row is None:
-        return None
-    return row[0] or 0
+    """The live state's version for the registration with ``token``: 0 before the event has a
+    live state, None for an unknown token.
+
+    Answered from the cache for all but one poll per event and second (and one per link and
+    five minutes): the live page polls all the time, and its answer is almost always "no
+    change". A change made in this process is seen at once (:func:`_change` forgets the
+    version); one made elsewhere within :data:`POLL_CACHE_SECONDS`. Pages that show anything
+    look the registration up afresh.
+    """
+    token_key = f"netweave:poll-event:{token}"
+    event_id = cache.get(token_key)
+    if event_id is None:
+        rows = Registration.objects.filter(token=token).order_by().values_list("event_id")
+        event_id = next(iter(rows[:1]), (None,))[0]
+        if event_id is None:
+            return None
+        cache.set(token_key, event_id, TOKEN_CACHE_SECONDS)
+    version = cache.get(_version_key(event_id))
+    if version is None:
+        row = LiveState.objects.filter(event_id=event_id).values_list("version").first()
+        version = row[0] if row else 0
+        cache.set(_version_key(event_id), version, POLL_CACHE_SECONDS)
+    return version

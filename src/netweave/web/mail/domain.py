@@ -4,12 +4,18 @@ Every email to a member of a community ends with a link to their email preferenc
 carries ``List-Unsubscribe`` (with one-click ``List-Unsubscribe-Post``, RFC 8058) headers.
 A member who turned optional emails off gets only what they asked for themselves
 (:data:`TRANSACTIONAL_KINDS`); anything else is recorded in the outbox as not sent.
+
+:func:`send_email` is the only way out: nothing else in netweave imports ``django.core.mail``
+(a test checks). Header fields are made safe there, once (:func:`clean_header`): a name with a
+carriage return in a subject would otherwise stop the message (``BadHeaderError``), or add a
+header of the sender's choosing. Whatever fails while sending is recorded in the outbox.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +25,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import engines
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +37,7 @@ __all__ = [
     "TRANSACTIONAL_KINDS",
     "UNSUBSCRIBED",
     "Attachment",
+    "clean_header",
     "member_for_preferences_token",
     "preferences_token",
     "preferences_url",
@@ -103,6 +111,23 @@ def _recipient(to: str, community: Community | None) -> Member | None:
 
 # --- sending -----------------------------------------------------------------------------------
 
+#: line breaks and other control characters, which have no place in a header field
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+#: the outbox's subject column
+SUBJECT_MAX = OutboxMessage._meta.get_field("subject").max_length
+
+
+def clean_header(value: str) -> str:
+    r"""``value`` as one line fit for a header field: control characters (CR, LF, tab, NUL...)
+    become spaces, runs of spaces one.
+
+    >>> clean_header("Kofi\r\nBcc: everyone@example.org")
+    'Kofi Bcc: everyone@example.org'
+    >>> clean_header("  A few lines for\tAna?  ")
+    'A few lines for Ana?'
+    """
+    return " ".join(_CONTROL.sub(" ", value).split())
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -132,6 +157,7 @@ def send_email(
     it as failed with the reason :data:`UNSUBSCRIBED`.
     """
     subject, body = _render(template, context, tz)
+    to, subject = clean_header(to), clean_header(subject)[:SUBJECT_MAX]
     member = _recipient(to, community)
     record = OutboxMessage(community=community, to=to, subject=subject, body=body, kind=kind)
     if member is not None and kind not in TRANSACTIONAL_KINDS and not wants_optional_email(member):
@@ -142,19 +168,30 @@ def send_email(
     if member is not None:
         record.body += FOOTER.format(url=preferences_url(member)).rstrip()
         all_headers = {**_unsubscribe_headers(member), **all_headers}
-    message = EmailMultiAlternatives(
-        subject=subject, body=record.body + "\n", to=[to], headers=all_headers
-    )
-    for a in attachments:
-        message.attach(a.filename, a.content, a.mimetype)
     try:
-        message.send()
-    except OSError as exc:  # SMTP and socket errors: record, don't crash the request
+        _message(record, all_headers, attachments).send()
+    except Exception as exc:  # SMTP, sockets, a header the backend refuses: record it all
         # never log the address or body: personal data stays out of logs
         log.warning("sending %s email failed: %s", kind or "an", type(exc).__name__)
-        record.state, record.error = OutboxMessage.State.FAILED, str(exc)[:500]
+        record.state = OutboxMessage.State.FAILED
+        record.error = (str(exc) or type(exc).__name__)[:500]
     record.save()
     return record
+
+
+def _message(
+    record: OutboxMessage, headers: Mapping[str, str], attachments: Sequence[Attachment]
+) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=record.subject,
+        body=record.body + "\n",
+        from_email=clean_header(settings.DEFAULT_FROM_EMAIL),
+        to=[record.to],
+        headers={clean_header(k): clean_header(v) for k, v in headers.items()},
+    )
+    for a in attachments:
+        message.attach(clean_header(a.filename), a.content, a.mimetype)
+    return message
 
 
 def _render(template: str, context: Mapping[str, Any], tz: str) -> tuple[str, str]:
@@ -165,8 +202,22 @@ def _render(template: str, context: Mapping[str, Any], tz: str) -> tuple[str, st
         zone = zoneinfo.ZoneInfo("UTC")
     ctx = {"base_url": settings.BASE_URL, **context}
     with timezone.override(zone):
-        subject, _, body = render_to_string(f"mail/{template}.txt", ctx).strip().partition("\n")
+        text = _marked(f"mail/{template}.txt").render(ctx).strip()
+    subject, _, body = text.partition(_SUBJECT_END)
     return subject.strip(), body.strip()
+
+
+#: put where the template's first line ends: the subject ends there, not at a line break
+#: that a name rendered into the subject brought along
+_SUBJECT_END = "\x00end-of-subject\x00"
+
+
+def _marked(name: str) -> Any:
+    """The mail template ``name`` with :data:`_SUBJECT_END` after its first line (a template
+    tag cannot span lines, so the first line break of the source is plain text)."""
+    source = get_template(name).template.source
+    first, _, rest = source.partition("\n")
+    return engines["django"].from_string(f"{first}{_SUBJECT_END}\n{rest}")
 
 
 def _unsubscribe_headers(member: Member) -> dict[str, str]:

@@ -12,7 +12,6 @@ organizer can always go back: "nothing that can't be undone".
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 from collections import defaultdict
@@ -36,6 +35,7 @@ from netweave.core.plan import Meeting as CoreMeeting
 from netweave.core.plan import Participant, Plan, Round, Unmatched
 from netweave.web.events.models import Event, Registration
 from netweave.web.live.models import HeldMeeting, HeldSeat
+from netweave.web.matching.heartbeat import Heartbeat, settle_stale
 from netweave.web.matching.models import (
     ForbiddenPair,
     Group,
@@ -65,6 +65,7 @@ __all__ = [
     "replan",
     "request_plan",
     "save_plan",
+    "settle_stale",
     "swap_people",
     "unforbid_pair",
     "version_for_export",
@@ -74,10 +75,6 @@ log = logging.getLogger(__name__)
 
 User = AbstractBaseUser
 State = PlanVersion.State
-
-#: a queued or running version older than this is taken to be lost (a worker restarted
-#: mid-plan); it no longer blocks a new request
-STALE_AFTER = dt.timedelta(minutes=30)
 
 
 class PlanError(ValueError):
@@ -464,17 +461,6 @@ def _forbidden_ids(event: Event) -> list[tuple[str, str]]:
 # --- generating -----------------------------------------------------------------------------
 
 
-def _settle_stale(event: Event) -> None:
-    cutoff = timezone.now() - STALE_AFTER
-    PlanVersion.objects.filter(
-        event=event, state__in=[State.QUEUED, State.RUNNING], created__lt=cutoff
-    ).update(
-        state=State.FAILED,
-        error="Planning stopped without finishing (the background worker may have restarted). "
-        "Start it again.",
-    )
-
-
 def request_plan(
     event: Event,
     user: User | None,
@@ -493,7 +479,7 @@ def request_plan(
 
     with transaction.atomic():
         event = _lock(event)
-        _settle_stale(event)
+        settle_stale(event)  # a version whose worker died must not block this one
         _refuse_if_changed(event, seen)
         busy = PlanVersion.objects.filter(event=event, state__in=[State.QUEUED, State.RUNNING])
         if busy.exists():
@@ -519,7 +505,7 @@ class _Progress:
         pct = min(pct, 99)
         if pct > self.last:
             self.last = pct
-            PlanVersion.objects.filter(pk=self.pk).update(progress=pct)
+            PlanVersion.objects.filter(pk=self.pk).update(progress=pct, heartbeat=timezone.now())
 
 
 def _pins(
@@ -594,23 +580,25 @@ def generate_plan(version: PlanVersion) -> PlanVersion:
 
     Nothing but ``version`` is ever touched, so a failure leaves the published plan (and
     every other version) as it was. A version that is not QUEUED is left alone: a task run
-    twice must not plan twice.
+    twice must not plan twice. While it plans, the version's heartbeat shows it is alive;
+    a version given up for silent meanwhile (:func:`settle_stale`) keeps its message.
     """
     claimed = PlanVersion.objects.filter(pk=version.pk, state=State.QUEUED).update(
-        state=State.RUNNING, progress=1
+        state=State.RUNNING, progress=1, heartbeat=timezone.now()
     )
     if claimed:
+        running = PlanVersion.objects.filter(pk=version.pk, state=State.RUNNING)
         try:
-            plan = _run_planner(version)
+            with Heartbeat(version.pk):
+                plan = _run_planner(version)
             with transaction.atomic():
-                _store_plan(version, plan)
-                _mark_planned(version.event)
+                if running.select_for_update().exists():
+                    _store_plan(version, plan)
+                    _mark_planned(version.event)
         except Exception as exc:  # any failure must reach the organizer as a message
             if not isinstance(exc, ValueError):
                 log.exception("planning version %s failed", version.pk)
-            PlanVersion.objects.filter(pk=version.pk).update(
-                state=State.FAILED, error=_failure_message(exc)[:2000]
-            )
+            running.update(state=State.FAILED, error=_failure_message(exc)[:2000])
     version.refresh_from_db()
     return version
 

@@ -22,6 +22,8 @@ class PlanVersion(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
+    #: the running planner's last sign of life (see :mod:`netweave.web.matching.heartbeat`)
+    heartbeat = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     #: what made this version ("Generated", "Swapped Ana and Kofi in round 2", ...)
     note = models.CharField(max_length=300, blank=True)

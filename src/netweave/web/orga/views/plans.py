@@ -119,6 +119,7 @@ def _page(
     bound: dict[str, Any] | None = None,
     problems: list[str] | None = None,
 ) -> HttpResponse:
+    domain.settle_stale(event)  # a planner that died shows as stopped, with when
     versions = selectors.versions_of(event)
     latest = versions[0] if versions else None
     newer = latest is not None and (shown is None or latest.number > shown.number)
@@ -181,6 +182,7 @@ def version(request: HttpRequest, event_pk: int, number: int) -> HttpResponse:
 def progress(request: HttpRequest, event_pk: int, number: int) -> HttpResponse:
     """The progress box alone, polled by htmx; once planning ends, the whole page reloads."""
     event = event_for(request.user, event_pk)
+    domain.settle_stale(event)
     shown = _version(event, number)
     if request.htmx and shown.state in (State.READY, State.FAILED):
         return HttpResponseClientRefresh()
