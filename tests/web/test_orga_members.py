@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -20,6 +21,7 @@ from netweave.web.community.domain import (
     import_members,
     stashed_upload_path,
 )
+from netweave.web.community.forms import MemberChoiceField
 from netweave.web.community.models import Member
 from netweave.web.events.models import Registration
 from tests.web.factories import EventFactory, MemberFactory
@@ -413,3 +415,9 @@ def test_member_edit_keeps_offset_zone_from_import(orga_client, community):
     form = orga_client.get(reverse("orga:member_edit", args=[member.pk])).context["form"]
     assert form["timezone"].value() == "Etc/GMT-10"
     assert ("Etc/GMT-10", "Etc/GMT-10") in form.fields["timezone"].choices
+
+
+def test_member_choice_field_refuses_superscript_digits():
+    field = MemberChoiceField(queryset=Member.objects.none())
+    with pytest.raises(forms.ValidationError):
+        field.clean(["¹"])

@@ -182,7 +182,8 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value:
-            if not str(pk).isdigit() or int(str(pk)) >= 2**63:
+            # ASCII digits only: "¹".isdigit() is true, but int("¹") raises
+            if not re.fullmatch(r"[0-9]{1,19}", str(pk)) or int(str(pk)) >= 2**63:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
