@@ -54,6 +54,11 @@ _MARGIN = 1e-7
 _RINS_SHARE = 0.5
 #: the reason for a request the integer plan leaves unmet that the heuristic's plan met
 WHY_TRADED = "no room in any round: the optimal plan meets other requests instead"
+#: the reason for someone the integer plan leaves alone whom the heuristic's plan did not
+WHY_ALONE = (
+    "no plan seats everyone in every round: each way would repeat a pair, pair people kept "
+    "apart or put someone in a second trio"
+)
 
 
 @dataclass(frozen=True)
@@ -350,25 +355,28 @@ class _Solver:
         lb[binary & (-lp.reduced > slack)] = 1.0
         return lb, ub
 
-    def rounds(self) -> list[list[tuple[int, ...]]] | None:
-        """The best plan's rounds, free rounds best first (as the heuristic plans them); None
-        when it is the heuristic's, or leaves someone alone (the heuristic's plan says why,
-        this one could not)."""
-        model = self.model
-        slack = self.x[model.offset["a"] : model.offset["a"] + model.sizes["a"] + model.sizes["o"]]
-        if not self.improved or slack.sum() > 0.5:
+    def plan(self) -> tuple[list[list[tuple[int, ...]]], list[tuple[int, int]]] | None:
+        """The best plan's rounds and who it leaves alone (``(round, person)``), its free
+        rounds best first as the heuristic plans them; None when it is the heuristic's."""
+        if not self.improved:
             return None
-        rounds = model.rounds_of(self.x)
+        rounds, alone = self.model.rounds_of(self.x), self.model.alone_of(self.x)
         free = self.prob.free_rounds
-        ordered = sorted((rounds[r] for r in free), key=lambda m: -self.prob.value_of(m))
-        for r, meetings in zip(free, ordered, strict=True):
-            rounds[r] = meetings
-        return rounds
+        order = sorted(free, key=lambda r: -self.prob.value_of(rounds[r]))
+        new_of = {old: new for new, old in zip(free, order, strict=True)}
+        placed = [rounds[r] for r in range(self.prob.rounds)]
+        for old, new in new_of.items():
+            placed[new] = rounds[old]
+        return placed, sorted((new_of.get(r, r), p) for r, p in alone)
 
 
 def _as_result(
-    prob: RoundsProblem, affinity: Affinity, heuristic: RoundsResult, rounds: list
+    prob: RoundsProblem,
+    affinity: Affinity,
+    heuristic: RoundsResult,
+    plan: tuple[list[list[tuple[int, ...]]], list[tuple[int, int]]],
 ) -> RoundsResult:
+    rounds, alone = plan
     figures = prob.figures(rounds)
     before = {(a, b): why for a, b, why in heuristic.unmet_requests}
     unmet = tuple(
@@ -376,9 +384,10 @@ def _as_result(
         for a, b in sorted(affinity.requests)
         if (min(a, b), max(a, b)) not in figures.met
     )
+    why = {p: w for _, p, w in heuristic.unmatched}
     return RoundsResult(
         rounds=tuple(tuple(r) for r in rounds),
-        unmatched=(),
+        unmatched=tuple((r + 1, p, why.get(p, WHY_ALONE)) for r, p in alone),
         unmet_requests=unmet,
         shares=figures.shares,
         total=figures.total,
@@ -442,7 +451,7 @@ def solve_rounds(
     solver.fix_tiers()
     solver.prove()
     status = solver.status if solver.tiers_proven else f"{solver.status}; tiers not proven"
-    better = solver.rounds()
+    better = solver.plan()
     return ExactResult(
         result=heuristic if better is None else _as_result(prob, affinity, heuristic, better),
         improved=better is not None,

@@ -549,3 +549,16 @@ class RoundsModel:
                 meetings += [(int(p),) for p in host]
             out.append(sorted(meetings))
         return out
+
+    def alone_of(self, x: np.ndarray) -> list[tuple[int, int]]:
+        """``(round, person)`` (0-based round) for every live person left alone in ``x``, and
+        for every async match left open (counted in the last round)."""
+        nl, out = len(self.people), []
+        if self.sizes["a"]:
+            on = x[self.col("a", np.arange(self.sizes["a"]))] > 0.5
+            out += [(int(k // nl), int(self.people[k % nl])) for k in np.flatnonzero(on)]
+        if self.sizes["o"]:
+            counts = np.rint(x[self.col("o", np.arange(self.sizes["o"]))]).astype(np.int64)
+            last = self.prob.rounds - 1
+            out += [(last, int(a)) for a, c in zip(self.remote, counts, strict=True) for _ in range(c)]
+        return out
