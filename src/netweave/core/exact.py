@@ -50,6 +50,8 @@ CLOSE_GAP = 1e-3
 #: a plan counts as better than another only by this much (relative), and reduced-cost
 #: fixing keeps this margin, so that solver tolerances never exclude a better plan
 _MARGIN = 1e-7
+#: LP solves with trio cuts added (see RoundsModel.trio_cuts) before the integer program
+_CUT_ROUNDS = 8
 #: share of the budget the neighbourhood search (RINS) may use before the proof
 _RINS_SHARE = 0.5
 #: the reason for a request the integer plan leaves unmet that the heuristic's plan met
@@ -309,6 +311,12 @@ class _Solver:
         """LP bound, neighbourhood search, then the proof on the reduced-cost-fixed model."""
         model, c = self.model, -self.model.objective
         lp = _highs(c, self.cons, (model.lb, model.ub), self.budget, integer=False)
+        for _ in range(_CUT_ROUNDS):
+            cuts = None if lp.x is None else model.trio_cuts(lp.x)
+            if cuts is None:
+                break
+            self.cons.add(cuts, np.full(cuts.shape[0], -np.inf), np.zeros(cuts.shape[0]))
+            lp = _highs(c, self.cons, (model.lb, model.ub), self.budget, integer=False)
         if lp.status != "optimal" or lp.x is None or lp.reduced is None:
             self.status = f"LP {lp.status}"
             return

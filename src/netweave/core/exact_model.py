@@ -431,6 +431,43 @@ class RoundsModel:
         anchor = int(self.people[0]) if len(self.people) else -1
         return sum(p + 1 for m in meetings if anchor in m for p in m if p != anchor)
 
+    def trio_cuts(self, x: np.ndarray, limit: int = 4000) -> sp.csr_array | None:
+        """Rows ``y_ij + y_ik - y_jk - z_i <= 0`` (and ``y_ij - z_i <= 0``) that the LP point
+        ``x`` violates, most violated first: if ``i`` sits in a trio with ``j`` and ``k``, then
+        ``j`` and ``k`` sit together. Every plan keeps them; the LP's fractional trios, spread
+        thin over many people, do not. None when ``x`` keeps them all."""
+        if not self.sizes["z"]:
+            return None
+        nl, k = len(self.people), len(self.ypairs)
+        a, b = self.pos[self.prob.lo[self.ypairs]], self.pos[self.prob.hi[self.ypairs]]
+        found: list[tuple[float, list[int], list[float]]] = []
+        for r in range(self.prob.rounds):
+            ycols = self.col("y", r * k + np.arange(k))
+            y = np.zeros((nl, nl))
+            y[a, b] = y[b, a] = x[ycols]
+            col = np.full((nl, nl), -1)
+            col[a, b] = col[b, a] = ycols
+            z = x[self.col("z", r * nl + np.arange(nl))]
+            for i in np.flatnonzero(z > 1e-6):
+                near = np.flatnonzero(y[i] > 1e-6)
+                zi = int(self.col("z", r * nl + i))
+                for j in near[y[i, near] - z[i] > 1e-6]:
+                    found.append((y[i, j] - z[i], [col[i, j], zi], [1.0, -1.0]))
+                viol = y[i, near][:, None] + y[i, near][None, :] - y[np.ix_(near, near)] - z[i]
+                for p, q in zip(*np.nonzero(np.triu(viol > 1e-6, 1)), strict=True):
+                    j, m = near[p], near[q]
+                    cols, vals = [col[i, j], col[i, m], zi], [1.0, 1.0, -1.0]
+                    if col[j, m] >= 0:
+                        cols, vals = [*cols, col[j, m]], [*vals, -1.0]
+                    found.append((viol[p, q], cols, vals))
+        if not found:
+            return None
+        found.sort(key=lambda f: -f[0])
+        rows = np.repeat(np.arange(min(limit, len(found))), [len(f[1]) for f in found[:limit]])
+        cols = np.concatenate([f[1] for f in found[:limit]])
+        vals = np.concatenate([f[2] for f in found[:limit]])
+        return sp.csr_array((vals, (rows, cols)), shape=(min(limit, len(found)), self.ncols))
+
     def _ypos(self, pair: tuple[int, int]) -> int:
         return int(np.searchsorted(self.ypairs, self.prob.key[pair]))
 
@@ -508,7 +545,7 @@ class RoundsModel:
         return a, need
 
     def pair_usage(self, x: np.ndarray) -> np.ndarray:
-        """Per allowed pair: how much it meets in ``x``, over all rounds (as a pair or in a trio)."""
+        """Per allowed pair: how often it meets in ``x`` (as a pair or in a trio)."""
         out = np.zeros(self.prob.m)
         for name in ("x", "y"):
             cols = self.col(name, np.arange(self.sizes[name]))
@@ -560,5 +597,6 @@ class RoundsModel:
         if self.sizes["o"]:
             counts = np.rint(x[self.col("o", np.arange(self.sizes["o"]))]).astype(np.int64)
             last = self.prob.rounds - 1
-            out += [(last, int(a)) for a, c in zip(self.remote, counts, strict=True) for _ in range(c)]
+            for a, c in zip(self.remote.tolist(), counts.tolist(), strict=True):
+                out += [(last, a)] * c
         return out
