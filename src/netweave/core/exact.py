@@ -52,6 +52,8 @@ CLOSE_GAP = 1e-3
 _MARGIN = 1e-7
 #: LP solves with trio cuts added (see RoundsModel.trio_cuts) before the integer program
 _CUT_ROUNDS = 8
+#: at most this share of the time cap goes to those LP solves
+_CUT_SHARE = 0.3
 #: share of the budget the neighbourhood search (RINS) may use before the proof
 _RINS_SHARE = 0.5
 #: the reason for a request the integer plan leaves unmet that the heuristic's plan met
@@ -153,7 +155,12 @@ class _Budget:
 
     nodes: int | None
     deadline: float
+    seconds: float
     used_nodes: int = 0
+
+    def share_left(self) -> float:
+        """The share of the time cap not used yet."""
+        return max(0.0, self.deadline - time.perf_counter()) / max(self.seconds, 1e-9)
 
     def left(self, share: float = 1.0) -> tuple[float, int | None]:
         """Seconds and nodes for the next solve, ``share`` of what is left."""
@@ -274,6 +281,7 @@ class _Solver:
         self.value = self.base.value
         self.improved = False
         self.bound, self.lp_bound, self.status = math.inf, math.nan, "not solved"
+        self.lp_seconds = 0.0
 
     @property
     def target(self) -> float:
@@ -310,13 +318,20 @@ class _Solver:
     def prove(self) -> None:
         """LP bound, neighbourhood search, then the proof on the reduced-cost-fixed model."""
         model, c = self.model, -self.model.objective
+        started = time.perf_counter()
         lp = _highs(c, self.cons, (model.lb, model.ub), self.budget, integer=False)
+        self.lp_seconds = time.perf_counter() - started
         for _ in range(_CUT_ROUNDS):
             cuts = None if lp.x is None else model.trio_cuts(lp.x)
-            if cuts is None:
+            if cuts is None or self.budget.share_left() < 1 - _CUT_SHARE:
                 break
             self.cons.add(cuts, np.full(cuts.shape[0], -np.inf), np.zeros(cuts.shape[0]))
-            lp = _highs(c, self.cons, (model.lb, model.ub), self.budget, integer=False)
+            tighter = _highs(
+                c, self.cons, (model.lb, model.ub), self.budget, integer=False, share=_CUT_SHARE
+            )
+            if tighter.status != "optimal":
+                break  # the cuts stay (every plan keeps them); the looser LP is still a bound
+            lp = tighter
         if lp.status != "optimal" or lp.x is None or lp.reduced is None:
             self.status = f"LP {lp.status}"
             return
@@ -329,7 +344,11 @@ class _Solver:
         self._rins(c, lp)
         if self.bound <= self.target:
             return
-        run = _highs(c, self.cons, self._fixed_by_reduced_cost(lp), self.budget, start=self.x)
+        cols = self._fixed_by_reduced_cost(lp)
+        if not self.fits(cols, 1.0):
+            self.status = "time limit"
+            return
+        run = _highs(c, self.cons, cols, self.budget, start=self.x)
         self.status = "optimal" if run.status == "infeasible" else run.status
         self.take(run.x)
         if run.status == "infeasible":  # nothing at least as good: tolerances; the best is optimal
@@ -346,7 +365,17 @@ class _Solver:
         used = model.pair_usage(lp.x) + model.pair_usage(self.x) > 1e-6
         lb, ub = model.lb.copy(), model.ub.copy()
         ub[model.pair_columns(~used)] = 0.0
-        self.take(_highs(c, self.cons, (lb, ub), self.budget, start=self.x, share=_RINS_SHARE).x)
+        if self.fits((lb, ub), _RINS_SHARE):
+            run = _highs(c, self.cons, (lb, ub), self.budget, start=self.x, share=_RINS_SHARE)
+            self.take(run.x)
+
+    def fits(self, cols: tuple[np.ndarray, np.ndarray], share: float) -> bool:
+        """Whether ``share`` of the time left covers the root LP of a model with these free
+        columns (as long as the full LP took, scaled): HiGHS cannot stop inside it, so a
+        solve that cannot finish its root is not started."""
+        free = float(np.mean(cols[0] != cols[1])) if len(cols[0]) else 0.0
+        left = self.budget.share_left() * self.budget.seconds * share
+        return left >= self.lp_seconds * free
 
     def _fixed_by_reduced_cost(self, lp: _Run) -> tuple[np.ndarray, np.ndarray]:
         """Column bounds with every 0/1 column fixed that no plan as good as the best moves.
@@ -418,44 +447,45 @@ def solve_rounds(
 ) -> ExactResult:
     """Solve the rounds exactly, starting from the heuristic's plan; keep the better plan.
 
-        Parameters
-        ----------
-        affinity, modes, rounds, async_matches, odd, pinned, boost
-            As given to :func:`~netweave.core.rounds.plan_rounds` for ``heuristic``; everyone
-            takes part and nobody met before (the history is in ``affinity.forbidden``).
-        heuristic : RoundsResult
-            The heuristic's plan: the plan to beat, and the fairness and tiers to keep.
-        keep_fairness : bool
-            Everyone's share (as in :attr:`RoundsResult.shares`) must reach the heuristic
-            plan's worst-off share; False asks for the best total whatever the fairness.
-        time_limit : float
-            A safety cap in seconds for the whole solve; a solve stopped by it may end
-            differently on another machine.
-        node_limit : int, optional
-            Branch-and-bound nodes at most, over all solves: a budget that stops at the same
-            place on every machine, so that the same input gives the same plan.
+    Parameters
+    ----------
+    affinity, modes, rounds, async_matches, odd, pinned, boost
+        As given to :func:`~netweave.core.rounds.plan_rounds` for ``heuristic``; everyone
+        takes part and nobody met before (the history is in ``affinity.forbidden``).
+    heuristic : RoundsResult
+        The heuristic's plan: the plan to beat, and the fairness and tiers to keep.
+    keep_fairness : bool
+        Everyone's share (as in :attr:`RoundsResult.shares`) must reach the heuristic
+        plan's worst-off share; False asks for the best total whatever the fairness.
+    time_limit : float
+        A safety cap in seconds for the whole solve; a solve stopped by it may end
+        differently on another machine.
+    node_limit : int, optional
+        Branch-and-bound nodes at most, over all solves: a budget that stops at the same
+        place on every machine, so that the same input gives the same plan.
 
-        Returns
-        -------
-        ExactResult
+    Returns
+    -------
+    ExactResult
 
-        Examples
-        --------
-        Two clusters, two rounds: the heuristic's plan is optimal.
+    Examples
+    --------
+    Two clusters, two rounds: the heuristic's plan is optimal.
 
-        >>> import numpy as np
-        >>> from netweave.core.affinity import Affinity
-        >>> from netweave.core.rounds import plan_rounds
-        >>> s = np.array([[0, 9, 2, 1], [9, 0, 1, 2], [2, 1, 0, 9], [1, 2, 9, 0]], np.float32)
-        >>> aff = Affinity(("a", "b", "c", "d"), s)
-        >>> plan = plan_rounds(aff, ["live"] * 4, 2)
-        >>> exact = solve_rounds(aff, ["live"] * 4, 2, plan)
-        >>> exact.claim, exact.bound, exact.improved
-        ('optimal', 22.0, False)
+    >>> import numpy as np
+    >>> from netweave.core.affinity import Affinity
+    >>> from netweave.core.rounds import plan_rounds
+    >>> s = np.array([[0, 9, 2, 1], [9, 0, 1, 2], [2, 1, 0, 9], [1, 2, 9, 0]], np.float32)
+    >>> aff = Affinity(("a", "b", "c", "d"), s)
+    >>> plan = plan_rounds(aff, ["live"] * 4, 2)
+    >>> exact = solve_rounds(aff, ["live"] * 4, 2, plan)
+    >>> exact.claim, exact.bound, exact.improved
+    ('optimal', 22.0, False)
     """
     start = time.perf_counter()
     prob = rounds_problem(affinity, modes, rounds, async_matches, odd, pinned or {}, boost)
-    solver = _Solver(prob, heuristic, keep_fairness, _Budget(node_limit, start + time_limit))
+    budget = _Budget(node_limit, start + time_limit, time_limit)
+    solver = _Solver(prob, heuristic, keep_fairness, budget)
     solver.fix_tiers()
     solver.prove()
     status = solver.status if solver.tiers_proven else f"{solver.status}; tiers not proven"
