@@ -69,7 +69,8 @@ def _pct(a: float, b: float) -> str:
 
 
 def _range(low: float, high: float, digits: int = 3) -> str:
-    if abs(high - low) <= 1e-6 * max(1.0, abs(high)):
+    low, high = (round(v, digits) + 0.0 for v in (low, high))  # + 0.0: no "-0.000"
+    if low == high:
         return f"{high:.{digits}f}"
     return f"{low:.{digits}f}-{high:.{digits}f}"
 

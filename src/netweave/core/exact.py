@@ -2,9 +2,11 @@
 
 :func:`solve_rounds` takes the rounds :func:`~netweave.core.rounds.plan_rounds` planned and
 solves the *same* problem exactly (the model of :mod:`netweave.core.exact_model`, HiGHS
-through :func:`scipy.optimize.milp`) within a node count and a time cap. It returns the better
-of the two plans and what is proven: "optimal", "within 0.1 % of the optimum", or the proven
-gap when the budget ran out.
+through ``highspy``) within a node count and a time cap. It returns the better of the two
+plans and what is proven: "optimal", "within 0.1 % of the optimum", or the proven gap when
+the budget ran out. ``highspy`` rather than :func:`scipy.optimize.milp` (the same HiGHS):
+only it starts from a given plan, and starting from the heuristic's made the proof for 80
+people 2 s instead of 16 s.
 
 **What is optimal.** The heuristic's tiers come first, in its order: mutual requests and
 must-meet pairs met, then nobody left alone, then one-way requests met. A tier the heuristic
@@ -17,12 +19,11 @@ must reach the heuristic plan's worst-off share. So the optimum is the best tota
 at least as fair, and meeting at least as many requests, as the heuristic's own: that plan is
 one of them, and its share of the optimum compares like with like.
 
-**The solve.** (1) The LP relaxation: a bound, usually within 0.01 % of the integer optimum
-(tighter than :func:`~netweave.core.bounds.upper_bound`, which has no rounds). (2) A
-neighbourhood search: the columns where the LP and the heuristic's plan agree are fixed and
-HiGHS solves the rest (RINS), which finds plans close to the optimum in a fraction of the
-time of a cold start. (3) Every column whose LP reduced cost shows it cannot appear in a plan
-better than the best so far is fixed, and HiGHS proves the rest (or finds better plans).
+**The solve.** (1) The LP relaxation, tightened by triangle cuts where trios happen: a bound,
+without trios usually within 0.01 % of the integer optimum. (2) A neighbourhood search
+(RINS): HiGHS, started from the heuristic's plan, on the pairs the LP or that plan uses, in
+any round. (3) Every column whose LP reduced cost shows it cannot appear in a plan as good as
+the best so far is fixed, and HiGHS, started from the best plan, proves the rest.
 """
 
 from __future__ import annotations
