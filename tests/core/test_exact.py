@@ -368,3 +368,18 @@ def test_plan_event_above_exact_up_to_has_no_proof():
     plan = plan_event(PlanningInput(people, groups=False), EventConfig(rounds=3, exact_up_to=23))
     assert "optimality" not in plan.metrics
     assert "exact" not in plan.metrics["seconds"]
+
+
+@pytest.mark.parametrize(
+    ("odd", "pinned"),
+    [("trio", {1: [(0,), (1, 2), (3, 4)]}), ("host", {1: [(0, 1, 2), (3, 4)]})],
+)
+def test_solve_rounds_keeps_a_pinned_meeting_of_the_other_kind(odd, pinned):
+    aff = random_affinity(5, 6)
+    modes = ["live"] * 5
+    heuristic = plan_rounds(aff, modes, 2, odd=odd, pinned=pinned)
+    exact = solve_rounds(aff, modes, 2, heuristic, odd=odd, pinned=pinned, keep_fairness=False)
+    assert exact.result.rounds[0] == tuple(sorted(pinned[1]))
+    assert exact.claim == "optimal"
+    expected = brute_force(aff, modes, 2, odd=odd, pinned=pinned)
+    assert plan_key(exact.result, aff, modes, 2, odd=odd, pinned=pinned) == expected

@@ -268,10 +268,15 @@ class RoundsModel:
         self.remote = np.flatnonzero(prob.asyn)
         nl = len(self.people)
         live_pairs = prob.live[prob.lo] & prob.live[prob.hi]
-        self.parity = None if alone else _rooms_parity(prob)
+        # a pinned host meeting in trio mode (or trio in host mode) is the other kind's only
+        # use, and it changes that round's parity
+        pinned = {len(m) for ms in prob.pins.values() for m in ms}
+        self.other_kind = 1 if prob.odd == "trio" else 3
+        mixed = self.other_kind in pinned
+        self.parity = None if alone or mixed else _rooms_parity(prob)
         odd_possible = self.parity != 0
-        trios = prob.odd == "trio" and odd_possible
-        hosts = prob.odd == "host" and odd_possible
+        trios = (prob.odd == "trio" and odd_possible) or 3 in pinned
+        hosts = (prob.odd == "host" and odd_possible) or 1 in pinned
         self.ypairs = np.flatnonzero(live_pairs) if trios else np.zeros(0, np.int64)
         sizes = {
             "x": nr * m,
@@ -414,17 +419,24 @@ class RoundsModel:
                     )
 
     def _pin(self) -> None:
-        """Pinned meetings: their variables are fixed at 1."""
+        """Pinned meetings: their variables are fixed at 1. Host meetings in trio mode (trios
+        in host mode) happen only where pinned."""
         prob, nl, k = self.prob, len(self.people), len(self.ypairs)
+        for name in ("h",) if self.other_kind == 1 else ("y", "z", "t"):
+            self.ub[self.col(name, np.arange(self.sizes[name]))] = 0.0
         for r, meetings in prob.pins.items():
             for meeting in meetings:
                 if len(meeting) == 1:
-                    self.lb[self.col("h", r * nl + self.pos[meeting[0]])] = 1.0
+                    cols = self.col("h", [r * nl + self.pos[meeting[0]]])
                 elif len(meeting) == 2:
-                    self.lb[self._x(r, prob.key[meeting])] = 1.0
+                    cols = self._x(r, [prob.key[meeting]])
                 else:
-                    for pair in _pairs_of(meeting):
-                        self.lb[self.col("y", r * k + self._ypos(pair))] = 1.0
+                    cols = np.r_[
+                        self.col("y", [r * k + self._ypos(pair) for pair in _pairs_of(meeting)]),
+                        self.col("z", r * nl + self.pos[list(meeting)]),
+                        self.col("t", [r]),
+                    ]
+                self.lb[cols] = self.ub[cols] = 1.0
 
     def _anchor_key(self, meetings: Iterable[tuple[int, ...]]) -> int:
         """The symmetry key of a round: 1 + the anchor's partners' positions, summed."""
