@@ -29,6 +29,22 @@ def test_plan_prints_summary_with_bound(run_cli, example_csv, tmp_path):
     assert "% of the upper bound" in result.stdout
 
 
+def test_plan_prints_the_proof_for_a_small_event(run_cli, example_csv, tmp_path):
+    result = run_cli("plan", example_csv, "--rounds", "3", "--no-groups", "-o", tmp_path / "a")
+    assert "Optimality" in result.stdout
+    assert "(integer program)" in result.stdout
+    metrics = json.loads((tmp_path / "a" / "plan.json").read_text())["metrics"]
+    assert metrics["optimality"] == "optimal" or metrics["optimality"].startswith("within ")
+    assert metrics["total_score"] >= metrics["heuristic_total"]
+
+
+def test_plan_exact_up_to_zero_skips_the_proof(run_cli, example_csv, tmp_path):
+    out = tmp_path / "a"
+    result = run_cli("plan", example_csv, "-r", "2", "--no-groups", "--exact-up-to", "0", "-o", out)
+    assert "Optimality" not in result.stdout
+    assert "optimality" not in json.loads((out / "plan.json").read_text())["metrics"]
+
+
 def test_plan_zoom_csv_header_exact(run_cli, example_csv, tmp_path):
     run_cli("plan", example_csv, "--rounds", "2", "-o", tmp_path / "out")
     first = (tmp_path / "out" / "zoom" / "round-1.csv").read_text().splitlines()[0]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
@@ -130,6 +130,16 @@ def main() -> None:
 )
 @click.option("--xlsx", is_flag=True, help="Also write schedule.xlsx (slower for big events).")
 @click.option(
+    "--exact-up-to",
+    type=click.IntRange(min=0),
+    help="Solve the rounds exactly (and prove it) up to this many people; 0 = never.",
+)
+@click.option(
+    "--exact-time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    help="At most this many seconds for that proof.",
+)
+@click.option(
     "--group-iterations",
     type=click.IntRange(min=0),
     help="Improvement steps for the groups (more: better, slower).",
@@ -149,6 +159,8 @@ def plan(
     odd: str | None,
     seed: int | None,
     time_limit: float | None,
+    exact_up_to: int | None,
+    exact_time_limit: float | None,
     group_iterations: int | None,
     xlsx: bool,
 ) -> None:
@@ -167,6 +179,8 @@ def plan(
             seed=seed,
             group_time_limit=time_limit,
             group_iterations=group_iterations,
+            exact_up_to=exact_up_to,
+            exact_time_limit=exact_time_limit,
         )
         roster = _read_roster(people, columns)
         met = read_history(history) if history else []
@@ -251,12 +265,22 @@ def _print_summary(p: Plan, seconds: float) -> None:
         f"{m['total_score']:.2f} = {m['quality_pct']:.2f} % of the"
         f" upper bound {m['upper_bound']:.2f}",
     )
+    if m.get("optimality"):
+        table.add_row("Optimality", _optimality_text(m))
     table.add_row("Time", f"{seconds:.2f} s")
     out.print(table)
     for unmet in m["unmet_requests"][:10]:
         out.print(
             f"  request not met: {unmet['asker']} → {unmet['asked']}: {unmet['why']}", markup=False
         )
+
+
+def _optimality_text(m: Mapping[str, Any]) -> str:
+    """The rounds' proof (small events), and whether it beat the heuristic's plan."""
+    text = f"{m['optimality']} (integer program)"
+    if m.get("exact_improved"):
+        text += f"; better than the heuristic's {m['heuristic_total']:.2f}"
+    return text
 
 
 def _unmatched_text(p: Plan) -> str:

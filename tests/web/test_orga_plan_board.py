@@ -104,6 +104,21 @@ def test_board_quality_panel_shows_requests_and_unmet(orga_client, version, regs
     assert "both were full" in content
 
 
+def test_board_quality_panel_shows_the_proof_of_a_small_event(orga_client, event, regs):
+    plan = example_plan(regs)
+    proven = {**plan.metrics, "optimality": "optimal", "exact_improved": True}
+    save_plan(event, plan.with_metrics(**proven), note="Generated")
+    content = orga_client.get(url("plan", event.pk)).content.decode()
+    assert "Optimality" in content
+    assert "solved exactly (an integer program)" in content
+    assert "found a better plan than the first one" in content
+
+
+def test_board_quality_panel_without_a_proof_says_why(orga_client, version):
+    content = orga_client.get(url("plan", version.event_id)).content.decode()
+    assert "Proven for small events only" in content
+
+
 def test_board_checks_clean_plan_says_all_rules_kept(orga_client, version):
     assert b"All rules kept" in orga_client.get(url("plan", version.event_id)).content
 

@@ -136,6 +136,13 @@ class EventConfig:
     async_matches: int | None = None  # None = same as rounds
     candidates: int = 30  # per-person candidate list size for the rounds
     fairness: float = 1.0  # strength of boosting people who are behind (0 = pure total)
+    #: events up to this many people get their rounds solved exactly (an integer program)
+    #: after the heuristic, and a proof of how close to the optimum they are; 0 = never
+    exact_up_to: int = 80
+    #: branch-and-bound nodes for that proof: a fixed count keeps plans the same for a seed
+    exact_nodes: int = 500
+    #: a safety cap in seconds for the proof; a proof stopped by it may differ between machines
+    exact_time_limit: float = 10.0
     group_min: int = 4
     group_max: int = 6
     group_target: int | None = None  # None = middle of min..max, rounded half up
@@ -195,6 +202,9 @@ def _value_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
         at_least(name, low)
     for name, low in (("async_matches", 0), ("candidates", 1), ("fairness", 0), ("group_min", 2)):
         at_least(name, low)
+    for name in ("exact_up_to", "exact_nodes"):
+        at_least(name, 0)
+    at_least("exact_time_limit", 0, strict=True)
     at_least("group_time_limit", 0, strict=True)
     at_least("group_iterations", 0)
     out += _group_problems(values)
@@ -302,6 +312,9 @@ _KEYS: dict[str, dict[str, tuple[str, _ReadFn]]] = {
         "async_matches": ("async_matches", _int),
         "candidates": ("candidates", _int),
         "fairness": ("fairness", _number),
+        "exact_up_to": ("exact_up_to", _int),
+        "exact_nodes": ("exact_nodes", _int),
+        "exact_time_limit": ("exact_time_limit", _number),
     },
     "groups": {
         "min": ("group_min", _int),
@@ -545,6 +558,17 @@ _HELP: dict[str, tuple[tuple[str, str, str], ...]] = {
             "fairness",
             "how strongly people who are behind get boosted (0 = best total only)",
         ),
+        (
+            "exact_up_to",
+            "exact_up_to",
+            "up to this many people, solve the rounds exactly and prove it (0 = never)",
+        ),
+        (
+            "exact_nodes",
+            "exact_nodes",
+            "search steps for that proof (the same count, the same plan)",
+        ),
+        ("exact_time_limit", "exact_time_limit", "at most this many seconds for the proof"),
     ),
     "groups": (
         ("size", "", 'group sizes, "MIN-MAX" or one size; or write min = 4 and max = 6'),

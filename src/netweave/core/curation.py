@@ -137,8 +137,9 @@ def _met_pairs(plan: Plan) -> set[tuple[str, str]]:
 
 
 def refreshed_metrics(old: Plan, new: Plan, people: Sequence[Person]) -> dict[str, Any]:
-    """The metrics a hand edit can change, recomputed; shares are dropped (they come from
-    the planner's own bookkeeping) and the plan is marked as edited by hand.
+    """The metrics a hand edit can change, recomputed; shares and the optimality claim are
+    dropped (they come from the planner's own bookkeeping) and the plan is marked as edited
+    by hand.
 
     Requests the edit split up join ``unmet_requests``; the total moves by the change in
     the meetings' scores, and the quality figure with it (against the same bound).
@@ -191,6 +192,8 @@ def refreshed_metrics(old: Plan, new: Plan, people: Sequence[Person]) -> dict[st
         quality_pct=round(100.0 * total_score / bound, 2) if bound > 0 else 100.0,
         worst_off_share=None,
         median_share=None,
+        # the proof was of the planned rounds; a hand edit may fall below it
+        optimality=None,
         edited_by_hand=True,
     )
     return metrics

@@ -16,6 +16,7 @@ import numpy as np
 from netweave.core.affinity import Affinity, AffinitySpec, build_affinities
 from netweave.core.bounds import upper_bound
 from netweave.core.config import EventConfig
+from netweave.core.exact import ExactResult, solve_rounds
 from netweave.core.group_remote import attach_remote
 from netweave.core.group_wording import describe_group
 from netweave.core.groups import plan_groups
@@ -102,6 +103,11 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
         progress=report,
     )
     t = _timed(seconds, "rounds", t)
+    heuristic_total = result.total
+    exact = _prove(aff, modes, config, result, pinned, data.newcomer_boost)
+    if exact is not None:
+        result = exact.result
+        t = _timed(seconds, "exact", t)
     bound = _rounds_bound(aff, modes, config)
     t = _timed(seconds, "bound", t)
     async_people = {i for i, m in enumerate(modes) if m == "async"}
@@ -127,12 +133,40 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
     metrics = _metrics(aff, people, config, result, bound, groups, seconds)
     if data.newcomer_boost is not None:
         metrics["favoured_newcomers"] = sum(1 for b in data.newcomer_boost if b > 0)
+    if exact is not None:
+        metrics.update(exact.metrics(), heuristic_total=round(heuristic_total, 4))
     return plan.with_metrics(**metrics)
 
 
 def _forbid(aff: Affinity, pairs: Iterable[tuple[str, str]]) -> Affinity:
     extra = {tuple(sorted((aff.index(a), aff.index(b)))) for a, b in pairs}
     return replace(aff, forbidden=aff.forbidden | extra) if extra else aff
+
+
+def _prove(
+    aff: Affinity,
+    modes: Sequence[str],
+    config: EventConfig,
+    result: RoundsResult,
+    pinned: Mapping[int, Sequence[tuple[int, ...]]],
+    boost: Sequence[float] | None,
+) -> ExactResult | None:
+    """The rounds solved exactly for events up to ``config.exact_up_to`` people."""
+    if not 0 < aff.n <= config.exact_up_to:
+        return None
+    return solve_rounds(
+        aff,
+        modes,
+        config.rounds,
+        result,
+        async_matches=config.async_matches,
+        odd=config.odd,
+        pinned=pinned,
+        boost=boost,
+        keep_fairness=config.fairness > 0,
+        time_limit=config.exact_time_limit,
+        node_limit=config.exact_nodes,
+    )
 
 
 def _rounds_bound(aff: Affinity, modes: Sequence[str], config: EventConfig) -> float:

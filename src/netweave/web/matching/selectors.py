@@ -297,6 +297,23 @@ def _sizes(sizes: Mapping[str, int]) -> str:
     return ", ".join(f"{n} × {size}" for size, n in sorted(sizes.items(), key=lambda x: int(x[0])))
 
 
+def _optimality(m: Mapping[str, Any]) -> Stat:
+    """The rounds' proof: small events are also solved exactly (an integer program)."""
+    claim = m.get("optimality")
+    if claim:
+        help_text = (
+            "The rounds were also solved exactly (an integer program): no plan that meets as "
+            "many requests and is at least as fair scores more than the optimum."
+        )
+        if m.get("exact_improved"):
+            help_text += " It found a better plan than the first one, and this is it."
+        close = claim == "optimal" or claim.startswith("within 0.1 %")
+        return Stat("Optimality", claim, help_text, "ok" if close else "")
+    if m.get("edited_by_hand"):
+        return Stat("Optimality", "—", "Not proven after a change by hand; re-plan to see it.")
+    return Stat("Optimality", "—", "Proven for small events only (exact_up_to in the settings).")
+
+
 def quality(version: PlanVersion) -> Quality:
     """The quality panel of ``version``, from the metrics the planner recorded."""
     m = version.metrics or {}
@@ -329,6 +346,7 @@ def quality(version: PlanVersion) -> Quality:
             "Total match score as a share of a proven upper bound: no plan can score more "
             "than 100 %.",
         ),
+        _optimality(m),
         Stat("Group sizes", _sizes(m.get("group_sizes") or {}), "Number of groups × size."),
     )
     names = {pid: name for pid, name, _ in version.participants}
