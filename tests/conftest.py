@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import sysconfig
@@ -9,8 +10,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from netweave.synth import write_synthetic_csv
+
+# CI (HYPOTHESIS_PROFILE=ci, set by .ci/run) replays the same examples every run, so a red build
+# means a change broke something, not that a new example turned up; a developer's machine keeps
+# exploring and remembers failures in .hypothesis/. No deadlines: on 2 busy cores a slow example
+# is not a failure (tests never check wall-clock time).
+hypothesis_settings.register_profile("default", deadline=None)
+hypothesis_settings.register_profile(
+    "ci",
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "src" / "netweave" / "examples" / "community.csv"
 
