@@ -14,24 +14,24 @@ absent scores 0. Nothing here is ``n x n`` or ``n x G``: memory is O(nnz + n).
    taken best first, skipping any that touches a group already changed in the round. Two
    changes on disjoint groups do not affect each other's gains, so the round gains exactly the
    sum of the gains taken. Rounds repeat until none improves.
-3. *Perturb*: a share of the groups is shaken by random swaps towards liked groups, improved
-   again in rounds, and the whole kept only if the total did not drop.
+3. *Windows*: passes of the memetic search on windows of neighbouring groups
+   (:mod:`netweave.core.group_windows`), each pass followed by rounds again.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
+from netweave.core.group_rows import penalty
+from netweave.core.group_windows import regroup_windows
+
 __all__ = ["sparse_search"]
 
 #: people with no positive group get this many random groups to try (escape from penalties)
 _RANDOM_TRIES = 4
-#: share of the groups shaken by one perturbation
-_SHAKE = 0.02
 
 
 def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
@@ -45,7 +45,12 @@ def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarr
 class _Sparse:
     """Labels over a sparse weight graph, with the rounds of parallel improvement."""
 
-    def __init__(self, w: sp.csr_matrix, sizes: Sequence[int], eps: float) -> None:
+    def __init__(
+        self,
+        w: sp.csr_matrix,
+        sizes: Sequence[int],
+        eps: float,
+    ) -> None:
         self.w, self.n, self.n_groups = w, w.shape[0], len(sizes)
         self.sizes = np.asarray(sizes, dtype=np.intp)
         self.lo, self.hi = int(self.sizes.min()), int(self.sizes.max())
@@ -194,26 +199,17 @@ class _Sparse:
                 break
         return rounds
 
-    def shake(self, rng: np.random.Generator) -> None:
-        """Random swaps between a share of the groups and groups their members like.
+    def links(self) -> sp.csr_matrix:
+        """``links[g, h]``: sum of weights between the members of ``g`` and ``h``. O(nnz)."""
+        n = self.n
+        onehot = sp.csr_matrix((np.ones(n), (np.arange(n), self.grp)), shape=(n, self.n_groups))
+        out = (onehot.T @ self.w @ onehot).tocoo()
+        off = out.row != out.col
+        return sp.csr_matrix((out.data[off], (out.row[off], out.col[off])), shape=out.shape)
 
-        Each shaken person swaps with a random member of the group of a random neighbour (of
-        a random group when they have none), at most one swap per group.
-        """
-        n, w = self.n, self.w
-        x = rng.choice(n, size=max(1, int(_SHAKE * self.n_groups)), replace=False)
-        slots = self.slots()
-        used = bytearray(self.n_groups)
-        for p in x.tolist():
-            s, e = int(w.indptr[p]), int(w.indptr[p + 1])
-            z = int(w.indices[s + int(rng.integers(e - s))]) if e > s else int(rng.integers(n))
-            a, b = int(self.grp[p]), int(self.grp[z])
-            if a == b or used[a] or used[b]:
-                continue
-            used[a] = used[b] = 1
-            mates = slots[b][slots[b] >= 0]
-            q = int(mates[int(rng.integers(len(mates)))])
-            self.grp[p], self.grp[q] = b, a
+    def block(self, people: np.ndarray) -> np.ndarray:
+        """Twice the weights among ``people`` (penalties included), dense."""
+        return 2.0 * self.w[people][:, people].toarray()
 
     def value(self) -> float:
         coo = sp.triu(self.w, 1).tocoo()
@@ -222,16 +218,13 @@ class _Sparse:
 
 
 def _penalised(w: sp.csr_matrix, forbidden: np.ndarray, hi: int) -> tuple[sp.csr_matrix, float]:
-    """``w`` with forbidden pairs at ``-M`` (see ``group_search._penalty``); and ``eps``."""
+    """``w`` with forbidden pairs at ``-penalty``; and ``eps``."""
     n = w.shape[0]
     scale = float(np.abs(w.data).max()) if w.nnz else 1.0
     if len(forbidden):
-        big = 2.0 ** math.ceil(math.log2(2 * n * hi * max(scale, 1e-12) + 1))
         i, j = forbidden[:, 0], forbidden[:, 1]
-        pen = sp.csr_matrix(
-            (np.full(2 * len(i), -big), (np.concatenate((i, j)), np.concatenate((j, i)))),
-            shape=(n, n),
-        )
+        big = penalty(scale, n, hi)
+        pen = sp.csr_matrix((np.full(2 * len(i), -big), (np.r_[i, j], np.r_[j, i])), shape=(n, n))
         w = (w + pen).tocsr()
         w.sort_indices()
     return w, 1e-9 * max(scale, 1e-12)
@@ -245,7 +238,7 @@ def sparse_search(
     generations: int | None,
     stop: Callable[[], bool],
 ) -> tuple[np.ndarray, int]:
-    """Construct, improve in rounds, then ``generations`` perturbations; labels and count.
+    """Construct, improve in rounds, then ``generations`` passes of windows; labels, passes.
 
     ``w`` is symmetric CSR with sorted indices and a zero diagonal; ``forbidden`` an array of
     pairs ``i < j``.
@@ -254,15 +247,9 @@ def sparse_search(
     state = _Sparse(pw, sizes, eps)
     state.construct()
     state.descend(rng, stop, first=True)
-    best, best_grp = state.value(), state.grp.copy()
     done = 0
     while (generations is None or done < generations) and not stop():
         done += 1
-        state.shake(rng)
+        regroup_windows(state.grp, state.links(), state.block, eps, rng, stop)
         state.descend(rng, stop, first=False)
-        now = state.value()
-        if now >= best:
-            best, best_grp = now, state.grp.copy()
-        else:
-            state.grp = best_grp.copy()
-    return best_grp, done
+    return state.grp, done

@@ -30,12 +30,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 
 from netweave.core.affinity import Affinity
-from netweave.core.bounds import scan_partners
-from netweave.core.group_search import DENSE_MAX, search_groups
+from netweave.core.group_search import search_groups
 from netweave.core.people import Person
 
 __all__ = [
@@ -47,9 +45,6 @@ __all__ = [
     "group_sizes",
     "plan_groups",
 ]
-
-#: best partners per person in the sparse graph the search uses for many people
-_PARTNERS = 40
 
 
 class InfeasibleGroupsError(ValueError):
@@ -241,29 +236,6 @@ def _check_fixed_groups(
         raise InfeasibleGroupsError(_forbidden_message(affinity, clash, what))
 
 
-def _local_weights(affinity: Affinity, free: np.ndarray) -> np.ndarray | sp.csr_matrix:
-    """The scores among the ``free`` people, in their order, for :func:`search_groups`.
-
-    Up to :data:`DENSE_MAX` people the dense block (a view when everyone is free); above, a
-    sparse graph of everyone's best partners (plus requested and must-meet pairs) from one
-    blocked scan, so no ``n x n`` temporary is made. Forbidden pairs are passed separately.
-    """
-    n, m = affinity.n, len(free)
-    scores = affinity.scores
-    if sp.issparse(scores):
-        return sp.csr_matrix(scores)[free][:, free]
-    if m <= DENSE_MAX:
-        return scores if m == n else scores[np.ix_(free, free)]
-    active = np.zeros(n, dtype=bool)
-    active[free] = True
-    scan = scan_partners(affinity, _PARTNERS, active=active)
-    local = np.full(n, -1, dtype=np.intp)
-    local[free] = np.arange(m)
-    lo, hi = local[scan.lo], local[scan.hi]
-    half = sp.csr_matrix((scan.score, (lo, hi)), shape=(m, m))
-    return (half + half.T).tocsr()
-
-
 def _search_groups(
     affinity: Affinity,
     free: list[int],
@@ -273,12 +245,12 @@ def _search_groups(
     rng: np.random.Generator,
 ) -> tuple[list[list[int]], int]:
     """:func:`search_groups` over the free people; the groups and generations run."""
-    idx = np.asarray(free, dtype=np.intp)
     local = {p: k for k, p in enumerate(free)}
     forbidden = [(local[i], local[j]) for i, j in affinity.forbidden if i in local and j in local]
     found = search_groups(
-        _local_weights(affinity, idx),
+        affinity.scores,
         sizes,
+        people=None if len(free) == affinity.n else free,
         forbidden=forbidden,
         seed=rng,
         generations=max_iterations,
@@ -339,9 +311,9 @@ def plan_groups(
     Notes
     -----
     Up to :data:`~netweave.core.group_search.DENSE_MAX` free people the search holds a
-    float64 copy of their scores (50 MB at 2,500) and its population's ``m x G`` matrices
-    (at most 160 MB); above, a sparse graph of each person's 40 best partners, found by one
-    blocked scan (O(m²) time, O(40·m) memory), and O(nnz + m) for the search.
+    float64 copy of their scores (50 MB at 2,500) and its population's ``G x m`` matrices
+    (at most 160 MB); above, one ``G x m`` matrix (8·m²/5 bytes for groups of five: 160 MB
+    at 10,000) and rows read from the scores on demand; sparse scores need O(nnz + m).
 
     Examples
     --------
