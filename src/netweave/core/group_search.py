@@ -33,8 +33,10 @@ from netweave.core.group_windows import dense_large_search
 
 __all__ = ["DENSE_MAX", "GroupSearchResult", "search_groups"]
 
-#: above this many people the sparse search runs (the memetic one needs ``n x n`` weights)
-DENSE_MAX = 2500
+#: above this many people the large engines run: measured on synthetic communities, the
+#: memetic search on everyone is better per second up to about this size, windows above
+DENSE_MAX = 1500
+_ENGINES = ("memetic", "dense rows", "sparse")
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,7 @@ def search_groups(
     seed: int | np.random.Generator = 0,
     generations: int | None = None,
     time_limit: float | None = None,
+    engine: str | None = None,
 ) -> GroupSearchResult:
     """Split people into groups of ``sizes`` maximising the sum of within-group weights.
 
@@ -147,6 +150,10 @@ def search_groups(
     time_limit : float, optional
         A cap in seconds (``None``: none). It never cuts short the first descent, so the
         result is always a local optimum without avoidable forbidden pairs.
+    engine : str, optional
+        ``"memetic"``, ``"dense rows"`` or ``"sparse"`` (see the module notes); default by
+        size: the memetic search up to :data:`DENSE_MAX` people, then by the kind of
+        ``weights``. For tests and benchmarks.
 
     Returns
     -------
@@ -189,24 +196,31 @@ def search_groups(
     if sp.issparse(weights):
         weights = _symmetric_csr(weights, local)
         idx = np.arange(n)
+    chosen = engine or (
+        "memetic" if n <= DENSE_MAX else "sparse" if sp.issparse(weights) else "dense rows"
+    )
+    if chosen not in _ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(_ENGINES)}, got {engine!r}")
     if len(sizes) <= 1:
-        return _result(weights, np.zeros(n, dtype=np.intp), idx, pairs, 0, "memetic")
+        return _result(weights, np.zeros(n, dtype=np.intp), idx, pairs, 0, chosen)
     deadline = math.inf if time_limit is None else started + max(time_limit, 0.0)
 
     def stop() -> bool:
         return time.perf_counter() >= deadline
 
-    if n <= DENSE_MAX:
-        source = weights.toarray() if sp.issparse(weights) else weights
-        rows = Rows(source, None if sp.issparse(weights) else local, pairs, max(sizes), DENSE_MAX)
-        labels, _, done = memetic_search(rows, sizes, rng=rng, stop=stop, generations=generations)
-        return _result(weights, labels, idx, pairs, done, "memetic")
-    if sp.issparse(weights):
+    if chosen == "sparse":
+        if not sp.issparse(weights):
+            weights = _symmetric_csr(sp.csr_matrix(weights[np.ix_(idx, idx)]), None)
+            idx = np.arange(n)
         labels, done = sparse_search(weights, sizes, pairs, rng, generations, stop)
-        return _result(weights, labels, idx, pairs, done, "sparse")
-    rows = Rows(weights, local, pairs, max(sizes), DENSE_MAX)
-    labels, done = dense_large_search(rows, sizes, rng, stop, generations)
-    return _result(weights, labels, idx, pairs, done, "dense rows")
+        return _result(weights, labels, idx, pairs, done, chosen)
+    source = weights.toarray() if sp.issparse(weights) else weights
+    rows = Rows(source, local if source is weights else None, pairs, max(sizes), DENSE_MAX)
+    if chosen == "memetic":
+        labels, _, done = memetic_search(rows, sizes, rng=rng, stop=stop, generations=generations)
+    else:
+        labels, done = dense_large_search(rows, sizes, rng, stop, generations)
+    return _result(weights, labels, idx, pairs, done, chosen)
 
 
 def _result(

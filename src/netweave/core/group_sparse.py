@@ -14,8 +14,8 @@ absent scores 0. Nothing here is ``n x n`` or ``n x G``: memory is O(nnz + n).
    taken best first, skipping any that touches a group already changed in the round. Two
    changes on disjoint groups do not affect each other's gains, so the round gains exactly the
    sum of the gains taken. Rounds repeat until none improves.
-3. *Windows*: passes of the memetic search on windows of neighbouring groups
-   (:mod:`netweave.core.group_windows`), each pass followed by rounds again.
+3. *Windows*: the memetic search on windows of neighbouring groups
+   (:mod:`netweave.core.group_windows`), each pass over all groups followed by rounds again.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from netweave.core.group_rows import penalty
-from netweave.core.group_windows import regroup_windows
+from netweave.core.group_windows import improve_by_windows
 
 __all__ = ["sparse_search"]
 
@@ -50,8 +50,9 @@ class _Sparse:
         w: sp.csr_matrix,
         sizes: Sequence[int],
         eps: float,
+        rng: np.random.Generator,
     ) -> None:
-        self.w, self.n, self.n_groups = w, w.shape[0], len(sizes)
+        self.w, self.n, self.n_groups, self.rng = w, w.shape[0], len(sizes), rng
         self.sizes = np.asarray(sizes, dtype=np.intp)
         self.lo, self.hi = int(self.sizes.min()), int(self.sizes.max())
         self.eps = eps
@@ -211,6 +212,10 @@ class _Sparse:
         """Twice the weights among ``people`` (penalties included), dense."""
         return 2.0 * self.w[people][:, people].toarray()
 
+    def settle(self, stop: Callable[[], bool]) -> None:
+        """Rounds again, across window borders."""
+        self.descend(self.rng, stop, first=False)
+
     def value(self) -> float:
         coo = sp.triu(self.w, 1).tocoo()
         same = self.grp[coo.row] == self.grp[coo.col]
@@ -244,12 +249,8 @@ def sparse_search(
     pairs ``i < j``.
     """
     pw, eps = _penalised(w, forbidden, max(sizes))
-    state = _Sparse(pw, sizes, eps)
+    state = _Sparse(pw, sizes, eps, rng)
     state.construct()
     state.descend(rng, stop, first=True)
-    done = 0
-    while (generations is None or done < generations) and not stop():
-        done += 1
-        regroup_windows(state.grp, state.links(), state.block, eps, rng, stop)
-        state.descend(rng, stop, first=False)
+    done = improve_by_windows(state, eps, rng, stop, generations)
     return state.grp, done

@@ -12,6 +12,7 @@ share no group, so their gains add up exactly.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,10 +20,18 @@ import scipy.sparse as sp
 from netweave.core.group_memetic import Grouping, Stop, construct, memetic_search
 from netweave.core.group_rows import Rows
 
-__all__ = ["WINDOW_GROUPS", "dense_large_search", "regroup_windows"]
+__all__ = [
+    "STEPS_PER_PASS",
+    "WINDOW_GROUPS",
+    "Windowed",
+    "dense_large_search",
+    "improve_by_windows",
+]
 
 #: groups in one window, its population and its generations
 WINDOW_GROUPS, WINDOW_POPULATION, WINDOW_GENERATIONS = 40, 6, 4
+#: steps ("generations") of windows per pass over all groups
+STEPS_PER_PASS = 10
 
 #: twice the weights among some people, forbidden pairs penalised (dense float64)
 Block = Callable[[np.ndarray], np.ndarray]
@@ -74,34 +83,111 @@ def _regroup(
         grp[people] = np.asarray(groups, dtype=np.intp)[labels]
 
 
-def regroup_windows(
-    grp: np.ndarray,
-    links: sp.csr_matrix,
-    block: Block,
+class Windowed(Protocol):
+    """What a large engine offers the windows (see :func:`improve_by_windows`)."""
+
+    grp: np.ndarray
+
+    def links(self) -> sp.csr_matrix:
+        """``links[g, h]``: sum of weights between the members of ``g`` and ``h`` (g != h)."""
+        ...
+
+    def block(self, people: np.ndarray) -> np.ndarray:
+        """Twice the weights among ``people``, forbidden pairs penalised, dense float64."""
+        ...
+
+    def settle(self, stop: Stop) -> None:
+        """Improve across window borders once ``grp`` has changed (a descent)."""
+        ...
+
+
+class _Pass:
+    """One pass of windows over all groups, in random order, a window at a time."""
+
+    def __init__(self, engine: Windowed, rng: np.random.Generator) -> None:
+        self.links = engine.links()
+        n_groups = self.links.shape[0]
+        grp = engine.grp
+        # Membership as of the start of the pass: a window's groups are then used, so no
+        # later window of the pass reads a group an earlier one changed.
+        self.order = np.argsort(grp, kind="stable")
+        self.starts = np.concatenate(([0], np.cumsum(np.bincount(grp, minlength=n_groups))))
+        self.used = np.zeros(n_groups, dtype=bool)
+        self.seeds = rng.permutation(n_groups).tolist()
+
+    @property
+    def finished(self) -> bool:
+        return not self.seeds
+
+    def window(self, engine: Windowed, eps: float, rng: np.random.Generator) -> int:
+        """Regroup the next window; the number of groups it covered."""
+        while self.seeds and self.used[self.seeds[-1]]:
+            self.seeds.pop()
+        if not self.seeds:
+            return 0
+        groups = _window(self.seeds.pop(), self.links, self.used)
+        if len(groups) > 1:
+            people = np.concatenate(
+                [self.order[self.starts[g] : self.starts[g + 1]] for g in groups]
+            )
+            _regroup(engine.grp, people, groups, engine.block, eps, rng)
+        return len(groups)
+
+
+def improve_by_windows(
+    engine: Windowed,
     eps: float,
     rng: np.random.Generator,
     stop: Stop,
+    generations: int | None,
 ) -> int:
-    """One pass of windows over all groups, changing ``grp`` in place; windows run.
-
-    ``links[g, h]`` is the sum of weights between the members of ``g`` and ``h``.
+    """``generations`` steps of windows, each covering about 1/:data:`STEPS_PER_PASS` of the
+    groups, so that the work of a step grows with the number of people as a memetic
+    generation does; ``engine.settle`` after each full pass (and at the end). Steps run.
     """
-    n_groups = links.shape[0]
-    order = np.argsort(grp, kind="stable")
-    starts = np.concatenate(([0], np.cumsum(np.bincount(grp, minlength=n_groups))))
-    used = np.zeros(n_groups, dtype=bool)
+    n_groups = int(engine.grp.max()) + 1
+    per_step = max(1, -(-n_groups // STEPS_PER_PASS))
+    current: _Pass | None = None
+    changed = False
     done = 0
-    for seed in rng.permutation(n_groups).tolist():
-        if used[seed]:
-            continue
-        if stop():
-            break
-        groups = _window(seed, links, used)
-        if len(groups) > 1:
-            people = np.concatenate([order[starts[g] : starts[g + 1]] for g in groups])
-            _regroup(grp, people, groups, block, eps, rng)
-            done += 1
+    while (generations is None or done < generations) and not stop():
+        done += 1
+        current = current or _Pass(engine, rng)
+        covered = 0
+        while covered < per_step and not current.finished and not stop():
+            covered += current.window(engine, eps, rng)
+            changed = True
+        if current.finished:
+            engine.settle(stop)
+            current, changed = None, False
+    if changed:
+        engine.settle(stop)
     return done
+
+
+class _DenseRows:
+    """The dense-rows engine's state for the windows: one :class:`Grouping`."""
+
+    def __init__(self, rows: Rows, sizes: list[int]) -> None:
+        self.rows, self.lo, self.hi, self.n_groups = rows, min(sizes), max(sizes), len(sizes)
+        self.sol = Grouping(rows, construct(rows, sizes), self.n_groups, self.lo, self.hi)
+        self.sol.descend(range(self.n_groups), rows.eps, lambda: False)
+        self.grp = self.sol.grp.copy()
+
+    def links(self) -> sp.csr_matrix:
+        n = self.rows.n
+        onehot = sp.csr_matrix((np.ones(n), (self.grp, np.arange(n))), shape=(self.n_groups, n))
+        between = np.asarray(onehot @ self.sol.DT.T)
+        np.fill_diagonal(between, 0.0)
+        return sp.csr_matrix(between)
+
+    def block(self, people: np.ndarray) -> np.ndarray:
+        return self.rows.block(people)
+
+    def settle(self, stop: Stop) -> None:
+        self.sol = Grouping(self.rows, self.grp, self.n_groups, self.lo, self.hi)
+        self.sol.descend(range(self.n_groups), self.rows.eps, stop)
+        self.grp = self.sol.grp.copy()
 
 
 def dense_large_search(
@@ -111,26 +197,13 @@ def dense_large_search(
     stop: Stop,
     generations: int | None,
 ) -> tuple[np.ndarray, int]:
-    """Many people, dense weights read by rows: construct, descend, then passes of windows.
+    """Many people, dense weights read by rows: construct, descend, then windows.
 
     One grouping with its ``G x n`` matrix ``D`` (8·n²/k bytes for groups of k: 160 MB at
-    10,000 people in fives), as the memetic search's descent; after each pass of windows ``D``
-    is rebuilt (O(n²)) and the descent runs again across window borders. Labels and passes.
+    10,000 people in fives), as the memetic search's descent; after each pass of windows
+    ``D`` is rebuilt (O(n²)) and the descent runs again across window borders. Labels and
+    steps run.
     """
-    lo, hi, n_groups = min(sizes), max(sizes), len(sizes)
-    sol = Grouping(rows, construct(rows, sizes), n_groups, lo, hi)
-    sol.descend(range(n_groups), rows.eps, lambda: False)
-    done = 0
-    while (generations is None or done < generations) and not stop():
-        done += 1
-        onehot = sp.csr_matrix(
-            (np.ones(rows.n), (sol.grp, np.arange(rows.n))), shape=(n_groups, rows.n)
-        )
-        between = np.asarray(onehot @ sol.DT.T)
-        np.fill_diagonal(between, 0.0)
-        links = sp.csr_matrix(between)
-        grp = sol.grp.copy()
-        regroup_windows(grp, links, rows.block, rows.eps, rng, stop)
-        sol = Grouping(rows, grp, n_groups, lo, hi)
-        sol.descend(range(n_groups), rows.eps, stop)
-    return sol.grp, done
+    state = _DenseRows(rows, sizes)
+    done = improve_by_windows(state, rows.eps, rng, stop, generations)
+    return state.grp, done
