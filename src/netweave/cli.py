@@ -138,7 +138,7 @@ def main() -> None:
 @click.option(
     "--group-iterations",
     type=click.IntRange(min=0),
-    help="Improvement steps for the groups (more: better, slower).",
+    help="Generations of the group search (more: better, slower).",
 )
 def plan(
     people: Path,

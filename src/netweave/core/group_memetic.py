@@ -50,6 +50,11 @@ _POPULATION_BYTES = 160e6
 _DEFAULT_GENERATIONS = 100
 #: entries of the gain block examined at once (groups x members x people), ~0.5 MB
 _BATCH_ENTRIES = 65536
+#: rounds of the iterated local search on the best member after each generation, the random
+#: swaps of each round, and its acceptance band in standard deviations of the pair weights
+_POLISH_ROUNDS, _KICK_MIN, _KICK_MAX, _ACCEPT = 20, 2, 6, 1.0
+#: rounds of that search on the best grouping found, at the end, per generation run
+_FINAL_ROUNDS = 20
 #: entries of rows read at once by the construction (~32 MB of float64)
 _SCAN_ENTRIES = 4_000_000
 
@@ -66,7 +71,10 @@ class Grouping:
     ``rows`` reads twice the weights (see :class:`~netweave.core.group_rows.Rows`).
     """
 
-    __slots__ = ("DT", "flat", "grp", "hi", "lo", "members", "rows", "size", "value")
+    __slots__ = (
+        *("DT", "flat", "grp", "hi", "lo", "log"),
+        *("members", "rows", "saved", "size", "value"),
+    )
 
     def __init__(self, rows: Rows, grp: np.ndarray, n_groups: int, lo: int, hi: int) -> None:
         self.rows, self.lo, self.hi = rows, lo, hi
@@ -77,7 +85,8 @@ class Grouping:
         order = np.argsort(self.grp, kind="stable")
         cuts = np.cumsum(self.size)[:-1]
         self.members = [part.tolist() for part in np.split(order, cuts)]
-        self.value = 0.0
+        self.value = self.saved = 0.0
+        self.log: list[tuple[int, int, int, bool]] | None = None  # changes since mark()
         self.refresh()
 
     def own(self) -> np.ndarray:
@@ -109,6 +118,8 @@ class Grouping:
         self._shift(p, a, b)
         self.size[a] -= 1
         self.size[b] += 1
+        if self.log is not None:
+            self.log.append((p, a, b, True))
 
     def swap(self, p: int, q: int) -> None:
         """Exchange the groups of ``p`` and ``q``: O(n)."""
@@ -117,6 +128,21 @@ class Grouping:
         self.value += d[b, p] - d[a, p] + d[a, q] - d[b, q] - self.rows.pair(p, q)
         self._shift(p, a, b)
         self._shift(q, b, a)
+        if self.log is not None:
+            self.log += [(p, a, b, False), (q, b, a, False)]
+
+    def mark(self) -> None:
+        """Remember this state, so that :meth:`undo` can come back to it."""
+        self.log, self.saved = [], self.value
+
+    def undo(self) -> None:
+        """Take back every move and swap since :meth:`mark` (cheaper than copying ``D``)."""
+        for p, a, b, moved in reversed(self.log or []):
+            self._shift(p, b, a)
+            if moved:
+                self.size[b] -= 1
+                self.size[a] += 1
+        self.value, self.log = self.saved, []
 
     # -- improving -----------------------------------------------------------------------
 
@@ -471,8 +497,32 @@ class _Memetic:
             theta = self.theta[0] - (self.theta[0] - self.theta[1]) * progress
             self._generation(pop, max(1, int(theta * self.n / self.n_groups)))
             pop.sort(key=lambda s: -s.value)
+            self._polish(pop[0])
             done += 1
+        if done:
+            best = Grouping(self.rows, self.best_grp, self.n_groups, self.lo, self.hi)
+            self._polish(best, _FINAL_ROUNDS * done)
         return done
+
+    def _polish(self, sol: Grouping, rounds: int = _POLISH_ROUNDS) -> None:
+        """A short iterated local search: a few random swaps, a descent, and record-to-record
+        acceptance (within one standard deviation of a pair weight of the best seen, else
+        undone). On MDGPLIB's Geo instances TPSDP alone stayed 0.02-0.07 % below the former
+        iterated local search; this, after each generation on the best member and at the end
+        on the best grouping, closes the gap for a few percent of the time."""
+        band = _ACCEPT * self.rows.spread + self.eps
+        best = sol.value
+        for _ in range(rounds):
+            if self.stop():
+                break
+            sol.mark()
+            kick = int(self.rng.integers(_KICK_MIN, _KICK_MAX + 1))
+            sol.descend(sol.kick(kick, self.rng), self.eps, self.stop)
+            self._note(sol)
+            best = max(best, sol.value)
+            if sol.value < best - band:
+                sol.undo()
+        sol.log = None
 
     def _generation(self, pop: list[Grouping], strength: int) -> None:
         for sol in pop:

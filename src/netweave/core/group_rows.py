@@ -52,6 +52,15 @@ class Rows:
     hi : int
         The largest group size (sets the penalty).
 
+    Attributes
+    ----------
+    n : int
+        People.
+    scale, spread : float
+        The largest absolute weight, and the standard deviation of the pair weights.
+    eps : float
+        Gains below it are rounding, not improvements.
+
     Notes
     -----
     Up to ``dense_max`` people the penalised doubled block is built once as float64
@@ -80,7 +89,7 @@ class Rows:
         self.source = source
         self.n = len(source) if people is None else len(self.people)
         pairs = np.zeros((0, 2), dtype=np.intp) if forbidden is None else np.asarray(forbidden)
-        self.scale = self._scale()
+        self.scale, self.spread = self._scale()
         self.eps = 1e-9 * max(self.scale, 1e-12)
         big = penalty(self.scale, self.n, hi)
         i, j = pairs[:, 0], pairs[:, 1]
@@ -96,23 +105,29 @@ class Rows:
             self.dense = dense
 
     @classmethod
-    def doubled(cls, dense2: np.ndarray, eps: float) -> Rows:
-        """Rows over a ready float64 block of twice the weights, penalties included."""
+    def doubled(cls, dense2: np.ndarray, eps: float, spread: float) -> Rows:
+        """Rows over a ready float64 block of twice the weights, penalties included;
+        ``eps`` and ``spread`` (see the attributes) come from the whole problem."""
         rows = cls.__new__(cls)
         rows.people, rows.source, rows.n = None, dense2, len(dense2)
-        rows.scale, rows.eps, rows.dense = float("nan"), eps, dense2
+        rows.scale, rows.spread, rows.eps, rows.dense = float("nan"), spread, eps, dense2
         rows.pen = sp.csr_matrix((rows.n, rows.n))
         return rows
 
-    def _scale(self) -> float:
-        if self.n == 0:
-            return 0.0
-        step = max(1, _BLOCK_ENTRIES // self.n)
-        twice = max(
-            float(np.abs(self._gather(np.arange(r, min(r + step, self.n)), None)).max())
-            for r in range(0, self.n, step)
-        )
-        return twice / 2
+    def _scale(self) -> tuple[float, float]:
+        """The largest absolute weight and the standard deviation of the pair weights."""
+        n = self.n
+        if n < 2:
+            return 0.0, 0.0
+        step = max(1, _BLOCK_ENTRIES // n)
+        top = total = squares = 0.0
+        for r in range(0, n, step):
+            half = 0.5 * self._gather(np.arange(r, min(r + step, n)), None)
+            top = max(top, float(np.abs(half).max()))
+            total += float(half.sum())
+            squares += float(np.square(half).sum())
+        pairs = n * (n - 1)  # the zero diagonal is left out of the mean
+        return top, math.sqrt(max(squares / pairs - (total / pairs) ** 2, 0.0))
 
     def _gather(self, idx: np.ndarray, cols: np.ndarray | None) -> np.ndarray:
         """Twice the raw weights of rows ``idx`` (all columns, or ``cols``), zero diagonal."""

@@ -53,6 +53,7 @@ class _Sparse:
         rng: np.random.Generator,
     ) -> None:
         self.w, self.n, self.n_groups, self.rng = w, w.shape[0], len(sizes), rng
+        self.spread = 0.0
         self.sizes = np.asarray(sizes, dtype=np.intp)
         self.lo, self.hi = int(self.sizes.min()), int(self.sizes.max())
         self.eps = eps
@@ -222,6 +223,13 @@ class _Sparse:
         return float(coo.data[same].sum())
 
 
+def _spread(w: sp.csr_matrix) -> float:
+    """Standard deviation of the weights over all pairs (absent pairs at 0)."""
+    pairs = max(w.shape[0] * (w.shape[0] - 1), 1)
+    mean = float(w.data.sum()) / pairs
+    return float(np.sqrt(max(float(np.square(w.data).sum()) / pairs - mean**2, 0.0)))
+
+
 def _penalised(w: sp.csr_matrix, forbidden: np.ndarray, hi: int) -> tuple[sp.csr_matrix, float]:
     """``w`` with forbidden pairs at ``-penalty``; and ``eps``."""
     n = w.shape[0]
@@ -250,7 +258,8 @@ def sparse_search(
     """
     pw, eps = _penalised(w, forbidden, max(sizes))
     state = _Sparse(pw, sizes, eps, rng)
+    state.spread = _spread(w)
     state.construct()
     state.descend(rng, stop, first=True)
-    done = improve_by_windows(state, eps, rng, stop, generations)
+    done = improve_by_windows(state, rng, stop, generations)
     return state.grp, done

@@ -11,7 +11,6 @@ share no group, so their gains add up exactly.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
@@ -32,9 +31,6 @@ __all__ = [
 WINDOW_GROUPS, WINDOW_POPULATION, WINDOW_GENERATIONS = 40, 6, 4
 #: steps ("generations") of windows per pass over all groups
 STEPS_PER_PASS = 10
-
-#: twice the weights among some people, forbidden pairs penalised (dense float64)
-Block = Callable[[np.ndarray], np.ndarray]
 
 
 def _window(seed: int, links: sp.csr_matrix, used: np.ndarray) -> list[int]:
@@ -58,20 +54,16 @@ def _window(seed: int, links: sp.csr_matrix, used: np.ndarray) -> list[int]:
 
 
 def _regroup(
-    grp: np.ndarray,
-    people: np.ndarray,
-    groups: list[int],
-    block: Block,
-    eps: float,
-    rng: np.random.Generator,
+    engine: Windowed, people: np.ndarray, groups: list[int], rng: np.random.Generator
 ) -> None:
-    twice = block(people)
+    grp, eps = engine.grp, engine.eps
+    twice = engine.block(people)
     where = np.full(int(grp.max()) + 1, -1, dtype=np.intp)
     where[groups] = np.arange(len(groups))
     start = where[grp[people]]
     before = float((twice * (start[:, None] == start[None, :])).sum()) / 4
     labels, value, _ = memetic_search(
-        Rows.doubled(twice, eps),
+        Rows.doubled(twice, eps, engine.spread),
         np.bincount(start, minlength=len(groups)).tolist(),
         rng=rng,
         stop=lambda: False,
@@ -87,6 +79,9 @@ class Windowed(Protocol):
     """What a large engine offers the windows (see :func:`improve_by_windows`)."""
 
     grp: np.ndarray
+    #: gains below it are rounding; the standard deviation of the pair weights
+    eps: float
+    spread: float
 
     def links(self) -> sp.csr_matrix:
         """``links[g, h]``: sum of weights between the members of ``g`` and ``h`` (g != h)."""
@@ -119,7 +114,7 @@ class _Pass:
     def finished(self) -> bool:
         return not self.seeds
 
-    def window(self, engine: Windowed, eps: float, rng: np.random.Generator) -> int:
+    def window(self, engine: Windowed, rng: np.random.Generator) -> int:
         """Regroup the next window; the number of groups it covered."""
         while self.seeds and self.used[self.seeds[-1]]:
             self.seeds.pop()
@@ -130,13 +125,12 @@ class _Pass:
             people = np.concatenate(
                 [self.order[self.starts[g] : self.starts[g + 1]] for g in groups]
             )
-            _regroup(engine.grp, people, groups, engine.block, eps, rng)
+            _regroup(engine, people, groups, rng)
         return len(groups)
 
 
 def improve_by_windows(
     engine: Windowed,
-    eps: float,
     rng: np.random.Generator,
     stop: Stop,
     generations: int | None,
@@ -155,7 +149,7 @@ def improve_by_windows(
         current = current or _Pass(engine, rng)
         covered = 0
         while covered < per_step and not current.finished and not stop():
-            covered += current.window(engine, eps, rng)
+            covered += current.window(engine, rng)
             changed = True
         if current.finished:
             engine.settle(stop)
@@ -170,6 +164,7 @@ class _DenseRows:
 
     def __init__(self, rows: Rows, sizes: list[int]) -> None:
         self.rows, self.lo, self.hi, self.n_groups = rows, min(sizes), max(sizes), len(sizes)
+        self.eps, self.spread = rows.eps, rows.spread
         self.sol = Grouping(rows, construct(rows, sizes), self.n_groups, self.lo, self.hi)
         self.sol.descend(range(self.n_groups), rows.eps, lambda: False)
         self.grp = self.sol.grp.copy()
@@ -205,5 +200,5 @@ def dense_large_search(
     steps run.
     """
     state = _DenseRows(rows, sizes)
-    done = improve_by_windows(state, rows.eps, rng, stop, generations)
+    done = improve_by_windows(state, rng, stop, generations)
     return state.grp, done
