@@ -311,7 +311,7 @@ def plan_groups(
     Notes
     -----
     Up to :data:`~netweave.core.group_search.DENSE_MAX` free people the search holds a
-    float64 copy of their scores (18 MB at 1,500) and its population's ``G x m`` matrices
+    float64 copy of their scores (50 MB at 2,500) and its population's ``G x m`` matrices
     (at most 160 MB); above, one ``G x m`` matrix (8·m²/5 bytes for groups of five: 160 MB
     at 10,000) and rows read from the scores on demand; sparse scores need O(nnz + m).
 
