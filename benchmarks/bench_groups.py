@@ -4,6 +4,8 @@ Usage::
 
     python benchmarks/bench_groups.py --mdgplib /path/to/mdgplib [--best best-known.tsv]
     python benchmarks/bench_groups.py --generated          # no files: generated instances
+    python benchmarks/bench_groups.py --sparse 50000       # time and memory, sparse scores
+    python benchmarks/bench_groups.py --synthetic 60 1000  # the planner's own scores
 
 MDGPLIB (Gallego, Laguna, Martí & Duarte 2013; Martí et al.'s optsicom collection) is not in
 this repository: see benchmarks/README.md for where it is published. An instance file starts
@@ -18,6 +20,14 @@ same for the iterated local search netweave used before (400 rounds, its default
 rounds as fit in the new search's wall time). Generated instances of the same two
 families (RanReal: uniform weights in [0, 100); Geo: Euclidean distances of random points in
 2-10 dimensions) have no best known value: the ratio there is against the old search.
+
+``--synthetic N...`` runs ``plan_groups`` as the planner does (synthetic communities from
+``netweave.synth``, the group weights, live people, the default budget) against the old
+search on the same scores.
+
+``--sparse N`` times the sparse engine on a random graph of ``N`` people with about 40
+neighbours each (groups of 4-6, 200 forbidden pairs, the planner's default budget), and
+reports its peak memory above what the graph itself took (sampled every 20 ms).
 """
 
 from __future__ import annotations
@@ -31,16 +41,20 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import csv  # noqa: E402
 import sys  # noqa: E402
+import threading  # noqa: E402
 import time  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
+import scipy.sparse as sp  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _old_group_search import old_search  # noqa: E402
 
+from netweave.core.config import EventConfig  # noqa: E402
 from netweave.core.group_search import search_groups  # noqa: E402
+from netweave.core.groups import group_sizes  # noqa: E402
 
 #: MDGPLIB's equal-size shapes: people -> groups
 SHAPES = {120: 10, 240: 12, 480: 20}
@@ -147,6 +161,91 @@ def run(inst: Instance, generations: int | None, seed: int, capped: bool) -> dic
     }
 
 
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def sparse_run(n: int, seed: int) -> None:
+    """The sparse engine on a random graph: seconds, peak memory beyond the graph."""
+    rng = np.random.default_rng(seed)
+    m = n * 20  # about 40 neighbours each, both ways
+    i, j = rng.integers(n, size=m), rng.integers(n, size=m)
+    keep = i != j
+    half = sp.csr_matrix((rng.random(int(keep.sum())), (i[keep], j[keep])), shape=(n, n))
+    graph = (half + half.T).tocsr()
+    del half, i, j, keep
+    forbidden = [(int(a), int(b)) for a, b in rng.integers(n, size=(200, 2)) if a != b]
+    before, peak = _rss_mb(), [0.0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.02):
+            peak[0] = max(peak[0], _rss_mb())
+
+    watcher = threading.Thread(target=sample, daemon=True)
+    watcher.start()
+    cpu, wall = time.process_time(), time.perf_counter()
+    res = search_groups(
+        graph,
+        group_sizes(n, 4, 6),
+        forbidden=forbidden,
+        generations=EventConfig().group_iterations,
+        seed=seed,
+    )
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    done.set()
+    watcher.join()
+    print(
+        f"| {n:,} | {graph.nnz / n:.1f} | {res.engine} | {res.generations} | {res.violations} "
+        f"| {cpu:.1f} | {wall:.1f} | {max(peak[0], _rss_mb()) - before:.0f} | {before:.0f} |"
+    )
+
+
+def synthetic_run(n: int) -> None:
+    """``plan_groups`` with the default budget against the old search, same scores."""
+    import tempfile
+
+    from netweave.core.affinity import build_affinity
+    from netweave.core.config import GROUP_WEIGHTS
+    from netweave.core.groups import generations_for, plan_groups
+    from netweave.core.people import read_people
+    from netweave.synth import write_synthetic_csv
+
+    with tempfile.TemporaryDirectory() as folder:
+        people = read_people(write_synthetic_csv(Path(folder) / "c.csv", n, seed=n)).people
+    aff = build_affinity(people, weights=GROUP_WEIGHTS)
+    live = [i for i, p in enumerate(people) if p.mode == "live"]
+    config = EventConfig()
+    cpu, wall = time.process_time(), time.perf_counter()
+    gens = generations_for(len(live), config.group_iterations)
+    new = plan_groups(aff, live, max_iterations=gens, time_limit=600)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    where = {p: k for k, p in enumerate(live)}
+    pairs = [(where[i], where[j]) for i, j in aff.forbidden if i in where and j in where]
+    sub = np.asarray(aff.scores[np.ix_(live, live)])
+    sizes = group_sizes(len(live))
+    old_cpu = time.process_time()
+    labels, _ = old_search(sub, sizes, pairs, iterations=400, time_limit=600)
+    old_cpu = time.process_time() - old_cpu
+    old = _grouped(sub, labels)
+    labels, _ = old_search(sub, sizes, pairs, iterations=None, time_limit=wall)
+    same = _grouped(sub, labels)
+    print(
+        f"| {n:,} | {len(live):,} | {new.score:,.1f} | {cpu:.1f} | {100 * old / new.score:.2f} "
+        f"| {old_cpu:.1f} | {100 * same / new.score:.2f} |",
+        flush=True,
+    )
+
+
+def _grouped(w: np.ndarray, labels: np.ndarray) -> float:
+    """Sum within groups, group by group (no n x n temporary)."""
+    return sum(
+        float(np.triu(w[np.ix_(m, m)].astype(np.float64), 1).sum())
+        for m in (np.flatnonzero(labels == g) for g in range(int(labels.max()) + 1))
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -160,7 +259,25 @@ def main() -> None:
     parser.add_argument(
         "--cap", action="store_true", help="wall-clock caps of 20 s (60 s above 300 people)"
     )
+    parser.add_argument("--sparse", type=int, nargs="+", metavar="N", help="sparse engine runs")
+    parser.add_argument("--synthetic", type=int, nargs="+", metavar="N", help="planner runs")
     args = parser.parse_args()
+    if args.synthetic:
+        print(
+            "| community | live people | netweave | CPU s | old (400) % of netweave | CPU s "
+            "| old, same time % |\n|---:|---:|---:|---:|---:|---:|---:|"
+        )
+        for n in args.synthetic:
+            synthetic_run(n)
+        return
+    if args.sparse:
+        print(
+            "| people | neighbours | engine | generations | violations | CPU s | wall s "
+            "| MB beyond the graph | MB before |\n|---:|---:|---|---:|---:|---:|---:|---:|---:|"
+        )
+        for n in args.sparse:
+            sparse_run(n, args.seed)
+        return
     instances = mdgplib(args.mdgplib, args.best) if args.mdgplib else []
     if args.generated or not args.mdgplib:
         instances += generated(args.seeds)

@@ -60,8 +60,12 @@ _BATCH_ENTRIES = 65536
 #: rounds of the iterated local search on the best member after each generation, the random
 #: swaps of each round, and its acceptance band in standard deviations of the pair weights
 _POLISH_ROUNDS, _KICK_MIN, _KICK_MAX, _ACCEPT = 20, 2, 6, 1.0
-#: rounds of that search on the best grouping found, at the end, per generation run
-_FINAL_ROUNDS = 20
+#: rounds of that search on the best grouping found, at the end: per generation run, and at
+#: least (as many as the former search ran by default: on small events, where generations
+#: are cheap, 10 of them alone sometimes stopped below it)
+_FINAL_ROUNDS, _FINAL_MIN = 20, 400
+#: in the last fifth of the generations the best grouping found rejoins the population
+_ELITE = 0.8
 #: entries of rows read at once by the construction (~32 MB of float64)
 _SCAN_ENTRIES = 4_000_000
 
@@ -490,7 +494,7 @@ class _Memetic:
     def _random_labels(self) -> np.ndarray:
         return np.repeat(np.arange(self.n_groups), self.sizes)[self.rng.permutation(self.n)]
 
-    def run(self, generations: int | None, start: np.ndarray | None) -> int:
+    def run(self, generations: int | None, start: np.ndarray | None, final_min: int) -> int:
         first = construct(self.rows, self.sizes) if start is None else start
         pop = [self._new(first, first=True)]
         while len(pop) < self.pop_max and not self.stop():
@@ -504,11 +508,16 @@ class _Memetic:
             theta = self.theta[0] - (self.theta[0] - self.theta[1]) * progress
             self._generation(pop, max(1, int(theta * self.n / self.n_groups)))
             pop.sort(key=lambda s: -s.value)
+            if progress >= _ELITE and self.best_value > pop[0].value + self.eps:
+                # The perturbations replace members unconditionally (TPSDP), so the best
+                # grouping found may have left the population: bring it back for the worst.
+                pop[-1] = Grouping(self.rows, self.best_grp, self.n_groups, self.lo, self.hi)
+                pop.insert(0, pop.pop())
             self._polish(pop[0])
             done += 1
         if done:
             best = Grouping(self.rows, self.best_grp, self.n_groups, self.lo, self.hi)
-            self._polish(best, _FINAL_ROUNDS * done)
+            self._polish(best, max(_FINAL_ROUNDS * done, final_min))
         return done
 
     def _polish(self, sol: Grouping, rounds: int = _POLISH_ROUNDS) -> None:
@@ -572,6 +581,7 @@ def memetic_search(
     generations: int | None,
     start: np.ndarray | None = None,
     population: int | None = None,
+    final_min: int = _FINAL_MIN,
 ) -> tuple[np.ndarray, float, int]:
     """Run the memetic search; the best labels, their value and the generations run.
 
@@ -590,6 +600,8 @@ def memetic_search(
         never worse than them).
     population : int, optional
         The largest population (default 15, or 4 above 400 people); memory may lower it.
+    final_min : int
+        The least rounds of the final iterated local search (when generations ran).
 
     Examples
     --------
@@ -604,5 +616,5 @@ def memetic_search(
     if population is None:
         population = _POP_MAX_LARGE if rows.n > _LARGE else _POP_MAX
     search = _Memetic(rows, sizes, rng, stop, population)
-    done = search.run(generations, start)
+    done = search.run(generations, start, final_min)
     return search.best_grp, search.best_value, done

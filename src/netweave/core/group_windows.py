@@ -70,6 +70,7 @@ def _regroup(
         generations=WINDOW_GENERATIONS,
         start=start,
         population=WINDOW_POPULATION,
+        final_min=0,
     )
     if value > before + eps:
         grp[people] = np.asarray(groups, dtype=np.intp)[labels]

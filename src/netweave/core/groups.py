@@ -41,10 +41,16 @@ __all__ = [
     "InfeasibleGroupsError",
     "attach_remote",
     "describe_group",
+    "generations_for",
     "group_score",
     "group_sizes",
     "plan_groups",
 ]
+
+
+#: the planner's search effort counts generations for this many people or more; smaller
+#: events get proportionally more (each generation is cheaper), at most this many times
+_EFFORT_PEOPLE, _EFFORT_MAX = 1000, 3
 
 
 class InfeasibleGroupsError(ValueError):
@@ -165,6 +171,24 @@ def group_sizes(
     count = min(max(math.floor(n / target + 0.5), fewest), most)
     q, r = divmod(n, count)
     return [q + 1] * r + [q] * (count - r)
+
+
+def generations_for(people: int, effort: int) -> int:
+    """Generations of the group search for ``people`` at search ``effort`` (the planner's
+    ``[groups] iterations``).
+
+    ``effort`` generations from 1,000 people up; below, proportionally more, at most three
+    times as many: a generation of a small event is cheaper, and the memetic search needs a
+    few dozen to settle (with 10 generations alone, 52 people sometimes ended 0.3 % below the
+    former search; with 30, at its best of 4,000 rounds). The count depends only on the
+    inputs, so the same seed still gives the same groups.
+
+    Examples
+    --------
+    >>> generations_for(1000, 10), generations_for(500, 10), generations_for(40, 10)
+    (10, 20, 30)
+    """
+    return effort * min(max(round(_EFFORT_PEOPLE / max(people, 1)), 1), _EFFORT_MAX)
 
 
 def group_score(affinity: Affinity, group: Sequence[int]) -> float:

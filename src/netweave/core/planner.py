@@ -16,7 +16,7 @@ import numpy as np
 from netweave.core.affinity import Affinity, AffinitySpec, build_affinities
 from netweave.core.bounds import upper_bound
 from netweave.core.config import EventConfig
-from netweave.core.groups import attach_remote, describe_group, plan_groups
+from netweave.core.groups import attach_remote, describe_group, generations_for, plan_groups
 from netweave.core.people import Person
 from netweave.core.plan import Group, Meeting, Participant, Plan, Round, Unmatched
 from netweave.core.rounds import RoundsResult, plan_rounds
@@ -224,7 +224,7 @@ def _plan_groups(
         size_max=config.group_max,
         target=config.group_target,
         time_limit=config.group_time_limit,
-        max_iterations=config.group_iterations,
+        max_iterations=generations_for(len(live), config.group_iterations),
         seed=config.seed,
         pinned=[[aff.index(pid) for pid in g] for g in data.pinned_groups],
     )
