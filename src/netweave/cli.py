@@ -142,7 +142,7 @@ def main() -> None:
 @click.option(
     "--group-iterations",
     type=click.IntRange(min=0),
-    help="Improvement steps for the groups (more: better, slower).",
+    help="Group search effort: generations for 1,000 people, up to 3x for fewer.",
 )
 def plan(
     people: Path,

@@ -146,10 +146,11 @@ class EventConfig:
     group_min: int = 4
     group_max: int = 6
     group_target: int | None = None  # None = middle of min..max, rounded half up
-    #: improvement steps of the group search: a fixed count keeps plans the same for a seed
-    group_iterations: int = 400
+    #: search effort for the groups: generations for 1,000 people, up to 3x for smaller
+    #: (see ``groups.generations_for``); a fixed count keeps plans the same for a seed
+    group_iterations: int = 10
     #: a safety cap in seconds; a search stopped by it may differ between machines
-    group_time_limit: float = 10.0
+    group_time_limit: float = 30.0
     groups_attach_async: bool = False
     history_mode: str = "exclude"  # "exclude" | "penalise" | "ignore"
     must_meet: tuple[tuple[str, str], ...] = ()  # lower-cased emails
@@ -573,7 +574,12 @@ _HELP: dict[str, tuple[tuple[str, str, str], ...]] = {
     "groups": (
         ("size", "", 'group sizes, "MIN-MAX" or one size; or write min = 4 and max = 6'),
         ("target", "group_target", "size most groups should have; unset = middle of the range"),
-        ("iterations", "group_iterations", "improvement steps (the same count, the same groups)"),
+        (
+            "iterations",
+            "group_iterations",
+            "search effort: generations for 1,000 people, up to 3x for fewer (same count,"
+            " same groups)",
+        ),
         ("time_limit", "group_time_limit", "at most this many seconds improving the groups"),
         ("attach_async", "groups_attach_async", "also put async participants into groups"),
     ),

@@ -19,7 +19,7 @@ from netweave.core.config import EventConfig
 from netweave.core.exact import ExactResult, solve_rounds
 from netweave.core.group_remote import attach_remote
 from netweave.core.group_wording import describe_group
-from netweave.core.groups import plan_groups
+from netweave.core.groups import generations_for, plan_groups
 from netweave.core.people import Person
 from netweave.core.plan import Group, Meeting, Participant, Plan, Round, Unmatched
 from netweave.core.rounds import RoundsResult, plan_rounds
@@ -292,7 +292,7 @@ def _plan_groups(
         size_max=config.group_max,
         target=config.group_target,
         time_limit=config.group_time_limit,
-        max_iterations=config.group_iterations,
+        max_iterations=generations_for(len(live), config.group_iterations),
         seed=config.seed,
         pinned=[[aff.index(pid) for pid in g] for g in data.pinned_groups],
     )
