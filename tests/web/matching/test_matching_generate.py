@@ -5,19 +5,13 @@ from __future__ import annotations
 import pytest
 
 from netweave.web.events.models import Event
-from netweave.web.matching.domain import (
-    PlanError,
-    community_history,
-    event_config,
-    generate_plan,
-    pin_group,
-    pin_meeting,
-    plan_from_version,
-    publish_plan,
-    replan,
-    request_plan,
-    save_plan,
-)
+from netweave.web.matching.domain.curation import pin_group, pin_meeting
+from netweave.web.matching.domain.errors import PlanError
+from netweave.web.matching.domain.generate import generate_plan
+from netweave.web.matching.domain.inputs import community_history, event_config
+from netweave.web.matching.domain.publish import publish_plan
+from netweave.web.matching.domain.request import replan, request_plan
+from netweave.web.matching.domain.storage import plan_from_version, save_plan
 from netweave.web.matching.models import Meeting, PlanVersion, Seat
 from tests.web.factories import (
     EventFactory,
