@@ -119,7 +119,8 @@ def generate_plan(version: PlanVersion) -> PlanVersion:
     Nothing but ``version`` is ever touched, so a failure leaves the published plan (and
     every other version) as it was. A version that is not QUEUED is left alone: a task run
     twice must not plan twice. While it plans, the version's heartbeat shows it is alive;
-    a version given up for silent meanwhile (:func:`settle_stale`) keeps its message.
+    a version given up for silent meanwhile
+    (:func:`~netweave.web.matching.heartbeat.settle_stale`) keeps its message.
     """
     claimed = PlanVersion.objects.filter(pk=version.pk, state=State.QUEUED).update(
         state=State.RUNNING, progress=1, heartbeat=timezone.now()

@@ -126,7 +126,8 @@ def save_plan(
     """Store ``plan`` as the event's next version (READY), all or nothing.
 
     Raises :class:`PlanError` when the plan places somebody not registered for the event,
-    :class:`PlanConflictError` when a version newer than ``seen`` exists.
+    :class:`~netweave.web.matching.domain.errors.PlanConflictError` when a version newer
+    than ``seen`` exists.
     """
     with transaction.atomic():
         event = lock_event(event)
