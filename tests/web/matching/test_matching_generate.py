@@ -13,6 +13,7 @@ from netweave.web.matching.domain.publish import publish_plan
 from netweave.web.matching.domain.request import replan, request_plan
 from netweave.web.matching.domain.storage import plan_from_version, save_plan
 from netweave.web.matching.models import Meeting, PlanVersion, Seat
+from netweave.web.matching.tasks import generate_plan_task
 from tests.web.factories import (
     EventFactory,
     ForbiddenPairFactory,
@@ -169,8 +170,6 @@ def test_event_config_event_fields_win_over_settings():
 
 
 def test_generate_plan_task_missing_version_is_a_no_op():
-    from netweave.web.matching.tasks import generate_plan_task
-
     assert generate_plan_task.call(123456) == "missing"
 
 

@@ -80,8 +80,8 @@ def add_walk_in(event: Event, name: str, email: str) -> Registration:
 
 
 def _send_link(registration_pk: int) -> None:
-    # why here: portal is a layer above live, and live must not load it; the walk-in's link
-    # email moves below live with the cross-app owners (issue 11, part 2)
+    # why here: portal sits above live in the layers, so this upward call stays out of the
+    # module's imports until the cross-app step moves the link email below live (issue 11)
     from netweave.web.portal.tasks import send_link_email_task
 
     send_link_email_task.enqueue(registration_pk)
