@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from netweave.web.events.models import Event
@@ -167,6 +172,21 @@ def test_event_config_event_fields_win_over_settings():
     event = EventFactory(rounds=5, settings={"event": {"rounds": 2}, "rounds": {"fairness": 0.5}})
     config = event_config(event)
     assert (config.rounds, config.fairness) == (5, 0.5)
+
+
+@pytest.mark.parametrize(
+    "first", ["netweave.web.matching.tasks", "netweave.web.matching.domain.request"]
+)
+def test_matching_modules_load_in_either_order(first):
+    """A worker loads tasks.py first, a web process the domain: neither order may fail (the
+    domain package imports request.py, which queues the task tasks.py defines)."""
+    root = Path(__file__).resolve().parents[3]
+    code = f"import django; django.setup(); import {first}; import netweave.web.matching.domain"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def test_generate_plan_task_missing_version_is_a_no_op():
