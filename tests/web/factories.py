@@ -322,7 +322,8 @@ class HeldMeetingFactory(factory.django.DjangoModelFactory):
 def published_example(event: Event | None = None) -> tuple[list[Registration], object]:
     """:func:`example_registrations` with :func:`example_plan` saved and published; returns
     the registrations (8 live, then 1 async) and the published PlanVersion."""
-    from netweave.web.matching.domain import publish_plan, save_plan
+    from netweave.web.matching.domain.publish import publish_plan
+    from netweave.web.matching.domain.storage import save_plan
 
     regs = example_registrations(event)
     version = publish_plan(save_plan(regs[0].event, example_plan(regs), note="Generated"))

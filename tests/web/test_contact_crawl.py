@@ -29,12 +29,13 @@ from netweave.web.events.models import Event, Registration, RegistrationRequest
 from netweave.web.followup.domain import event_is_over, meetings_held, send_summaries
 from netweave.web.intros import domain as intros
 from netweave.web.intros.models import Digest, GroupMessage
-from netweave.web.live import domain as live
+from netweave.web.live.domain.state import live_state, next_round, start_event
 from netweave.web.live.models import HeldMeeting, HeldSeat
 from netweave.web.mail.domain import preferences_token
 from netweave.web.mail.due import send_due
 from netweave.web.mail.models import OutboxMessage
-from netweave.web.matching.domain import publish_plan, save_plan
+from netweave.web.matching.domain.publish import publish_plan
+from netweave.web.matching.domain.storage import save_plan
 from netweave.web.matching.models import GroupSeat, Seat
 from netweave.web.onetime import arm
 from netweave.web.portal.domain import published_plan, send_registration_email
@@ -109,8 +110,8 @@ def _live_event(world: World, community) -> None:
     regs = _people(world, event, 8, "live")
     regs += _people(world, event, 1, "liveasync", mode=Registration.Mode.ASYNC)
     publish_plan(save_plan(event, example_plan(regs), note="Generated"))
-    live.start_event(event, live.live_state(event).version)
-    live.next_round(event, live.live_state(event).version)
+    start_event(event, live_state(event).version)
+    next_round(event, live_state(event).version)
 
 
 def _async_event(world: World, community, run) -> None:
@@ -342,7 +343,7 @@ def _group_mates(viewer: Registration) -> set[int]:
 def _live_partners(viewer: Registration) -> set[int]:
     """The people the live page shows as a card with their profile now: not the async
     partner a live participant watches (the intro card carries no address)."""
-    state = live.live_state(viewer.event)
+    state = live_state(viewer.event)
     seats = HeldSeat.objects.filter(meeting__event=viewer.event, meeting__round=state.round)
     if viewer.mode != Registration.Mode.ASYNC:
         seats = seats.filter(meeting__is_async=False)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from netweave.web.events.models import Event
-from netweave.web.matching.domain import save_plan
+from netweave.web.matching.domain.storage import save_plan
 from netweave.web.matching.models import ForbiddenPair, PlanVersion
 from tests.web.factories import (
     EventFactory,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from netweave.web.matching.domain import save_plan
+from netweave.web.matching.domain.storage import save_plan
 from netweave.web.matching.models import Meeting, PlanVersion
 from tests.web.factories import (
     EventFactory,

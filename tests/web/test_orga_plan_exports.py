@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from netweave.web.matching.domain import publish_plan, save_plan
+from netweave.web.matching.domain.publish import publish_plan
+from netweave.web.matching.domain.storage import save_plan
 from tests.web.factories import EventFactory, example_plan, example_registrations
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from netweave.web.events.models import Event
-from netweave.web.matching.domain import plan_from_version
+from netweave.web.matching.domain.storage import plan_from_version
 from netweave.web.matching.models import PlanVersion
 from tests.web.factories import EventFactory, published_example
 

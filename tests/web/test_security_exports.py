@@ -15,7 +15,7 @@ from django.urls import reverse
 from netweave.core.cells import FORMULA_START
 from netweave.web.community.models import Member
 from netweave.web.events.models import Registration
-from netweave.web.matching.domain import save_plan
+from netweave.web.matching.domain.storage import save_plan
 from tests.web.factories import EventFactory, MemberFactory, example_plan, example_registrations
 
 pytestmark = pytest.mark.django_db

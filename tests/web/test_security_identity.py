@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from netweave.web.community.models import Member
 from netweave.web.events.models import Event, Registration, RegistrationRequest
-from netweave.web.matching.domain import event_people
+from netweave.web.matching.domain.inputs import event_people
 from netweave.web.matching.models import PlanVersion
 from tests.web.factories import (
     CONFIRM_LINK,

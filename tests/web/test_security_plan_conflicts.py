@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from netweave.web.events.models import Event
-from netweave.web.matching import domain
-from netweave.web.matching.domain import save_plan
+from netweave.web.matching.domain.curation import swap_people
+from netweave.web.matching.domain.publish import publish_plan
+from netweave.web.matching.domain.storage import save_plan
 from netweave.web.matching.models import Meeting, PlanVersion
 from tests.web.factories import EventFactory, example_plan, example_registrations
 
@@ -127,7 +128,7 @@ def test_pin_in_the_newest_version_works(orga_client, event, v1, v2):
 def test_failed_newer_run_does_not_count_as_a_change(event, regs, v1):
     PlanVersion.objects.create(event=event, number=2, state=PlanVersion.State.FAILED)
 
-    made = domain.swap_people(v1, 2, regs[3], regs[5], None, seen=1)
+    made = swap_people(v1, 2, regs[3], regs[5], None, seen=1)
 
     assert made.number == 3
 
@@ -141,4 +142,4 @@ def test_board_forms_carry_the_newest_version(orga_client, event, v1, v2):
 
 def test_domain_without_seen_keeps_old_behaviour(event, regs, v1, v2):
     """The CLI, the demo and the live day call the verbs without ``seen``."""
-    assert domain.publish_plan(v1).published_at is not None
+    assert publish_plan(v1).published_at is not None

@@ -1,6 +1,7 @@
 """The live console (organizers) and the live page (participants).
 
-Views validate input with a form and call one verb of :mod:`netweave.web.live.domain`.
+Views validate input with a form and call one verb of :mod:`netweave.web.live.domain`, or read
+what a page shows from :mod:`netweave.web.live.queries`.
 Every console action is a plain POST form that works without JavaScript; htmx only swaps
 a checked-in row in place, and polls the participant's page for changes.
 """
@@ -23,7 +24,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from netweave.web.events.models import Event, Registration
-from netweave.web.live import domain
+from netweave.web.live.domain.checkin import add_walk_in, mark_present, set_attendance
+from netweave.web.live.domain.errors import LiveError, StaleStateError
+from netweave.web.live.domain.replan import replan_next_round
+from netweave.web.live.domain.state import (
+    end_event,
+    next_round,
+    start_event,
+    start_groups,
+    start_round,
+)
+from netweave.web.live.domain.state import set_messages as save_messages
 from netweave.web.live.forms import (
     AttendanceForm,
     ConfirmForm,
@@ -32,7 +43,13 @@ from netweave.web.live.forms import (
     TransitionForm,
     WalkInForm,
 )
-from netweave.web.live.models import LiveState
+from netweave.web.live.models import Attendance, LiveState
+from netweave.web.live.queries.checkin import read_attendee_list
+from netweave.web.live.queries.console import Console
+from netweave.web.live.queries.console import console as console_of
+from netweave.web.live.queries.exports import groups_zoom_csv, round_zoom_csv
+from netweave.web.live.queries.page import live_page
+from netweave.web.live.queries.poll import poll_version
 from netweave.web.orga.permissions import event_for, registration_for
 from netweave.web.portal.domain import zone
 from netweave.web.security import registration_for_token
@@ -44,6 +61,7 @@ INTRO_TEMPLATE = "intros/_partner_inline.html"
 STOP_POLLING = 286
 
 Phase = LiveState.Phase
+Status = Attendance.Status
 
 
 # --------------------------------------------------------------------------- console
@@ -54,7 +72,7 @@ def _console_url(event: Event, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _next_label(data: domain.Console) -> str:
+def _next_label(data: Console) -> str:
     state = data.state
     if state.phase == Phase.ENDED:
         return ""
@@ -68,7 +86,7 @@ def _next_label(data: domain.Console) -> str:
 def _console_page(request: HttpRequest, event: Event, **forms: Any) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     show = request.GET.get("show", "")
-    data = domain.console(event, query, show)
+    data = console_of(event, query, show)
     state = data.state
     context = {
         "event": event,
@@ -84,7 +102,7 @@ def _console_page(request: HttpRequest, event: Event, **forms: Any) -> HttpRespo
         or MessagesForm(
             initial={"broadcast": state.broadcast, "accessibility_note": state.accessibility_note}
         ),
-        "statuses": domain.Status.choices,
+        "statuses": Status.choices,
         "now": timezone.now(),
     }
     return render(request, "live/console.html", context)
@@ -105,12 +123,12 @@ def attendance(request: HttpRequest, event_pk: int, registration_pk: int) -> Htt
     registration = registration_for(request.user, event, registration_pk)
     form = AttendanceForm(request.POST)
     if form.is_valid():
-        domain.set_attendance(registration, form.cleaned_data["status"])
+        set_attendance(registration, form.cleaned_data["status"])
     if request.htmx:
         registration = Registration.objects.select_related("member", "attendance").get(
             pk=registration.pk
         )
-        context = {"event": event, "registration": registration, "statuses": domain.Status.choices}
+        context = {"event": event, "registration": registration, "statuses": Status.choices}
         return render(request, "live/_person_row.html", context)
     if not form.is_valid():
         messages.error(request, "Choose present, absent or not checked in.")
@@ -126,7 +144,7 @@ def paste(request: HttpRequest, event_pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Paste a participant list (names or emails) first.")
         return _console_page(request, event, paste_form=form)
-    review = domain.read_attendee_list(event, form.cleaned_data["text"])
+    review = read_attendee_list(event, form.cleaned_data["text"])
     return render(request, "live/review.html", {"event": event, "review": review})
 
 
@@ -137,7 +155,7 @@ def confirm(request: HttpRequest, event_pk: int) -> HttpResponse:
     event = event_for(request.user, event_pk)
     form = ConfirmForm(request.POST)
     if form.is_valid():
-        count = domain.mark_present(event, form.cleaned_data["registrations"])
+        count = mark_present(event, form.cleaned_data["registrations"])
         messages.success(request, f"{count} marked present.")
     else:
         messages.error(request, "Nothing was marked: tick people from the list.")
@@ -153,10 +171,8 @@ def walk_in(request: HttpRequest, event_pk: int) -> HttpResponse:
         messages.error(request, "The walk-in was not added: see the form below.")
         return _console_page(request, event, walk_in_form=form)
     try:
-        registration = domain.add_walk_in(
-            event, form.cleaned_data["name"], form.cleaned_data["email"]
-        )
-    except domain.LiveError as exc:
+        registration = add_walk_in(event, form.cleaned_data["name"], form.cleaned_data["email"])
+    except LiveError as exc:
         messages.error(request, exc.message)
     else:
         link = request.build_absolute_uri(reverse("portal:live", args=[registration.token]))
@@ -172,14 +188,14 @@ def walk_in(request: HttpRequest, event_pk: int) -> HttpResponse:
 def _transition(event: Event, data: dict[str, Any]) -> LiveState:
     action, version = data["action"], data["version"]
     if action == "start_event":
-        return domain.start_event(event, version)
+        return start_event(event, version)
     if action == "start_round":
-        return domain.start_round(event, data["round"], version)
+        return start_round(event, data["round"], version)
     if action == "start_groups":
-        return domain.start_groups(event, version)
+        return start_groups(event, version)
     if action == "end_event":
-        return domain.end_event(event, version)
-    return domain.next_round(event, version)
+        return end_event(event, version)
+    return next_round(event, version)
 
 
 def _moved_to(state: LiveState) -> str:
@@ -203,9 +219,9 @@ def go(request: HttpRequest, event_pk: int) -> HttpResponse:
         return redirect(_console_url(event))
     try:
         state = _transition(event, form.cleaned_data)
-    except domain.StaleStateError as exc:
+    except StaleStateError as exc:
         messages.warning(request, exc.message)
-    except domain.LiveError as exc:
+    except LiveError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _moved_to(state))
@@ -218,8 +234,8 @@ def replan(request: HttpRequest, event_pk: int, number: int) -> HttpResponse:
     """Re-plan round ``number`` for the people checked in."""
     event = event_for(request.user, event_pk)
     try:
-        made = domain.replan_next_round(event, number, request.user)
-    except domain.LiveError as exc:
+        made = replan_next_round(event, number, request.user)
+    except LiveError as exc:
         messages.error(request, f"Nothing changed: {exc.message}")
     else:
         changes = made.changes
@@ -244,8 +260,8 @@ def round_zoom(request: HttpRequest, event_pk: int, number: int) -> HttpResponse
     """Zoom's breakout-room CSV for one round as it stands now (re-planned or planned)."""
     event = event_for(request.user, event_pk)
     try:
-        content = domain.round_zoom_csv(event, number)
-    except (domain.LiveError, ValueError) as exc:
+        content = round_zoom_csv(event, number)
+    except (LiveError, ValueError) as exc:
         raise Http404(str(exc)) from exc
     return _csv_response(content, f"{slugify(event.slug) or 'event'}-round-{number}.csv")
 
@@ -256,8 +272,8 @@ def groups_zoom(request: HttpRequest, event_pk: int) -> HttpResponse:
     """Zoom's CSV for the small groups, for the people there."""
     event = event_for(request.user, event_pk)
     try:
-        content = domain.groups_zoom_csv(event)
-    except domain.LiveError as exc:
+        content = groups_zoom_csv(event)
+    except LiveError as exc:
         raise Http404(exc.message) from exc
     return _csv_response(content, f"{slugify(event.slug) or 'event'}-groups.csv")
 
@@ -270,9 +286,7 @@ def set_messages(request: HttpRequest, event_pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The messages were not saved: see the form below.")
         return _console_page(request, event, messages_form=form)
-    domain.set_messages(
-        event, form.cleaned_data["broadcast"], form.cleaned_data["accessibility_note"]
-    )
+    save_messages(event, form.cleaned_data["broadcast"], form.cleaned_data["accessibility_note"])
     messages.success(request, "Saved: participants' pages show it within seconds.")
     return redirect(_console_url(event, "messages"))
 
@@ -297,7 +311,7 @@ def _intro_template() -> str:
 
 def _live_context(registration: Registration) -> dict[str, Any]:
     member = registration.member
-    live = domain.live_page(registration)
+    live = live_page(registration)
     return {
         "registration": registration,
         "event": registration.event,
@@ -321,7 +335,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
 def poll(request: HttpRequest, token: str) -> HttpResponse:
     """The live part of the page, when something changed since version ``?v=``; else 204,
     which htmx takes as "nothing to swap" (one query for the common case)."""
-    version = domain.poll_version(token)
+    version = poll_version(token)
     if version is None:
         raise Http404("No such page.")
     seen = request.GET.get("v", "")

@@ -1,15 +1,16 @@
 """Background work: tasks take primary keys and call one domain function each.
 
 They run after the transaction that queued them has committed (see
-:func:`~netweave.web.matching.domain.request_plan`), in a ``netweave worker`` process or inline
-with the immediate backend (tests, the demo); both must work.
+:func:`~netweave.web.matching.domain.request.request_plan`), in a ``netweave worker`` process or
+inline with the immediate backend (tests, the demo); both must work. This module imports only
+the verbs it runs, never the modules that queue it.
 """
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from netweave.web.matching import domain
+from netweave.web.matching.domain.generate import generate_plan
 from netweave.web.matching.models import PlanVersion
 
 
@@ -19,4 +20,4 @@ def generate_plan_task(version_pk: int) -> str:
     version = PlanVersion.objects.select_related("event", "parent").filter(pk=version_pk).first()
     if version is None:  # deleted (with its event) while waiting in the queue
         return "missing"
-    return domain.generate_plan(version).state
+    return generate_plan(version).state

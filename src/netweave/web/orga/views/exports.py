@@ -32,7 +32,7 @@ from netweave.core.exports import (
     zoom_warnings,
 )
 from netweave.web.events.models import Event
-from netweave.web.matching import domain, selectors
+from netweave.web.matching import domain, queries
 from netweave.web.matching.models import PlanVersion
 from netweave.web.orga.permissions import event_for
 
@@ -42,7 +42,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _chosen(request: HttpRequest, event: Event) -> PlanVersion:
     number = request.GET.get("version", "")
-    found = domain.version_for_export(event, int(number) if number.isdigit() else None)
+    found = queries.version_for_export(event, int(number) if number.isdigit() else None)
     if found is None:
         raise Http404("This event has no finished plan to export yet.")
     return found
@@ -140,5 +140,5 @@ def runsheet(request: HttpRequest, event_pk: int) -> HttpResponse:
     """A printable page for the host: each round's times, rooms, names and what to say."""
     event = event_for(request.user, event_pk)
     version = _chosen(request, event)
-    context = {"event": event, "version": version, "sheet": selectors.run_sheet(version)}
+    context = {"event": event, "version": version, "sheet": queries.run_sheet(version)}
     return render(request, "orga/runsheet.html", context)

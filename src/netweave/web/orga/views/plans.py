@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from netweave.web.events.models import Event
-from netweave.web.matching import domain, selectors
+from netweave.web.matching import domain, queries
 from netweave.web.matching.forms import ForbidForm, PinForm, PublishForm, SwapForm, person_choices
 from netweave.web.matching.models import ForbiddenPair, Group, Meeting, PlanVersion
 from netweave.web.orga.permissions import event_for
@@ -93,22 +93,22 @@ def _shown_context(request: HttpRequest, event: Event, version: PlanVersion) -> 
     plan = domain.plan_from_version(version)
     context: dict[str, Any] = {
         "shown": version,
-        "quality": selectors.quality(version),
+        "quality": queries.quality(version),
         "violations": domain.plan_violations(event, plan),
         "view": "person" if request.GET.get("view") == "person" else "round",
         "pinned_meetings": sum(m.pinned for r in plan.rounds for m in r.meetings),
         "pinned_groups": sum(g.pinned for g in plan.groups),
     }
     if context["view"] == "person":
-        context["rows"] = selectors.person_rows(version)
+        context["rows"] = queries.person_rows(version)
         context["numbers"] = version.round_numbers
         return context
     tab = _tab(request, version)
     context["tab"] = tab
     if tab == "groups":
-        context["groups"] = selectors.group_cards(version)
+        context["groups"] = queries.group_cards(version)
     else:
-        context["cards"] = selectors.round_cards(version, tab)
+        context["cards"] = queries.round_cards(version, tab)
     return context
 
 
@@ -120,7 +120,7 @@ def _page(
     problems: list[str] | None = None,
 ) -> HttpResponse:
     domain.settle_stale(event)  # a planner that died shows as stopped, with when
-    versions = selectors.versions_of(event)
+    versions = queries.versions_of(event)
     latest = versions[0] if versions else None
     newer = latest is not None and (shown is None or latest.number > shown.number)
     context: dict[str, Any] = {
@@ -351,7 +351,7 @@ def pin_meeting(request: HttpRequest, event_pk: int, meeting_pk: int) -> HttpRes
     except domain.PlanConflictError as exc:
         return _conflict(request, event, exc)
     if request.htmx:
-        card = selectors.meeting_card(meeting)
+        card = queries.meeting_card(meeting)
         return render(
             request, "orga/plan_card.html", {"event": event, "shown": meeting.plan, "card": card}
         )
@@ -368,7 +368,7 @@ def pin_group(request: HttpRequest, event_pk: int, group_pk: int) -> HttpRespons
     except domain.PlanConflictError as exc:
         return _conflict(request, event, exc)
     if request.htmx:
-        card = selectors.group_card(group)
+        card = queries.group_card(group)
         return render(
             request,
             "orga/plan_group_card.html",
@@ -399,6 +399,6 @@ def diff(request: HttpRequest, event_pk: int, number: int) -> HttpResponse:
         .exclude(pk=new.pk)
         .order_by("-number")
         .only("number", "note"),
-        "diff": domain.diff_plans(old, new) if old and new.state == State.READY else None,
+        "diff": queries.diff_plans(old, new) if old and new.state == State.READY else None,
     }
     return render(request, "orga/plan_diff.html", context)

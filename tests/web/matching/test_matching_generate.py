@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from netweave.web.events.models import Event
-from netweave.web.matching.domain import (
-    PlanError,
-    community_history,
-    event_config,
-    generate_plan,
-    pin_group,
-    pin_meeting,
-    plan_from_version,
-    publish_plan,
-    replan,
-    request_plan,
-    save_plan,
-)
+from netweave.web.matching.domain.curation import pin_group, pin_meeting
+from netweave.web.matching.domain.errors import PlanError
+from netweave.web.matching.domain.generate import generate_plan
+from netweave.web.matching.domain.inputs import community_history, event_config
+from netweave.web.matching.domain.publish import publish_plan
+from netweave.web.matching.domain.request import replan, request_plan
+from netweave.web.matching.domain.storage import plan_from_version, save_plan
 from netweave.web.matching.models import Meeting, PlanVersion, Seat
+from netweave.web.matching.tasks import generate_plan_task
 from tests.web.factories import (
     EventFactory,
     ForbiddenPairFactory,
@@ -174,9 +174,22 @@ def test_event_config_event_fields_win_over_settings():
     assert (config.rounds, config.fairness) == (5, 0.5)
 
 
-def test_generate_plan_task_missing_version_is_a_no_op():
-    from netweave.web.matching.tasks import generate_plan_task
+@pytest.mark.parametrize(
+    "first", ["netweave.web.matching.tasks", "netweave.web.matching.domain.request"]
+)
+def test_matching_modules_load_in_either_order(first):
+    """A worker loads tasks.py first, a web process the domain: neither order may fail (the
+    domain package imports request.py, which queues the task tasks.py defines)."""
+    root = Path(__file__).resolve().parents[3]
+    code = f"import django; django.setup(); import {first}; import netweave.web.matching.domain"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
 
+
+def test_generate_plan_task_missing_version_is_a_no_op():
     assert generate_plan_task.call(123456) == "missing"
 
 

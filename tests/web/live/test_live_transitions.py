@@ -7,7 +7,18 @@ import datetime as dt
 import pytest
 
 from netweave.web.events.models import Event
-from netweave.web.live import domain
+from netweave.web.live.domain.checkin import add_walk_in
+from netweave.web.live.domain.errors import LiveError, StaleStateError
+from netweave.web.live.domain.replan import replan_next_round
+from netweave.web.live.domain.state import (
+    end_event,
+    live_state,
+    next_round,
+    set_messages,
+    start_event,
+    start_groups,
+    start_round,
+)
 from netweave.web.live.models import HeldMeeting, LiveState
 from tests.web.factories import (
     AttendanceFactory,
@@ -45,7 +56,7 @@ def _held(event: Event, number: int) -> list[tuple[str, ...]]:
 def test_start_event_marks_the_event_live(live_event):
     event, _ = live_event
 
-    domain.start_event(event, 0)
+    start_event(event, 0)
 
     assert Event.objects.get(pk=event.pk).status == Event.Status.LIVE
 
@@ -53,7 +64,7 @@ def test_start_event_marks_the_event_live(live_event):
 def test_start_event_keeps_waiting_for_the_first_round(live_event):
     event, _ = live_event
 
-    state = domain.start_event(event, 0)
+    state = start_event(event, 0)
 
     assert (state.phase, state.round, state.version) == (Phase.WAITING, 0, 1)
 
@@ -62,14 +73,14 @@ def test_start_event_without_published_plan_is_refused():
     event = EventFactory()
     PlanVersionFactory(event=event)
 
-    with pytest.raises(domain.LiveError, match="Publish a plan"):
-        domain.start_event(event, 0)
+    with pytest.raises(LiveError, match="Publish a plan"):
+        start_event(event, 0)
 
 
 def test_start_round_records_the_planned_meetings(live_event):
     event, _ = live_event
 
-    domain.start_round(event, 1, 0)
+    start_round(event, 1, 0)
 
     assert (
         sorted(HeldMeeting.objects.filter(event=event).values_list("source", flat=True))
@@ -81,7 +92,7 @@ def test_start_round_leaves_out_people_marked_absent(live_event):
     event, regs = live_event
     AttendanceFactory(registration=regs[5], status="absent")
 
-    domain.start_round(event, 1, 0)
+    start_round(event, 1, 0)
 
     assert all(regs[5].member.name not in m for m in _held(event, 1))
 
@@ -90,7 +101,7 @@ def test_start_round_keeps_a_trio_missing_one_as_a_pair(live_event):
     event, regs = live_event
     AttendanceFactory(registration=regs[2], status="absent")
 
-    domain.start_round(event, 1, 0)
+    start_round(event, 1, 0)
 
     assert (regs[0].member.name, regs[1].member.name) in _held(event, 1)
 
@@ -99,9 +110,9 @@ def test_start_round_runs_the_latest_replan(live_event):
     event, regs = live_event
     for reg in regs[:8]:
         AttendanceFactory(registration=reg)
-    domain.replan_next_round(event, 1)
+    replan_next_round(event, 1)
 
-    domain.start_round(event, 1, 0)
+    start_round(event, 1, 0)
 
     assert set(HeldMeeting.objects.filter(event=event).values_list("source", flat=True)) == {
         "replan"
@@ -111,33 +122,33 @@ def test_start_round_runs_the_latest_replan(live_event):
 def test_start_round_sets_the_countdown_to_the_round_length(live_event):
     event, _ = live_event
 
-    state = domain.start_round(event, 1, 0)
+    state = start_round(event, 1, 0)
 
     assert state.ends_at - state.started_at == dt.timedelta(minutes=event.minutes_per_round)
 
 
 def test_start_round_twice_is_refused(live_event):
     event, _ = live_event
-    state = domain.start_round(event, 1, 0)
+    state = start_round(event, 1, 0)
 
-    with pytest.raises(domain.LiveError, match="already been run"):
-        domain.start_round(event, 1, state.version)
+    with pytest.raises(LiveError, match="already been run"):
+        start_round(event, 1, state.version)
 
 
 def test_start_round_unknown_round_changes_nothing(live_event):
     event, _ = live_event
 
-    with pytest.raises(domain.LiveError, match="no round 9"):
-        domain.start_round(event, 9, 0)
+    with pytest.raises(LiveError, match="no round 9"):
+        start_round(event, 9, 0)
 
-    assert domain.live_state(event).version == 0
+    assert live_state(event).version == 0
 
 
 def test_next_round_walks_rounds_then_groups_then_end(live_event):
     event, _ = live_event
     phases = []
     for _ in range(4):
-        state = domain.next_round(event, domain.live_state(event).version)
+        state = next_round(event, live_state(event).version)
         phases.append((state.phase, state.round))
 
     assert phases == [
@@ -150,11 +161,11 @@ def test_next_round_walks_rounds_then_groups_then_end(live_event):
 
 def test_next_round_pressed_twice_moves_once(live_event):
     event, _ = live_event
-    seen = domain.live_state(event).version
-    domain.next_round(event, seen)
+    seen = live_state(event).version
+    next_round(event, seen)
 
-    with pytest.raises(domain.StaleStateError):
-        domain.next_round(event, seen)
+    with pytest.raises(StaleStateError):
+        next_round(event, seen)
 
     assert (_state(event).round, HeldMeeting.objects.filter(round=2).count()) == (1, 0)
 
@@ -172,16 +183,16 @@ def test_next_round_from_two_threads_moves_once():
         pytest.skip("needs a database server's row locks (run make test-postgres)")
     regs, _ = published_example()
     event = regs[0].event
-    seen = domain.live_state(event).version
+    seen = live_state(event).version
     outcomes: list[str] = []
     barrier = threading.Barrier(2)
 
     def press() -> None:
         try:
             barrier.wait()
-            domain.next_round(Event.objects.get(pk=event.pk), seen)
+            next_round(Event.objects.get(pk=event.pk), seen)
             outcomes.append("moved")
-        except domain.StaleStateError:
+        except StaleStateError:
             outcomes.append("refused")
         finally:
             connection.close()
@@ -198,7 +209,7 @@ def test_next_round_from_two_threads_moves_once():
 def test_start_groups_records_groups_as_round_zero(live_event):
     event, _ = live_event
 
-    domain.start_groups(event, 0)
+    start_groups(event, 0)
 
     groups = HeldMeeting.objects.filter(event=event, round=0)
     assert sorted(groups.values_list("theme", "source")) == [
@@ -209,9 +220,9 @@ def test_start_groups_records_groups_as_round_zero(live_event):
 
 def test_start_groups_seats_a_walk_in(live_event):
     event, _ = live_event
-    walk_in = domain.add_walk_in(event, "Zed Walker", "zed@example.org")
+    walk_in = add_walk_in(event, "Zed Walker", "zed@example.org")
 
-    domain.start_groups(event, 0)
+    start_groups(event, 0)
 
     assert any(walk_in.member.name in g for g in _held(event, 0))
 
@@ -219,7 +230,7 @@ def test_start_groups_seats_a_walk_in(live_event):
 def test_start_groups_leaves_async_members_out_of_the_room(live_event):
     event, regs = live_event
 
-    domain.start_groups(event, 0)
+    start_groups(event, 0)
 
     assert all(regs[8].member.name not in g for g in _held(event, 0))
 
@@ -229,17 +240,17 @@ def test_start_groups_without_groups_is_refused(live_event):
     Event.objects.filter(pk=event.pk).update(groups_enabled=False)
     event.refresh_from_db()
 
-    with pytest.raises(domain.LiveError, match="no small groups"):
-        domain.start_groups(event, 0)
+    with pytest.raises(LiveError, match="no small groups"):
+        start_groups(event, 0)
 
 
 def test_next_round_without_groups_ends_after_the_last_round(live_event):
     event, _ = live_event
     Event.objects.filter(pk=event.pk).update(groups_enabled=False)
     event.refresh_from_db()
-    domain.start_round(event, 2, 0)
+    start_round(event, 2, 0)
 
-    state = domain.next_round(event, 1)
+    state = next_round(event, 1)
 
     assert state.phase == Phase.ENDED
 
@@ -247,32 +258,32 @@ def test_next_round_without_groups_ends_after_the_last_round(live_event):
 def test_end_event_marks_the_event_done(live_event):
     event, _ = live_event
 
-    domain.end_event(event, 0)
+    end_event(event, 0)
 
     assert Event.objects.get(pk=event.pk).status == Event.Status.DONE
 
 
 def test_end_event_stops_the_countdown(live_event):
     event, _ = live_event
-    state = domain.start_round(event, 1, 0)
+    state = start_round(event, 1, 0)
 
-    state = domain.end_event(event, state.version)
+    state = end_event(event, state.version)
 
     assert (state.phase, state.ends_at) == (Phase.ENDED, None)
 
 
 def test_start_round_after_the_end_is_refused(live_event):
     event, _ = live_event
-    state = domain.end_event(event, 0)
+    state = end_event(event, 0)
 
-    with pytest.raises(domain.LiveError, match="ended"):
-        domain.start_round(event, 1, state.version)
+    with pytest.raises(LiveError, match="ended"):
+        start_round(event, 1, state.version)
 
 
 def test_set_messages_tells_open_pages_something_changed(live_event):
     event, _ = live_event
 
-    state = domain.set_messages(event, "  Back in 5  ", "Captions are on")
+    state = set_messages(event, "  Back in 5  ", "Captions are on")
 
     assert (state.broadcast, state.accessibility_note, state.version) == (
         "Back in 5",
@@ -285,7 +296,7 @@ def test_held_meetings_name_only_people_of_the_event(live_event):
     event, _ = live_event
     RegistrationFactory()  # another event's registration
 
-    domain.start_round(event, 1, 0)
+    start_round(event, 1, 0)
 
     seats = HeldMeeting.objects.filter(event=event).values_list(
         "seats__registration__event_id", flat=True

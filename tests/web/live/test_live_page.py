@@ -8,12 +8,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from netweave.web.events.models import Event, Registration
-from netweave.web.live import domain, views
-from tests.web.factories import (
-    AttendanceFactory,
-    RegistrationFactory,
-    published_example,
+from netweave.web.live import views
+from netweave.web.live.domain.checkin import add_walk_in, set_attendance
+from netweave.web.live.domain.replan import replan_next_round
+from netweave.web.live.domain.state import (
+    end_event,
+    live_state,
+    next_round,
+    set_messages,
+    start_event,
+    start_groups,
+    start_round,
 )
+from tests.web.factories import AttendanceFactory, RegistrationFactory, published_example
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +52,7 @@ def _poll(client, registration: Registration, version: int | str = ""):
 
 
 def _next(event: Event) -> None:
-    domain.next_round(event, domain.live_state(event).version)
+    next_round(event, live_state(event).version)
 
 
 def test_live_page_with_wrong_token_is_404(client):
@@ -64,7 +71,7 @@ def test_live_page_before_the_start_says_not_started(client, live_event):
 
 def test_live_page_once_open_says_welcome(client, live_event):
     event, regs = live_event
-    domain.start_event(event, 0)
+    start_event(event, 0)
 
     assert "The first round starts soon" in _page(client, regs[0])
 
@@ -130,7 +137,7 @@ def test_live_page_shows_the_countdown_from_server_time(client, live_event):
     event, regs = live_event
     _next(event)
 
-    state = domain.live_state(event)
+    state = live_state(event)
     assert f'data-ends-at="{state.ends_at:%s}"' in _page(client, regs[0])
 
 
@@ -167,7 +174,7 @@ def test_live_page_async_partner_is_shown_inline_when_the_template_exists(
 
 def test_live_page_host_meeting(client, live_event):
     event, regs = live_event
-    domain.start_round(event, 2, 0)
+    start_round(event, 2, 0)
 
     assert "You meet the host" in _page(client, regs[7])
 
@@ -184,9 +191,9 @@ def test_live_page_follows_a_replan(client, live_event):
     event, regs = live_event
     for reg in regs[:8]:
         AttendanceFactory(registration=reg)
-    domain.set_attendance(regs[6], "absent")
-    domain.add_walk_in(event, "Zed Walker", "zed@example.org")
-    domain.replan_next_round(event, 1)
+    set_attendance(regs[6], "absent")
+    add_walk_in(event, "Zed Walker", "zed@example.org")
+    replan_next_round(event, 1)
     _next(event)
 
     assert "Zed Walker" in _page(client, regs[5])
@@ -194,7 +201,7 @@ def test_live_page_follows_a_replan(client, live_event):
 
 def test_live_page_groups_show_theme_and_members(client, live_event):
     event, regs = live_event
-    domain.start_groups(event, 0)
+    start_groups(event, 0)
 
     page = _page(client, regs[5])
 
@@ -203,21 +210,21 @@ def test_live_page_groups_show_theme_and_members(client, live_event):
 
 def test_live_page_groups_for_an_attached_async_member(client, live_event):
     event, regs = live_event
-    domain.start_groups(event, 0)
+    start_groups(event, 0)
 
     assert "attached to this group asynchronously" in _page(client, regs[8])
 
 
 def test_live_page_after_the_end_says_thank_you(client, live_event):
     event, regs = live_event
-    domain.end_event(event, 0)
+    end_event(event, 0)
 
     assert "thank you for coming" in _page(client, regs[0])
 
 
 def test_live_page_shows_the_accessibility_reminder(client, live_event):
     event, regs = live_event
-    domain.set_messages(event, "", "Captions are on in every room")
+    set_messages(event, "", "Captions are on in every room")
     _next(event)
 
     assert "Captions are on in every room" in _page(client, regs[0])
@@ -225,7 +232,7 @@ def test_live_page_shows_the_accessibility_reminder(client, live_event):
 
 def test_live_page_escapes_the_broadcast(client, live_event):
     event, regs = live_event
-    domain.set_messages(event, "<script>alert(1)</script>", "")
+    set_messages(event, "<script>alert(1)</script>", "")
 
     page = _page(client, regs[0])
 
@@ -240,7 +247,7 @@ def test_live_page_polls_for_changes(client, live_event):
 
 def test_poll_without_change_is_204(client, live_event):
     event, regs = live_event
-    version = domain.live_state(event).version
+    version = live_state(event).version
 
     assert _poll(client, regs[0], version).status_code == 204
 
@@ -248,7 +255,7 @@ def test_poll_without_change_is_204(client, live_event):
 def test_poll_without_change_is_answered_without_a_query(client, live_event):
     # a thousand open live pages ask every few seconds: the answer comes from the cache
     event, regs = live_event
-    version = domain.live_state(event).version
+    version = live_state(event).version
     _poll(client, regs[0], version)
     _poll(client, regs[1], version)
 
@@ -262,7 +269,7 @@ def test_poll_without_change_is_answered_without_a_query(client, live_event):
 
 def test_poll_answered_from_the_cache_still_sees_a_change_at_once(client, live_event):
     event, regs = live_event
-    seen = domain.live_state(event).version
+    seen = live_state(event).version
     assert _poll(client, regs[0], seen).status_code == 204
     _next(event)
 
@@ -271,7 +278,7 @@ def test_poll_answered_from_the_cache_still_sees_a_change_at_once(client, live_e
 
 def test_poll_after_a_change_returns_the_new_round(client, live_event):
     event, regs = live_event
-    seen = domain.live_state(event).version
+    seen = live_state(event).version
     _next(event)
 
     response = _poll(client, regs[3], seen)
@@ -281,14 +288,14 @@ def test_poll_after_a_change_returns_the_new_round(client, live_event):
 
 def test_poll_after_the_end_stops_polling(client, live_event):
     event, regs = live_event
-    domain.end_event(event, 0)
+    end_event(event, 0)
 
     assert _poll(client, regs[0], 0).status_code == views.STOP_POLLING
 
 
 def test_mine_page_links_the_live_page_while_live(client, live_event):
     event, regs = live_event
-    domain.start_event(event, 0)
+    start_event(event, 0)
 
     page = client.get(reverse("portal:mine", args=[regs[0].token])).content.decode()
 

@@ -6,7 +6,9 @@ import dataclasses
 
 import pytest
 
-from netweave.web.matching.domain import PlanError, event_people, plan_from_version, save_plan
+from netweave.web.matching.domain.errors import PlanError
+from netweave.web.matching.domain.inputs import event_people
+from netweave.web.matching.domain.storage import plan_from_version, save_plan
 from netweave.web.matching.models import GroupSeat, Meeting, PlanVersion, Seat
 from tests.web.factories import (
     EventFactory,

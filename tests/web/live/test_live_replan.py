@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from netweave.web.live import domain
+from netweave.web.live.domain.checkin import add_walk_in, set_attendance
+from netweave.web.live.domain.errors import LiveError
+from netweave.web.live.domain.replan import replan_next_round
+from netweave.web.live.domain.state import start_round
 from netweave.web.live.models import LiveState, Replan
+from netweave.web.live.queries.exports import round_chat_text, round_zoom_csv
 from tests.web.factories import (
     AttendanceFactory,
     ForbiddenPairFactory,
@@ -33,7 +37,7 @@ def _member_sets(replan: Replan) -> set[frozenset[int]]:
 def test_replan_with_everyone_here_keeps_the_round(live_event):
     event, _ = live_event
 
-    made = domain.replan_next_round(event, 1)
+    made = replan_next_round(event, 1)
 
     assert (made.changes["kept"], made.changes["new"], made.changes["dissolved"]) == (4, [], [])
 
@@ -41,7 +45,7 @@ def test_replan_with_everyone_here_keeps_the_round(live_event):
 def test_replan_keeps_rooms_of_kept_meetings(live_event):
     event, regs = live_event
 
-    made = domain.replan_next_round(event, 1)
+    made = replan_next_round(event, 1)
 
     rooms = {frozenset(m["members"]): m["room"] for m in made.meetings}
     assert rooms[frozenset({regs[3].pk, regs[4].pk})] == "Room 2"
@@ -49,30 +53,30 @@ def test_replan_keeps_rooms_of_kept_meetings(live_event):
 
 def test_replan_pairs_the_partner_of_an_absent_with_a_walk_in(live_event):
     event, regs = live_event
-    domain.set_attendance(regs[6], "absent")
-    walk_in = domain.add_walk_in(event, "Zed Walker", "zed@example.org")
+    set_attendance(regs[6], "absent")
+    walk_in = add_walk_in(event, "Zed Walker", "zed@example.org")
 
-    made = domain.replan_next_round(event, 1)
+    made = replan_next_round(event, 1)
 
     assert frozenset({regs[5].pk, walk_in.pk}) in _member_sets(made)
 
 
 def test_replan_names_what_changed(live_event):
     event, regs = live_event
-    domain.set_attendance(regs[6], "absent")
-    domain.add_walk_in(event, "Zed Walker", "zed@example.org")
+    set_attendance(regs[6], "absent")
+    add_walk_in(event, "Zed Walker", "zed@example.org")
 
-    made = domain.replan_next_round(event, 1)
+    made = replan_next_round(event, 1)
 
     assert made.changes["dissolved"] == [[regs[5].member.name, regs[6].member.name]]
 
 
 def test_replan_gives_new_meetings_a_free_room(live_event):
     event, regs = live_event
-    domain.set_attendance(regs[6], "absent")
-    walk_in = domain.add_walk_in(event, "Zed Walker", "zed@example.org")
+    set_attendance(regs[6], "absent")
+    walk_in = add_walk_in(event, "Zed Walker", "zed@example.org")
 
-    made = domain.replan_next_round(event, 1)
+    made = replan_next_round(event, 1)
 
     new = next(m for m in made.meetings if walk_in.pk in m["members"])
     assert new["room"] not in {"Room 1", "Room 2"}
@@ -80,9 +84,9 @@ def test_replan_gives_new_meetings_a_free_room(live_event):
 
 def test_replan_leaves_out_people_not_checked_in(live_event):
     event, regs = live_event
-    domain.set_attendance(regs[4], "unknown")
+    set_attendance(regs[4], "unknown")
 
-    made = domain.replan_next_round(event, 1)
+    made = replan_next_round(event, 1)
 
     assert all(regs[4].pk not in m["members"] for m in made.meetings)
 
@@ -91,7 +95,7 @@ def test_replan_never_repeats_a_pair_that_met_today(live_event):
     event, regs = live_event
     HeldMeetingFactory(event=event, round=1, seats=[regs[0], regs[3]])
 
-    made = domain.replan_next_round(event, 2)
+    made = replan_next_round(event, 2)
 
     assert frozenset({regs[0].pk, regs[3].pk}) not in _member_sets(made)
 
@@ -100,17 +104,17 @@ def test_replan_respects_a_forbidden_pair(live_event):
     event, regs = live_event
     ForbiddenPairFactory(event=event, a=regs[0], b=regs[3])
 
-    made = domain.replan_next_round(event, 2)
+    made = replan_next_round(event, 2)
 
     assert all(not {regs[0].pk, regs[3].pk} <= set(m["members"]) for m in made.meetings)
 
 
 def test_replan_builds_on_the_previous_replan(live_event):
     event, regs = live_event
-    domain.set_attendance(regs[6], "absent")
-    domain.replan_next_round(event, 1)
+    set_attendance(regs[6], "absent")
+    replan_next_round(event, 1)
 
-    again = domain.replan_next_round(event, 1)
+    again = replan_next_round(event, 1)
 
     assert (again.changes["new"], again.changes["dissolved"]) == ([], [])
 
@@ -118,40 +122,40 @@ def test_replan_builds_on_the_previous_replan(live_event):
 def test_replan_with_too_few_checked_in_stores_nothing(live_event):
     event, regs = live_event
     for reg in regs[1:8]:
-        domain.set_attendance(reg, "absent")
+        set_attendance(reg, "absent")
 
-    with pytest.raises(domain.LiveError, match="Fewer than two"):
-        domain.replan_next_round(event, 1)
+    with pytest.raises(LiveError, match="Fewer than two"):
+        replan_next_round(event, 1)
 
     assert not Replan.objects.filter(event=event).exists()
 
 
 def test_replan_of_a_started_round_is_refused(live_event):
     event, _ = live_event
-    domain.start_round(event, 1, 0)
+    start_round(event, 1, 0)
 
-    with pytest.raises(domain.LiveError, match="already started"):
-        domain.replan_next_round(event, 1)
+    with pytest.raises(LiveError, match="already started"):
+        replan_next_round(event, 1)
 
 
 def test_failed_replan_leaves_the_running_round(live_event):
     event, regs = live_event
-    state = domain.start_round(event, 1, 0)
+    state = start_round(event, 1, 0)
     for reg in regs[1:8]:
-        domain.set_attendance(reg, "absent")
+        set_attendance(reg, "absent")
 
-    with pytest.raises(domain.LiveError):
-        domain.replan_next_round(event, 2)
+    with pytest.raises(LiveError):
+        replan_next_round(event, 2)
 
     assert LiveState.objects.get(event=event).version == state.version
 
 
 def test_round_zoom_csv_follows_the_replan(live_event):
     event, regs = live_event
-    domain.set_attendance(regs[6], "absent")
-    domain.replan_next_round(event, 1)
+    set_attendance(regs[6], "absent")
+    replan_next_round(event, 1)
 
-    content = domain.round_zoom_csv(event, 1).decode()
+    content = round_zoom_csv(event, 1).decode()
 
     assert regs[6].member.email not in content
 
@@ -159,7 +163,7 @@ def test_round_zoom_csv_follows_the_replan(live_event):
 def test_round_chat_text_lists_rooms_by_name(live_event):
     event, regs = live_event
 
-    text = domain.round_chat_text(event, 1)
+    text = round_chat_text(event, 1)
 
     assert f"Round 1: Room 2 - {regs[3].member.name} & {regs[4].member.name}" in text.splitlines()
 
@@ -167,7 +171,7 @@ def test_round_chat_text_lists_rooms_by_name(live_event):
 def test_round_chat_text_tells_who_watches_an_intro(live_event):
     event, regs = live_event
 
-    text = domain.round_chat_text(event, 1)
+    text = round_chat_text(event, 1)
 
     assert f"{regs[7].member.name} - watch {regs[8].member.name}'s intro" in text
 
@@ -175,7 +179,7 @@ def test_round_chat_text_tells_who_watches_an_intro(live_event):
 def test_replan_view_reports_what_changed(orga_client, live_event, organizer):
     event, regs = live_event
     event.community.organizers.add(organizer)
-    domain.set_attendance(regs[6], "absent")
+    set_attendance(regs[6], "absent")
     url = reverse("orga:live_replan", kwargs={"event_pk": event.pk, "number": 1})
 
     page = orga_client.post(url, follow=True).content.decode()
@@ -187,7 +191,7 @@ def test_replan_view_failure_says_nothing_changed(orga_client, live_event, organ
     event, regs = live_event
     event.community.organizers.add(organizer)
     for reg in regs[1:8]:
-        domain.set_attendance(reg, "absent")
+        set_attendance(reg, "absent")
     url = reverse("orga:live_replan", kwargs={"event_pk": event.pk, "number": 1})
 
     page = orga_client.post(url, follow=True).content.decode()
@@ -216,7 +220,7 @@ def test_round_zoom_download_of_unknown_round_is_404(orga_client, live_event, or
 def test_groups_zoom_download_leaves_out_the_absent(orga_client, live_event, organizer):
     event, regs = live_event
     event.community.organizers.add(organizer)
-    domain.set_attendance(regs[1], "absent")
+    set_attendance(regs[1], "absent")
     url = reverse("orga:live_groups_zoom", kwargs={"event_pk": event.pk})
 
     content = orga_client.get(url).content.decode()

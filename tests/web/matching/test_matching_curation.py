@@ -7,19 +7,13 @@ import dataclasses
 import pytest
 
 from netweave.web.events.models import Event
-from netweave.web.matching.domain import (
-    PlanError,
-    diff_plans,
-    forbid_pair,
-    pin_group,
-    pin_meeting,
-    plan_from_version,
-    publish_plan,
-    save_plan,
-    swap_people,
-    unforbid_pair,
-)
+from netweave.web.matching.domain.curation import pin_group, pin_meeting, swap_people
+from netweave.web.matching.domain.errors import PlanError
+from netweave.web.matching.domain.forbidden import forbid_pair, unforbid_pair
+from netweave.web.matching.domain.publish import publish_plan
+from netweave.web.matching.domain.storage import plan_from_version, save_plan
 from netweave.web.matching.models import ForbiddenPair, Group, Meeting, PlanVersion
+from netweave.web.matching.queries.versions import diff_plans
 from netweave.web.matching.signals import plan_published
 from tests.web.factories import (
     EventFactory,

@@ -10,12 +10,7 @@ from netweave.web.community.models import Member
 from netweave.web.events.models import Registration
 from netweave.web.live.forms import PASTE_MAX
 from netweave.web.live.models import Attendance
-from tests.web.factories import (
-    EventFactory,
-    MemberFactory,
-    RegistrationFactory,
-    published_example,
-)
+from tests.web.factories import EventFactory, MemberFactory, RegistrationFactory, published_example
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from netweave.web.live import domain
+from netweave.web.live.domain.state import live_state
 from netweave.web.live.models import LiveState
 from tests.web.factories import (
     AttendanceFactory,
@@ -62,7 +62,7 @@ def test_console_actions_of_another_community_are_404(outsider_client, live_even
 
     response = _go(outsider_client, event, "next_round", 0)
 
-    assert (response.status_code, domain.live_state(event).version) == (404, 0)
+    assert (response.status_code, live_state(event).version) == (404, 0)
 
 
 def test_console_without_a_published_plan_says_publish_first(orga_client, community):
@@ -115,7 +115,7 @@ def test_console_lists_only_live_people_for_check_in(orga_client, live_event):
 
 def test_console_queries_do_not_grow_with_people(orga_client, live_event):
     event, _ = live_event
-    domain.live_state(event)  # created on first sight: not part of every page
+    live_state(event)  # created on first sight: not part of every page
     with CaptureQueriesContext(connection) as few:
         _console(orga_client, event)
     RegistrationFactory.create_batch(30, event=event)
@@ -139,7 +139,7 @@ def test_next_button_starts_the_first_round(orga_client, live_event):
 
     page = _go(orga_client, event, "next_round", 0).content.decode()
 
-    assert (domain.live_state(event).round, "Round 1 is running" in page) == (1, True)
+    assert (live_state(event).round, "Round 1 is running" in page) == (1, True)
 
 
 def test_stale_button_is_refused_with_a_warning(orga_client, live_event):
@@ -148,7 +148,7 @@ def test_stale_button_is_refused_with_a_warning(orga_client, live_event):
 
     page = _go(orga_client, event, "next_round", 0).content.decode()
 
-    assert (domain.live_state(event).round, "Someone else moved the event on" in page) == (1, True)
+    assert (live_state(event).round, "Someone else moved the event on" in page) == (1, True)
 
 
 def test_start_round_button_needs_a_round(orga_client, live_event):

@@ -1,0 +1,198 @@
+"""Everything the live console shows, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Min, Q
+
+from netweave.core.live_words import chat_lines
+from netweave.core.plan import Meeting as CoreMeeting
+from netweave.web.events.models import Event, Registration
+from netweave.web.live.domain.record import held_rounds, meeting_pairs
+from netweave.web.live.domain.roster import Roster, attendance_statuses, roster_of
+from netweave.web.live.domain.rounds import has_groups, latest_replan, round_base, round_numbers
+from netweave.web.live.domain.state import live_state, next_round_number
+from netweave.web.live.models import Attendance, HeldMeeting, LiveState, Replan
+from netweave.web.matching.domain.storage import plan_from_version
+from netweave.web.matching.models import PlanVersion
+from netweave.web.portal.domain import published_plan, round_starts_at
+
+__all__ = ["Console", "Stage", "attendance_of", "console"]
+
+Phase = LiveState.Phase
+Status = Attendance.Status
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A line of the run of show: a round (``number`` >= 1) or the groups (0)."""
+
+    number: int
+    label: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    #: "done", "now" or "later"
+    status: str
+    replanned: bool = False
+    #: when it really started (held stages)
+    started: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Console:
+    event: Event
+    state: LiveState
+    version: PlanVersion | None
+    stages: tuple[Stage, ...]
+    counts: Mapping[str, int]
+    #: the round the host prepares now (None when no round is left)
+    next_number: int | None = None
+    next_source: str = ""
+    next_warnings: tuple[str, ...] = ()
+    next_replan: Replan | None = None
+    next_chat: str = ""
+    zone_name: str = "UTC"
+    can_start_groups: bool = False
+    people: tuple[Registration, ...] = field(default_factory=tuple)
+
+
+def _stages(event: Event, version: PlanVersion, state: LiveState) -> list[Stage]:
+    started = dict(
+        HeldMeeting.objects.filter(event=event)
+        .values("round")
+        .annotate(first=Min("created"))
+        .values_list("round", "first")
+    )
+    replanned = set(Replan.objects.filter(event=event).values_list("round", flat=True))
+    step = dt.timedelta(minutes=event.minutes_per_round)
+    stages = []
+    for n in round_numbers(version):
+        begins = round_starts_at(event, n)
+        status = _stage_status(state, n, n in started, Phase.ROUND)
+        stages.append(
+            Stage(n, f"Round {n}", begins, begins + step, status, n in replanned, started.get(n))
+        )
+    if has_groups(event, version):
+        begins = round_starts_at(event, max(round_numbers(version) or [0]) + 1)
+        end = begins + dt.timedelta(minutes=event.group_minutes)
+        status = "now" if state.phase == Phase.GROUPS else ("done" if 0 in started else "later")
+        stages.append(Stage(0, "Small groups", begins, end, status, False, started.get(0)))
+    return stages
+
+
+def _stage_status(state: LiveState, number: int, held: bool, phase: str) -> str:
+    if state.phase == phase and state.round == number:
+        return "now"
+    return "done" if held else "later"
+
+
+def _attendance_counts(event: Event) -> dict[str, int]:
+    total = Registration.objects.filter(event=event, mode=Registration.Mode.LIVE).count()
+    counts = {"registered": total, "present": 0, "absent": 0, "walk_ins": 0}
+    rows = Attendance.objects.filter(registration__event=event, registration__mode="live")
+    for status, walk_in in rows.values_list("status", "walk_in"):
+        if status == Status.PRESENT:
+            counts["present"] += 1
+        elif status == Status.ABSENT:
+            counts["absent"] += 1
+        counts["walk_ins"] += walk_in
+    counts["unknown"] = total - counts["present"] - counts["absent"]
+    return counts
+
+
+def _warnings(
+    event: Event, meetings: Sequence[CoreMeeting], roster: Roster, number: int
+) -> list[str]:
+    """Why round ``number`` as it stands would not work for the people checked in."""
+    statuses = {
+        roster.pid[pk]: s for pk, s in attendance_statuses(event).items() if pk in roster.pid
+    }
+    placed = {p for m in meetings for p in m.members}
+    absent = sorted(roster.name[p] for p in placed if statuses.get(p) == Status.ABSENT)
+    waiting = sorted(
+        roster.name[p]
+        for p, s in statuses.items()
+        if s == Status.PRESENT and p not in placed and roster.mode.get(p) == "live"
+    )
+    held = {pair for ms in held_rounds(event).values() for m in ms for pair in meeting_pairs(m)}
+    repeats = [m for m in meetings if any(pair in held for pair in meeting_pairs(m.members))]
+    out = []
+    if absent:
+        out.append(f"Marked absent but placed in round {number}: {_short(absent)}.")
+    if waiting:
+        out.append(f"Checked in but not placed in round {number}: {_short(waiting)}.")
+    if repeats:
+        out.append(
+            f"{len(repeats)} meeting(s) of round {number} would repeat a pair that already met "
+            "today."
+        )
+    return out
+
+
+def _short(names: Sequence[str], limit: int = 8) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def console(event: Event, query: str = "", show: str = "") -> Console:
+    """Everything the live console shows, in a fixed number of queries."""
+    state = live_state(event)
+    version = published_plan(event)
+    people = _people(event, query, show)
+    counts = _attendance_counts(event)
+    if version is None:
+        return Console(event, state, None, (), counts, people=people)
+    roster = roster_of(event)
+    plan = plan_from_version(version)
+    number = next_round_number(event, version, state) if state.phase != Phase.GROUPS else None
+    extra: dict[str, Any] = {}
+    if number is not None and state.phase != Phase.ENDED:
+        meetings, source = round_base(event, version, number, roster, plan)
+        names = {pid: roster.name[pid] for pid in roster.pk}
+        extra = {
+            "next_number": number,
+            "next_source": source,
+            "next_warnings": tuple(_warnings(event, meetings, roster, number)),
+            "next_replan": latest_replan(event, number),
+            "next_chat": "\n".join(chat_lines(number, meetings, names)),
+        }
+    return Console(
+        event,
+        state,
+        version,
+        tuple(_stages(event, version, state)),
+        counts,
+        zone_name=event.timezone,
+        can_start_groups=state.phase in (Phase.WAITING, Phase.ROUND)
+        and has_groups(event, version)
+        and not HeldMeeting.objects.filter(event=event, round=0).exists(),
+        people=people,
+        **extra,
+    )
+
+
+def _people(event: Event, query: str, show: str) -> tuple[Registration, ...]:
+    regs = (
+        Registration.objects.filter(event=event, mode=Registration.Mode.LIVE)
+        .select_related("member", "attendance")
+        .order_by("member__name", "pk")
+    )
+    if query:
+        regs = regs.filter(Q(member__name__icontains=query) | Q(member__email__icontains=query))
+    if show == Status.UNKNOWN:
+        regs = regs.exclude(attendance__status__in=[Status.PRESENT, Status.ABSENT])
+    elif show in (Status.PRESENT, Status.ABSENT):
+        regs = regs.filter(attendance__status=show)
+    return tuple(regs)
+
+
+def attendance_of(registration: Registration) -> str:
+    """``registration``'s status (unknown without a row), for a re-drawn console row."""
+    try:
+        return registration.attendance.status
+    except Attendance.DoesNotExist:
+        return Status.UNKNOWN

@@ -1,0 +1,79 @@
+"""Every rule a plan breaks for its event today: the core's checks against the current
+registrations and history, and the organizers' forbidden pairs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from netweave.core.check import Violation, check_plan
+from netweave.core.fully_async import as_live
+from netweave.core.people import Person
+from netweave.core.plan import Plan
+from netweave.web.events.models import Event
+from netweave.web.matching.domain.forbidden import forbidden_ids
+from netweave.web.matching.domain.inputs import (
+    check_config,
+    community_history,
+    event_people,
+    matchable_people,
+)
+
+__all__ = ["names_of", "plan_violations", "violation_key"]
+
+
+def names_of(plan: Plan, people: Sequence[Person]) -> dict[str, str]:
+    """Core id -> name, for everyone in ``plan`` or among ``people`` (today's names win)."""
+    names = {p.id: p.name for p in plan.participants}
+    names.update((p.id, p.name) for p in people)
+    return names
+
+
+def _organizer_forbidden(
+    plan: Plan, pairs: Iterable[tuple[str, str]], names: Mapping[str, str]
+) -> list[Violation]:
+    forbidden = {(a, b) if a < b else (b, a) for a, b in pairs}
+    found = []
+    for r in plan.rounds:
+        for m in r.meetings:
+            for pair in m.pairs():
+                if pair in forbidden:
+                    who = " and ".join(names.get(p, p) for p in pair)
+                    where = m.room or "an async meeting"
+                    message = (
+                        f"Round {r.number}: {who} are matched in {where}, but you forbade this pair"
+                    )
+                    found.append(Violation("forbidden-pair", message, r.number, pair))
+    for g in plan.groups:
+        inside = set(g.members) | set(g.remote)
+        for a, b in sorted(forbidden):
+            if a in inside and b in inside:
+                who = f"{names.get(a, a)} and {names.get(b, b)}"
+                message = f"Groups: {who} are both in {g.room}, but you forbade this pair"
+                found.append(Violation("forbidden-pair", message, 0, (a, b)))
+    return found
+
+
+def plan_violations(
+    event: Event, plan: Plan, people: Sequence[Person] | None = None
+) -> list[Violation]:
+    """Every rule ``plan`` breaks for ``event`` today: the core's checks against the current
+    registrations, the community's history (when it excludes repeats) and the organizers'
+    forbidden pairs."""
+    people = event_people(event) if people is None else people
+    if event.fully_async:
+        people, plan = matchable_people(event, people), as_live(plan)
+    config = check_config(event)
+    history = community_history(event) if config.history_mode == "exclude" else ()
+    found = check_plan(
+        plan,
+        people,
+        history=history,
+        group_size=(config.group_min, config.group_max) if event.groups_enabled else None,
+        async_matches=config.matches_per_async,
+    )
+    return found + _organizer_forbidden(plan, forbidden_ids(event), names_of(plan, people))
+
+
+def violation_key(v: Violation) -> tuple[str, int | None, frozenset[str]]:
+    """What makes two violations the same one, whatever their wording."""
+    return (v.code, v.round, frozenset(v.ids))

@@ -1,0 +1,201 @@
+"""What the planner is given about an event: its people, its configuration, its history.
+
+Reads only; every verb that plans or checks a plan starts from these, so the planner, the
+checks and the live re-plan see the same people and rules.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from netweave.core.config import ConfigError, EventConfig, parse_config
+from netweave.core.fully_async import as_live_people
+from netweave.core.people import Person
+from netweave.web.events.models import Event, Registration
+from netweave.web.live.models import HeldMeeting, HeldSeat
+from netweave.web.matching.models import Seat
+
+__all__ = [
+    "check_config",
+    "community_history",
+    "core_id",
+    "event_config",
+    "event_people",
+    "matchable_people",
+    "seat_ids",
+]
+
+
+def core_id(email: str) -> str:
+    """The core's id for a registration's member: the email, trimmed and lower-cased."""
+    return email.strip().lower()
+
+
+def _linked_emails(through: Any, event: Event) -> dict[int, list[str]]:
+    """registration pk -> the emails of the members it links to (requests or avoid)."""
+    rows = (
+        through.objects.filter(registration__event=event)
+        .order_by("registration_id", "member__email")
+        .values_list("registration_id", "member__email")
+    )
+    out: dict[int, list[str]] = defaultdict(list)
+    for reg_pk, email in rows:
+        out[reg_pk].append(core_id(email))
+    return out
+
+
+_PERSON_FIELDS = (
+    "pk",
+    "mode",
+    "looking_for",
+    "member__email",
+    "member__name",
+    "member__timezone",
+    "member__location",
+    "member__manages",
+    "member__interests",
+    "member__about",
+    "member__extra",
+)
+
+
+def event_people(event: Event) -> list[Person]:
+    """The event's registrations as the core's :class:`Person` records (three queries).
+
+    Ordered by email: a stable order, so the same registrations and seed give the same plan
+    even after somebody corrects their name. Requests and avoid lists keep only people
+    registered for this event: the core plans among the people it is given.
+    """
+    # plain values, not model instances: the board reads a 1,000-person event on every view
+    rows = list(
+        Registration.objects.filter(event=event)
+        .order_by("member__email")
+        .values_list(*_PERSON_FIELDS, named=True)
+    )
+    ids = {core_id(r.member__email) for r in rows}
+    requests = _linked_emails(Registration.requests.through, event)
+    avoid = _linked_emails(Registration.avoid.through, event)
+    return [_person(r, ids, requests[r.pk], avoid[r.pk]) for r in rows]
+
+
+def _person(row: Any, ids: set[str], requests: list[str], avoid: list[str]) -> Person:
+    pid = core_id(row.member__email)
+    return Person(
+        id=pid,
+        email=row.member__email,
+        name=row.member__name,
+        mode=row.mode,
+        timezone=row.member__timezone,
+        location=row.member__location,
+        community=row.member__manages,
+        interests=tuple(str(t) for t in (row.member__interests or ())),
+        about=row.member__about,
+        looking_for=row.looking_for,
+        requests=tuple(e for e in requests if e in ids and e != pid),
+        avoid=tuple(e for e in avoid if e in ids and e != pid),
+        extra=tuple((str(k), str(v)) for k, v in (row.member__extra or {}).items()),
+    )
+
+
+def matchable_people(event: Event, people: Sequence[Person]) -> list[Person]:
+    """``people`` as the core should plan them: all live in a fully async event (see
+    :mod:`netweave.core.fully_async`)."""
+    return as_live_people(people) if event.fully_async else list(people)
+
+
+def seat_ids(seats: Any, owner: str) -> dict[int, list[str]]:
+    """``owner`` pk (a meeting's, a group's) -> the core ids seated there, in seat order."""
+    rows = seats.order_by(owner, "position").values_list(owner, "registration__member__email")
+    out: dict[int, list[str]] = defaultdict(list)
+    for owner_pk, email in rows:
+        out[owner_pk].append(core_id(email))
+    return out
+
+
+def _toml_value(value: Any, where: str) -> str:
+    # JSON scalars and arrays are valid TOML values (true/false, numbers, quoted strings).
+    if value is None or isinstance(value, dict):
+        raise ConfigError([f"event settings: {where}: expected a value, got {value!r}"])
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _settings_toml(settings: Mapping[str, Any]) -> str:
+    """``event.settings`` (the shape of ``event.toml``, as a dict) written back as TOML, so
+    the core's own reader validates it and words its errors."""
+    top = [
+        f"{json.dumps(k)} = {_toml_value(v, k)}"
+        for k, v in settings.items()
+        if not isinstance(v, dict)
+    ]
+    tables = []
+    for section, table in settings.items():
+        if isinstance(table, dict):
+            tables.append(f"[{json.dumps(section)}]")
+            tables += [
+                f"{json.dumps(k)} = {_toml_value(v, f'[{section}] {k}')}"
+                for k, v in table.items()
+                if v is not None  # TOML has no null: an unset key means "the default"
+            ]
+    return "\n".join([*top, *tables]) + "\n"
+
+
+def event_config(event: Event) -> EventConfig:
+    """The core configuration for ``event``: ``event.settings`` (shaped like ``event.toml``)
+    with the event's own fields (rounds, minutes, group sizes) on top, since those are what
+    the organizer sees and edits on the event page.
+
+    Raises :class:`~netweave.core.config.ConfigError` listing every problem.
+    """
+    config = parse_config(_settings_toml(event.settings or {}), source="event settings")
+    return config.replace(
+        rounds=event.rounds,
+        minutes_per_round=event.minutes_per_round,
+        group_min=event.group_min,
+        group_max=event.group_max,
+    )
+
+
+def check_config(event: Event) -> EventConfig:
+    """:func:`event_config`, or only the event's own fields when the settings are broken."""
+    # Checking must work even when the advanced settings are broken: then the event's own
+    # fields are the rules (the settings' problems show when planning).
+    try:
+        return event_config(event)
+    except ConfigError:
+        return EventConfig(
+            rounds=event.rounds,
+            minutes_per_round=event.minutes_per_round,
+            group_min=event.group_min,
+            group_max=event.group_max,
+        )
+
+
+def community_history(event: Event) -> list[tuple[str, str]]:
+    """Pairs (sorted ids) who met one-on-one at the community's earlier events.
+
+    What really happened counts (:class:`~netweave.web.live.models.HeldMeeting`, written by
+    the live run or copied from the plan by the follow-up); an earlier event with no such
+    record counts with its published plan. Groups do not count: sharing a table of six is
+    not the conversation a returning member should not repeat.
+    """
+    earlier = Event.objects.filter(
+        community_id=event.community_id, starts_at__lt=event.starts_at
+    ).exclude(pk=event.pk)
+    recorded = HeldMeeting.objects.filter(event__in=earlier).values("event_id")
+    held = HeldSeat.objects.filter(meeting__event__in=earlier, meeting__round__gt=0)
+    planned = Seat.objects.filter(
+        meeting__plan__event__in=earlier, meeting__plan__published_at__isnull=False
+    ).exclude(meeting__plan__event__in=recorded)
+    pairs: set[tuple[str, str]] = set()
+    for seats in (held, planned):
+        for ids in seat_ids(seats, "meeting_id").values():
+            pairs.update(
+                (a, b) if a < b else (b, a)
+                for k, a in enumerate(ids)
+                for b in ids[k + 1 :]
+                if a != b
+            )
+    return sorted(pairs)
