@@ -54,3 +54,31 @@ def test_check_deploy_silences_only_hsts_preload(tmp_path: Path):
     result = _deploy_check(tmp_path)
 
     assert "(1 silenced)" in result.stdout
+
+
+def _rate_limits_with(tmp_path: Path, value: str) -> subprocess.CompletedProcess[str]:
+    env = _production_env(tmp_path) | {"NETWEAVE_RATE_LIMITS": value}
+    code = "from django.conf import settings; print(settings.NETWEAVE_RATE_LIMITS['register'])"
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_rate_limits_setting_overrides_one_limit(tmp_path: Path):
+    answer = _rate_limits_with(tmp_path, "register=20/h, login=10/m")
+
+    assert answer.returncode == 0, answer.stderr
+    assert answer.stdout.strip() == "20/h"
+
+
+def test_rate_limits_setting_refuses_unknown_name_with_the_known_ones(tmp_path: Path):
+    answer = _rate_limits_with(tmp_path, "registr=20/h")
+
+    assert answer.returncode != 0
+    assert "'registr=20/h' is not name=count/period" in answer.stderr
+    assert "register, resend" in answer.stderr

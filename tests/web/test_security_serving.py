@@ -30,6 +30,8 @@ from tests.web.serving import (
 )
 
 PROXY = "127.0.0.1"
+# django-ratelimit counts in fixed windows: eleven POSTs can straddle a minute's edge, not an hour's
+HOURLY = {"NETWEAVE_RATE_LIMITS": "register=10/h"}
 STRANGER = "127.0.0.2"  # not a trusted proxy
 LOCKED = "Sign-in paused for 15 minutes"
 LOGIN = "/orga/login/"
@@ -47,7 +49,7 @@ def _second_loopback_address() -> bool:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data = tmp_path_factory.mktemp("serve")
-    with serving(Path(data), NETWEAVE_TRUSTED_PROXIES=PROXY) as running:
+    with serving(Path(data), NETWEAVE_TRUSTED_PROXIES=PROXY, **HOURLY) as running:
         yield running
 
 
@@ -214,7 +216,7 @@ def _wait_for(check, what: str):
 @pytest.fixture(scope="module")
 def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data = tmp_path_factory.mktemp("serve-workers")
-    with serving(Path(data), "--workers", "2", NETWEAVE_TRUSTED_PROXIES=PROXY) as running:
+    with serving(Path(data), "--workers", "2", NETWEAVE_TRUSTED_PROXIES=PROXY, **HOURLY) as running:
         yield running
 
 

@@ -11,6 +11,7 @@
 ``NETWEAVE_LINK_DAYS_AFTER_EVENT`` participant links stop working this many days after the
                         event (default 90; 0 = never expire)
 ``NETWEAVE_RATELIMIT``  "0" turns off the rate limits of public forms (load tests; default 1)
+``NETWEAVE_RATE_LIMITS`` overrides of single limits, e.g. "register=20/m,login=10/m"
 ``NETWEAVE_HSTS_SECONDS``, ``NETWEAVE_HSTS_SUBDOMAINS`` (default 1), ``NETWEAVE_HSTS_PRELOAD``
                         (default 0), ``NETWEAVE_SSL_REDIRECT`` (default 1): HTTPS only
 ``NETWEAVE_TRUSTED_PROXIES`` comma-separated addresses (or networks) of the reverse proxies
@@ -24,6 +25,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -289,7 +291,7 @@ if NETWEAVE_WORKERS > 1:
     RATELIMIT_USE_CACHE = "counters"
 # NETWEAVE_RATELIMIT=0 turns the limits off, e.g. for a load test from one address
 RATELIMIT_ENABLE = _env_bool("NETWEAVE_RATELIMIT", True)
-NETWEAVE_RATE_LIMITS = {
+_DEFAULT_RATE_LIMITS = {
     "register": "10/m",  # registration form POSTs per address and event page
     "resend": "10/m",  # "send me my link again" POSTs per address and event page
     "resend_email": "5/h",  # links mailed to one address, from anywhere
@@ -297,6 +299,25 @@ NETWEAVE_RATE_LIMITS = {
     "privacy_email": "5/h",  # download or erasure confirmations asked for on one personal page
     "login": "30/m",  # organizer sign-in POSTs per address (any usernames)
 }
+
+
+def _rate_limits(defaults: dict[str, str], text: str) -> dict[str, str]:
+    """The defaults with ``name=count/period`` overrides (``"register=20/m,login=10/m"``)."""
+    limits = dict(defaults)
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _, rate = (piece.strip() for piece in item.partition("="))
+        if name not in limits or not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", rate):
+            raise ImproperlyConfigured(
+                f"NETWEAVE_RATE_LIMITS: {item!r} is not name=count/period with a name among "
+                f"{', '.join(limits)} (e.g. register=10/m)"
+            )
+        limits[name] = rate
+    return limits
+
+
+NETWEAVE_RATE_LIMITS = _rate_limits(
+    _DEFAULT_RATE_LIMITS, os.environ.get("NETWEAVE_RATE_LIMITS", "")
+)
 
 # Password guessing on organizer login (django-axes): 5 failures lock that username from that
 # address for 15 minutes; other people and other addresses can still sign in.
