@@ -26,7 +26,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from netweave.web.events.models import Event, Registration, RegistrationRequest
-from netweave.web.followup.domain import event_is_over, meetings_held, send_summaries
+from netweave.web.followup.domain.summaries import send_summaries
+from netweave.web.followup.queries.held import event_is_over, meetings_held
 from netweave.web.intros.domain.digests import send_digest
 from netweave.web.intros.models import Digest, GroupMessage
 from netweave.web.intros.queries.meetings import meetings_of_event
