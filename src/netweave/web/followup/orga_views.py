@@ -1,7 +1,7 @@
 """Organizer pages of the follow-up: the insight page, its exports, sending summaries.
 
 Login required; another community's event is a 404 (see :mod:`netweave.web.orga.permissions`).
-Feedback reaches these pages only as aggregates from :mod:`netweave.web.followup.insight`.
+Feedback reaches these pages only as aggregates from :mod:`netweave.web.followup.queries.insight`.
 """
 
 from __future__ import annotations

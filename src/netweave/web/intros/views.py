@@ -1,8 +1,9 @@
 """Pages of async participation: a participant's intro, partner forms, digest and group page
 (by their token), and the organizers' overview (logged in).
 
-Views validate and delegate to :mod:`netweave.web.intros.domain`. A token, a partner or a
-file that the viewer may not see is a 404, like any unknown page: it tells a guesser nothing.
+Views validate and delegate to the verbs in :mod:`netweave.web.intros.domain` and the reads in
+:mod:`netweave.web.intros.queries`. A token, a partner or a file that the viewer may not see is
+a 404, like any unknown page: it tells a guesser nothing.
 """
 
 from __future__ import annotations
