@@ -26,9 +26,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from netweave.web.events.models import Event, Registration, RegistrationRequest
-from netweave.web.followup.domain import event_is_over, meetings_held, send_summaries
-from netweave.web.intros import domain as intros
+from netweave.web.followup.domain.summaries import send_summaries
+from netweave.web.followup.queries.held import event_is_over, meetings_held
+from netweave.web.intros.domain.digests import send_digest
 from netweave.web.intros.models import Digest, GroupMessage
+from netweave.web.intros.queries.meetings import meetings_of_event
 from netweave.web.live.domain.state import live_state, next_round, start_event
 from netweave.web.live.models import HeldMeeting, HeldSeat
 from netweave.web.mail.domain import preferences_token
@@ -134,7 +136,7 @@ def _async_event(world: World, community, run) -> None:
     for members in (regs[:3], regs[3:]):
         group = GroupFactory(plan=plan, seats=members)
         GroupMessage.objects.create(group=group, author=members[0], text="Hello, group!")
-    partners = intros.meetings_of_event(event)
+    partners = meetings_of_event(event)
     by_pk = {r.pk: r for r in regs}
     for reg in regs:
         IntroFactory(registration=reg)
@@ -145,7 +147,7 @@ def _async_event(world: World, community, run) -> None:
             )
     meetings_held(event)
     for reg in regs:
-        intros.send_digest(Registration.objects.get(pk=reg.pk))
+        send_digest(Registration.objects.get(pk=reg.pk))
     with run():
         send_summaries(event)
 
@@ -359,7 +361,7 @@ def _met(viewer: Registration) -> set[int]:
 def _digest_partners(viewer: Registration) -> set[int]:
     if not Digest.objects.filter(registration=viewer, sent_at__isnull=False).exists():
         return set()
-    return set(intros.meetings_of_event(viewer.event).get(viewer.pk, []))
+    return set(meetings_of_event(viewer.event).get(viewer.pk, []))
 
 
 #: the pages (and emails, by subject start) that show the people in them with their profile

@@ -14,7 +14,7 @@ from netweave.web.events.partners import (
     partner_view,
     partner_views,
 )
-from netweave.web.followup.domain import mutual_wishes
+from netweave.web.followup.queries.contacts import mutual_wishes
 from tests.web.factories import (
     EventFactory,
     HeldMeetingFactory,

@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from netweave.web.events.models import Registration
-from netweave.web.intros import domain, media
+from netweave.web.intros import media
+from netweave.web.intros.domain.intros import save_intro_video
 from netweave.web.intros.models import Intro
 from tests.web.factories import RegistrationFactory, mp4_bytes
 
@@ -123,7 +124,7 @@ SIZE = len(VIDEO)
 
 @pytest.fixture
 def own_video(person):
-    domain.save_intro_video(person, SimpleUploadedFile("me.mp4", VIDEO))
+    save_intro_video(person, SimpleUploadedFile("me.mp4", VIDEO))
     return reverse(
         "portal:intro_media",
         kwargs={"token": person.token, "owner_pk": person.pk, "which": "video"},

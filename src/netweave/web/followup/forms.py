@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django import forms
 
 from netweave.web.events.partners import PartnerView
-from netweave.web.followup.domain import MeetingAnswer
+from netweave.web.followup.domain.feedback import MeetingAnswer
 from netweave.web.validators import PlainTextMixin
 
 RATINGS = [

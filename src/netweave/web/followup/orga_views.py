@@ -1,7 +1,7 @@
 """Organizer pages of the follow-up: the insight page, its exports, sending summaries.
 
 Login required; another community's event is a 404 (see :mod:`netweave.web.orga.permissions`).
-Feedback reaches these pages only as aggregates from :mod:`netweave.web.followup.insight`.
+Feedback reaches these pages only as aggregates from :mod:`netweave.web.followup.queries.insight`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from netweave.core.cells import csv_writer
-from netweave.web.followup import domain, insight, network
 from netweave.web.followup.charts import Bar, Point, bar_chart, line_chart
+from netweave.web.followup.domain import summaries
+from netweave.web.followup.errors import FollowupError
+from netweave.web.followup.queries import insight, network
 from netweave.web.orga.permissions import event_for
 
 
@@ -229,8 +231,8 @@ def _attachment(body: str, filename: str, content_type: str) -> HttpResponse:
 def send_summaries(request: HttpRequest, event_pk: int) -> HttpResponse:
     event = event_for(request.user, event_pk)
     try:
-        result = domain.send_summaries(event)
-    except domain.FollowupError as exc:
+        result = summaries.send_summaries(event)
+    except FollowupError as exc:
         messages.error(request, str(exc))
     else:
         if result.queued:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from netweave.web.events.models import Registration
-from netweave.web.followup.domain import event_is_over
+from netweave.web.followup.queries.held import event_is_over
 from netweave.web.portal.panels import Panel
 
 

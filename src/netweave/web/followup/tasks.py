@@ -1,5 +1,8 @@
 """Background work of the follow-up: thin tasks that take ids and call a domain verb.
 
+Queued by :mod:`netweave.web.followup.domain.summaries`; this module imports only the verb it
+runs, never the verbs that queue it.
+
 A registration deleted between enqueueing and running is skipped: nobody is left to write to.
 """
 
@@ -8,7 +11,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from netweave.web.events.models import Registration
-from netweave.web.followup import domain
+from netweave.web.followup.domain.sending import send_summary
 
 
 @task()
@@ -19,4 +22,4 @@ def send_summary_task(registration_id: int) -> bool:
         .filter(pk=registration_id)
         .first()
     )
-    return registration is not None and domain.send_summary(registration) is not None
+    return registration is not None and send_summary(registration) is not None

@@ -15,13 +15,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from netweave.web.community.models import Member
 from netweave.web.events.models import Registration
-from netweave.web.followup import domain
+from netweave.web.followup.domain.consent import (
+    set_email_sharing,
+    set_optional_emails,
+    withdraw_consent,
+)
+from netweave.web.followup.domain.feedback import give_event_feedback, give_meeting_feedback
+from netweave.web.followup.errors import FollowupError
 from netweave.web.followup.forms import (
     EventFeedbackForm,
     MeetingFeedbackForm,
     PreferencesForm,
     SharingForm,
 )
+from netweave.web.followup.queries.held import event_is_over, meeting_of
+from netweave.web.followup.queries.summary import Conversation, summary_for
 from netweave.web.mail.domain import member_for_preferences_token, wants_optional_email
 from netweave.web.portal.domain import zone
 from netweave.web.security import registration_for_token
@@ -46,14 +54,14 @@ def _member(token: str) -> Member:
 def summary(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration(token)
     event = registration.event
-    over = domain.event_is_over(event)
+    over = event_is_over(event)
     context = {
         "registration": registration,
         "event": event,
         "member": registration.member,
         "zone": zone(registration.member.timezone),
         "over": over,
-        "summary": domain.summary_for(registration) if over else None,
+        "summary": summary_for(registration) if over else None,
         "sharing": SharingForm(initial={"share_email": registration.consent_share_email}),
     }
     return render(request, "followup/summary.html", context)
@@ -64,15 +72,15 @@ def summary(request: HttpRequest, token: str) -> HttpResponse:
 def meeting_feedback(request: HttpRequest, token: str, meeting_pk: int) -> HttpResponse:
     registration = _registration(token)
     try:
-        meeting = domain.meeting_of(registration, meeting_pk)
-    except domain.FollowupError as exc:
+        meeting = meeting_of(registration, meeting_pk)
+    except FollowupError as exc:
         raise Http404(str(exc)) from exc
     talk = _talk(registration, meeting.pk)
     form = MeetingFeedbackForm(request.POST or None, people=talk.people, initial=_initial(talk))
     if request.method == "POST" and form.is_valid():
         try:
-            domain.give_meeting_feedback(registration, meeting, form.answer())
-        except domain.FollowupError as exc:
+            give_meeting_feedback(registration, meeting, form.answer())
+        except FollowupError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Thank you: your answer is saved. You can change it here.")
@@ -81,13 +89,13 @@ def meeting_feedback(request: HttpRequest, token: str, meeting_pk: int) -> HttpR
     return render(request, "followup/feedback_meeting.html", {**context, "form": form})
 
 
-def _talk(registration: Registration, meeting_pk: int) -> domain.Conversation:
-    found = domain.summary_for(registration)
+def _talk(registration: Registration, meeting_pk: int) -> Conversation:
+    found = summary_for(registration)
     talks = [*found.conversations, *([found.group] if found.group else [])]
     return next(t for t in talks if t.meeting_pk == meeting_pk)
 
 
-def _initial(talk: domain.Conversation) -> dict[str, object]:
+def _initial(talk: Conversation) -> dict[str, object]:
     if talk.feedback is None:
         return {"stay_in_touch": sorted(talk.wishes)}
     return {
@@ -101,7 +109,7 @@ def _initial(talk: domain.Conversation) -> dict[str, object]:
 @require_http_methods(["GET", "POST"])
 def event_feedback(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration(token)
-    if not domain.event_is_over(registration.event):
+    if not event_is_over(registration.event):
         messages.info(request, NOT_YET)
         return redirect("portal:mine", token=token)
     given = getattr(registration, "event_feedback", None)
@@ -109,10 +117,10 @@ def event_feedback(request: HttpRequest, token: str) -> HttpResponse:
     form = EventFeedbackForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            domain.give_event_feedback(
+            give_event_feedback(
                 registration, form.cleaned_data["overall"], form.cleaned_data["comment"]
             )
-        except domain.FollowupError as exc:
+        except FollowupError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Thank you for your feedback on the event.")
@@ -126,7 +134,7 @@ def sharing(request: HttpRequest, token: str) -> HttpResponse:
     """Give or withdraw the up-front consent; "withdraw" also drops every stay-in-touch wish."""
     registration = _registration(token)
     if request.POST.get("withdraw_all"):
-        domain.withdraw_consent(registration)
+        withdraw_consent(registration)
         messages.success(
             request,
             "Done: your email is no longer shared with anyone, and your stay-in-touch "
@@ -135,7 +143,7 @@ def sharing(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("portal:summary", token=token)
     form = SharingForm(request.POST)
     if form.is_valid():
-        domain.set_email_sharing(registration, form.cleaned_data["share_email"])
+        set_email_sharing(registration, form.cleaned_data["share_email"])
         messages.success(request, "Saved your choice about sharing your email.")
     return redirect("portal:summary", token=token)
 
@@ -148,7 +156,7 @@ def email_preferences(request: HttpRequest, token: str) -> HttpResponse:
         request.POST or None, initial={"optional_emails": wants_optional_email(member)}
     )
     if request.method == "POST" and form.is_valid():
-        domain.set_optional_emails(member, form.cleaned_data["optional_emails"])
+        set_optional_emails(member, form.cleaned_data["optional_emails"])
         messages.success(request, "Saved your email preferences.")
         return redirect("portal:email_preferences", token=token)
     context = {"member": member, "community": member.community, "form": form}
@@ -163,7 +171,7 @@ def email_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     open links, and must not unsubscribe anyone by doing so."""
     member = _member(token)
     if request.method == "POST":
-        domain.set_optional_emails(member, False)
+        set_optional_emails(member, False)
     context = {
         "member": member,
         "community": member.community,

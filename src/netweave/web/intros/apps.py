@@ -10,7 +10,8 @@ class IntrosConfig(AppConfig):
     def ready(self) -> None:
         # the extension points of the portal, the organizer pages and `netweave send-due`:
         # registering here keeps those apps from importing this one
-        from netweave.web.intros import domain
+        from netweave.web.intros.domain.digests import send_due_digests
+        from netweave.web.intros.domain.reminders import send_due_reminders
         from netweave.web.intros.panels import async_panel
         from netweave.web.mail.due import register_due
         from netweave.web.orga.tabs import EventTab, register_event_tab
@@ -18,5 +19,5 @@ class IntrosConfig(AppConfig):
 
         register_panel(async_panel)
         register_event_tab(EventTab("Async", "orga:intros", ("intros",), order=45))
-        register_due("intros-digests", domain.send_due_digests)
-        register_due("intros-reminders", domain.send_due_reminders)
+        register_due("intros-digests", send_due_digests)
+        register_due("intros-reminders", send_due_reminders)

@@ -8,9 +8,12 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from netweave.web.intros import domain
+from netweave.web.intros.domain.answers import ANSWER_MAX
+from netweave.web.intros.domain.groupchat import MESSAGE_MAX
+from netweave.web.intros.domain.intros import TEXT_MAX
 from netweave.web.intros.media import CAPTIONS_MAX_BYTES
 from netweave.web.intros.models import IntroSettings
+from netweave.web.intros.queries.partners import PartnerCard
 from netweave.web.validators import PlainTextMixin
 
 
@@ -20,7 +23,7 @@ class IntroForm(PlainTextMixin, forms.Form):
     text = forms.CharField(
         label="Written intro",
         required=False,
-        max_length=domain.TEXT_MAX,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="A few lines about you and what you hope to find. Partners read it next to "
         "your video, or instead of one.",
@@ -56,7 +59,7 @@ class IntroForm(PlainTextMixin, forms.Form):
 class AnswersForm(PlainTextMixin, forms.Form):
     """The partner form: one field per question, then the contact answer and its consent."""
 
-    def __init__(self, *args: Any, card: domain.PartnerCard, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, card: PartnerCard, **kwargs: Any) -> None:
         initial = {f"q{q.index}": q.answer for q in card.questions}
         initial.update(contact=card.contact, share_contact=card.share_contact)
         super().__init__(*args, initial=initial, **kwargs)
@@ -64,7 +67,7 @@ class AnswersForm(PlainTextMixin, forms.Form):
             self.fields[f"q{q.index}"] = forms.CharField(
                 label=q.question,
                 required=False,
-                max_length=domain.ANSWER_MAX,
+                max_length=ANSWER_MAX,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
         if card.contact_question:
@@ -129,6 +132,6 @@ class IntroSettingsForm(PlainTextMixin, forms.ModelForm):
 class MessageForm(PlainTextMixin, forms.Form):
     text = forms.CharField(
         label="Write to your group",
-        max_length=domain.MESSAGE_MAX,
+        max_length=MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from netweave.web.events.models import Registration
-from netweave.web.intros.domain import panel_for
+from netweave.web.intros.queries.panel import panel_for
 from netweave.web.portal.panels import Panel
 
 

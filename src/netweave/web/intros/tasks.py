@@ -1,7 +1,9 @@
 """Background work: thin tasks that take ids and call one domain verb each.
 
-Queued after the transaction that asked for them commits; whatever was deleted meanwhile is
-skipped (there is nobody left to write to).
+Queued after the transaction that asked for them commits (by
+:mod:`netweave.web.intros.domain.nudges`); whatever was deleted meanwhile is skipped (there is
+nobody left to write to). This module imports only the verbs it runs, never the verbs that
+queue it.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from netweave.web.events.models import Registration
-from netweave.web.intros import domain
+from netweave.web.intros.domain.reminders import send_intro_request_email, send_nudge_email
 from netweave.web.intros.models import Nudge
 
 
@@ -23,7 +25,7 @@ def send_nudge_task(nudge_id: int) -> None:
         .first()
     )
     if nudge is not None:
-        domain.send_nudge_email(nudge)
+        send_nudge_email(nudge)
 
 
 @task()
@@ -34,4 +36,4 @@ def send_intro_request_task(registration_id: int) -> None:
         .first()
     )
     if registration is not None:
-        domain.send_intro_request_email(registration)
+        send_intro_request_email(registration)

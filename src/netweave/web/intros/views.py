@@ -1,8 +1,9 @@
 """Pages of async participation: a participant's intro, partner forms, digest and group page
 (by their token), and the organizers' overview (logged in).
 
-Views validate and delegate to :mod:`netweave.web.intros.domain`. A token, a partner or a
-file that the viewer may not see is a 404, like any unknown page: it tells a guesser nothing.
+Views validate and delegate to the verbs in :mod:`netweave.web.intros.domain` and the reads in
+:mod:`netweave.web.intros.queries`. A token, a partner or a file that the viewer may not see is
+a 404, like any unknown page: it tells a guesser nothing.
 """
 
 from __future__ import annotations
@@ -31,10 +32,30 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from netweave.web.events.models import Registration
 from netweave.web.events.partners import partner_views
-from netweave.web.intros import domain
+from netweave.web.intros.domain.answers import save_answers
+from netweave.web.intros.domain.digests import mark_followed_up
+from netweave.web.intros.domain.groupchat import post_group_message
+from netweave.web.intros.domain.intros import remove_intro_video, save_intro_video, update_intro
+from netweave.web.intros.domain.nudges import nudge_authors, request_intro
+from netweave.web.intros.domain.settings import update_intro_settings
+from netweave.web.intros.errors import AnswersClosedError, IntroError, NotPartnerError
 from netweave.web.intros.forms import AnswersForm, IntroForm, IntroSettingsForm, MessageForm
 from netweave.web.intros.media import CAPTIONS_MAX_BYTES
 from netweave.web.intros.models import GroupMessage
+from netweave.web.intros.queries.deadlines import digest_due_at
+from netweave.web.intros.queries.digests import digest_entries, digest_sent
+from netweave.web.intros.queries.groups import group_members, group_of
+from netweave.web.intros.queries.intros import duration_text, intro_of, open_intro_media
+from netweave.web.intros.queries.meetings import can_watch
+from netweave.web.intros.queries.organizer import digest_statuses, follow_up_rate, form_statuses
+from netweave.web.intros.queries.participants import is_async_participant
+from netweave.web.intros.queries.partners import PartnerCard, partner_card
+from netweave.web.intros.queries.settings import (
+    DETAILS_MAX_BYTES,
+    intro_settings,
+    max_request_bytes,
+    max_upload_bytes,
+)
 from netweave.web.intros.uploads import LimitedUploadHandler, announced_size
 from netweave.web.orga.permissions import event_for, registration_for
 from netweave.web.portal.domain import zone
@@ -58,7 +79,7 @@ def _other(viewer: Registration, pk: int) -> Registration:
     other = get_object_or_404(
         Registration.objects.select_related("member", "event"), pk=pk, event=viewer.event_id
     )
-    if not domain.can_watch(viewer, other):
+    if not can_watch(viewer, other):
         raise Http404
     return other
 
@@ -123,7 +144,7 @@ def _one_range(spec: str, size: int) -> tuple[int, int] | None:
 def _media_response(request: HttpRequest, intro, which: str) -> HttpResponseBase:
     """Stream the intro's file, whole or the asked range, never cached by shared caches."""
     try:
-        f, size, content_type = domain.open_intro_media(intro, which)
+        f, size, content_type = open_intro_media(intro, which)
     except (FileNotFoundError, OSError):
         raise Http404 from None
     try:
@@ -162,7 +183,7 @@ def _file_response(
 def media(request: HttpRequest, token: str, owner_pk: int, which: str) -> HttpResponseBase:
     viewer = _registration(token)
     owner = _other(viewer, owner_pk)
-    intro = domain.intro_of(owner)
+    intro = intro_of(owner)
     if intro is None or which not in ("video", "captions"):
         raise Http404
     return _media_response(request, intro, which)
@@ -178,15 +199,15 @@ def _intro_page(
     status: int = 200,
     error: str = "",
 ) -> HttpResponse:
-    limits = domain.intro_settings(registration.event)
+    limits = intro_settings(registration.event)
     context = {
         "registration": registration,
         "event": registration.event,
         "member": registration.member,
-        "intro": domain.intro_of(registration),
+        "intro": intro_of(registration),
         "form": form,
         "limits": limits,
-        "max_bytes": domain.max_upload_bytes(registration.event),
+        "max_bytes": max_upload_bytes(registration.event),
         "zone": zone(registration.member.timezone),
         "upload_error": error,
     }
@@ -200,7 +221,7 @@ def intro(request: HttpRequest, token: str) -> HttpResponse:
     """The participant's intro page; a POST saves the text, the link and the captions."""
     registration = _registration(token)
     size = announced_size(request) or 0
-    if request.method == "POST" and size > domain.DETAILS_MAX_BYTES:
+    if request.method == "POST" and size > DETAILS_MAX_BYTES:
         message = (
             f"That is too much to send at once (the captions file may be at most "
             f"{CAPTIONS_MAX_BYTES // 1024} KB). Nothing was changed."
@@ -218,14 +239,14 @@ def _intro_details(request: HttpRequest, registration: Registration) -> HttpResp
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            domain.update_intro(
+            update_intro(
                 registration,
                 text=data["text"],
                 link=data["link"],
                 captions=data["captions"],
                 remove_captions=data["remove_captions"],
             )
-        except domain.IntroError as exc:
+        except IntroError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Saved. Your partners see your intro as shown below.")
@@ -251,7 +272,7 @@ def _upload_answer(
 
 
 def _initial(registration: Registration) -> dict[str, str]:
-    current = domain.intro_of(registration)
+    current = intro_of(registration)
     return {"text": current.text, "link": current.link_url} if current else {}
 
 
@@ -265,15 +286,15 @@ def upload(request: HttpRequest, token: str) -> HttpResponse:
     if size is None:  # a body without a length cannot be limited before it is read
         message = "The upload did not say how large it is. Try again, or use another browser."
         return _upload_answer(request, registration, message, 411)
-    if size > domain.max_request_bytes(registration.event):
-        limits = domain.intro_settings(registration.event)
+    if size > max_request_bytes(registration.event):
+        limits = intro_settings(registration.event)
         message = (
             f"The video is too large: intros are at most {limits.max_video_mb} MB. Your "
             "previous intro is kept."
         )
         return _upload_answer(request, registration, message, 413)
     # must be set before anything reads request.POST (the CSRF check does)
-    handler = LimitedUploadHandler(request, limit=domain.max_upload_bytes(registration.event))
+    handler = LimitedUploadHandler(request, limit=max_upload_bytes(registration.event))
     request.upload_handlers = [handler]
     return _receive_video(request, registration, handler)
 
@@ -289,8 +310,8 @@ def _receive_video(
     if video is None:
         return _upload_answer(request, registration, "Choose a video file first.", 400)
     try:
-        saved = domain.save_intro_video(registration, video)
-    except domain.IntroError as exc:
+        saved = save_intro_video(registration, video)
+    except IntroError as exc:
         return _upload_answer(request, registration, f"{exc} Your previous intro is kept.", 400)
     return _upload_answer(request, registration, _saved_message(registration, saved), 200)
 
@@ -298,10 +319,10 @@ def _receive_video(
 def _saved_message(registration: Registration, saved) -> str:
     if saved.video_seconds is not None:
         return "Your video is saved. Your partners can watch it now."
-    limits = domain.intro_settings(registration.event)
+    limits = intro_settings(registration.event)
     return (
         "Your video is saved. We could not read its length from the file, so please make "
-        f"sure it is at most {domain.duration_text(limits.max_video_seconds)}: partners have "
+        f"sure it is at most {duration_text(limits.max_video_seconds)}: partners have "
         "only a few minutes."
     )
 
@@ -309,7 +330,7 @@ def _saved_message(registration: Registration, saved) -> str:
 @require_POST
 def remove_video(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration(token)
-    domain.remove_intro_video(registration)
+    remove_intro_video(registration)
     messages.info(request, "Your video is removed. Your written intro stays.")
     return redirect("portal:intro", token=token)
 
@@ -317,11 +338,11 @@ def remove_video(request: HttpRequest, token: str) -> HttpResponse:
 # --------------------------------------------------------------------------- partner form
 
 
-def _card(viewer: Registration, partner_pk: int) -> domain.PartnerCard:
+def _card(viewer: Registration, partner_pk: int) -> PartnerCard:
     partner = _other(viewer, partner_pk)
     try:
-        return domain.partner_card(viewer, partner)
-    except domain.NotPartnerError:
+        return partner_card(viewer, partner)
+    except NotPartnerError:
         raise Http404 from None
 
 
@@ -335,7 +356,7 @@ def partner(request: HttpRequest, token: str, partner_pk: int) -> HttpResponse:
     if request.method == "POST" and card.has_form and form.is_valid():
         try:
             _save(viewer, card, form)
-        except domain.AnswersClosedError as exc:
+        except AnswersClosedError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(
@@ -353,8 +374,8 @@ def partner(request: HttpRequest, token: str, partner_pk: int) -> HttpResponse:
     return render(request, "intros/partner.html", context)
 
 
-def _save(viewer: Registration, card: domain.PartnerCard, form: AnswersForm):
-    return domain.save_answers(
+def _save(viewer: Registration, card: PartnerCard, form: AnswersForm):
+    return save_answers(
         viewer,
         card.partner,
         form.answers(),
@@ -380,7 +401,7 @@ def answer(request: HttpRequest, token: str, partner_pk: int) -> HttpResponse:
         return render(request, "intros/_save_status.html", context)
     try:
         saved = _save(viewer, card, form)
-    except domain.AnswersClosedError as exc:
+    except AnswersClosedError as exc:
         context["error"] = str(exc)
         return render(request, "intros/_save_status.html", context)
     response = render(request, "intros/_save_status.html", {**context, "saved_at": saved.updated})
@@ -395,16 +416,16 @@ def answer(request: HttpRequest, token: str, partner_pk: int) -> HttpResponse:
 @require_GET
 def digest(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration(token)
-    if not domain.is_async_participant(registration):
+    if not is_async_participant(registration):
         raise Http404
-    sent = domain.digest_sent(registration)
+    sent = digest_sent(registration)
     context = {
         "registration": registration,
         "event": registration.event,
         "member": registration.member,
         "sent": sent,
-        "due_at": domain.digest_due_at(registration),
-        "entries": domain.digest_entries(registration) if sent else [],
+        "due_at": digest_due_at(registration),
+        "entries": digest_entries(registration) if sent else [],
         "zone": zone(registration.member.timezone),
     }
     return render(request, "intros/digest.html", context)
@@ -416,8 +437,8 @@ def follow_up(request: HttpRequest, token: str, partner_pk: int) -> HttpResponse
     partner = _other(registration, partner_pk)
     done = request.POST.get("done") == "1"
     try:
-        domain.mark_followed_up(registration, partner, done)
-    except domain.NotPartnerError:
+        mark_followed_up(registration, partner, done)
+    except NotPartnerError:
         raise Http404 from None
     if request.htmx:
         context = {"registration": registration, "partner": partner, "done": done}
@@ -433,20 +454,20 @@ def follow_up(request: HttpRequest, token: str, partner_pk: int) -> HttpResponse
 def group(request: HttpRequest, token: str) -> HttpResponse:
     """A small group's shared page: everyone's intro and a message thread."""
     registration = _registration(token)
-    found = domain.group_of(registration)
+    found = group_of(registration)
     if found is None:
         raise Http404
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        domain.post_group_message(registration, form.cleaned_data["text"])
+        post_group_message(registration, form.cleaned_data["text"])
         return redirect(reverse("portal:intro_group", kwargs={"token": token}) + "#thread")
-    members = domain.group_members(found)
+    members = group_members(found)
     profiles = partner_views(registration, members)
     context = {
         "registration": registration,
         "event": registration.event,
         "group": found,
-        "members": [(m, domain.intro_of(m), p) for m, p in zip(members, profiles, strict=True)],
+        "members": [(m, intro_of(m), p) for m, p in zip(members, profiles, strict=True)],
         "thread": GroupMessage.objects.filter(group=found).select_related("author__member"),
         "form": form,
         "zone": zone(registration.member.timezone),
@@ -460,17 +481,17 @@ def group(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def overview(request: HttpRequest, event_pk: int) -> HttpResponse:
     event = event_for(request.user, event_pk)
-    statuses = domain.digest_statuses(event)
-    forms = domain.form_statuses(event)
+    statuses = digest_statuses(event)
+    forms = form_statuses(event)
     context = {
         "event": event,
         "community": event.community,
-        "limits": domain.intro_settings(event),
+        "limits": intro_settings(event),
         "statuses": statuses,
         "forms": forms,
         "missing": [f for f in forms if not f.filled],
         "to_remind": sum(1 for f in forms if not f.filled and f.open),
-        "follow_up_rate": domain.follow_up_rate(statuses),
+        "follow_up_rate": follow_up_rate(statuses),
         "sent": sum(1 for s in statuses if s.sent_at),
         "with_intro": sum(1 for s in statuses if s.has_intro),
         "zone": zone(event.timezone),
@@ -483,9 +504,9 @@ def overview(request: HttpRequest, event_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest, event_pk: int) -> HttpResponse:
     event = event_for(request.user, event_pk)
-    form = IntroSettingsForm(request.POST or None, instance=domain.intro_settings(event))
+    form = IntroSettingsForm(request.POST or None, instance=intro_settings(event))
     if request.method == "POST" and form.is_valid():
-        domain.update_intro_settings(event, **form.values())
+        update_intro_settings(event, **form.values())
         messages.success(request, "Saved. The new settings apply from now on.")
         return redirect("orga:intros", event_pk=event.pk)
     context = {"event": event, "community": event.community, "form": form}
@@ -504,7 +525,7 @@ def nudge(request: HttpRequest, event_pk: int) -> HttpResponse:
         )
     except (KeyError, ValueError):
         raise Http404 from None
-    count = domain.nudge_authors(event, pairs)
+    count = nudge_authors(event, pairs)
     if count:
         messages.success(request, f"Sent {count} reminder{'s' if count != 1 else ''} by email.")
     else:
@@ -520,7 +541,7 @@ def nudge(request: HttpRequest, event_pk: int) -> HttpResponse:
 def ask_for_intro(request: HttpRequest, event_pk: int, registration_pk: int) -> HttpResponse:
     event = event_for(request.user, event_pk)
     registration = registration_for(request.user, event, registration_pk)
-    domain.request_intro(registration)
+    request_intro(registration)
     messages.success(request, f"Asked {registration.member.name} for an intro by email.")
     return redirect("orga:intros", event_pk=event.pk)
 
@@ -534,7 +555,7 @@ def watch(request: HttpRequest, event_pk: int, registration_pk: int) -> HttpResp
         "event": event,
         "community": event.community,
         "owner": registration,
-        "intro": domain.intro_of(registration),
+        "intro": intro_of(registration),
     }
     return render(request, "intros/orga_watch.html", context)
 
@@ -546,7 +567,7 @@ def orga_media(
 ) -> HttpResponseBase:
     event = event_for(request.user, event_pk)  # another community's event: 404
     registration = registration_for(request.user, event, registration_pk)
-    intro = domain.intro_of(registration)
+    intro = intro_of(registration)
     if intro is None or which not in ("video", "captions"):
         raise Http404
     return _media_response(request, intro, which)

@@ -7,8 +7,10 @@ from typing import Any
 from django import template
 
 from netweave.web.events.models import Registration
-from netweave.web.intros import domain
+from netweave.web.intros.errors import NotPartnerError
 from netweave.web.intros.forms import AnswersForm
+from netweave.web.intros.queries import partners
+from netweave.web.intros.queries.intros import duration_text
 from netweave.web.portal.domain import zone
 
 register = template.Library()
@@ -19,8 +21,8 @@ def partner_card(viewer: Registration, partner: Registration) -> dict[str, Any] 
     """``{"card", "form", "zone"}`` for ``partner`` as ``viewer`` sees them; None when the two are
     not matched (then the including page shows nothing of the partner's intro)."""
     try:
-        card = domain.partner_card(viewer, partner)
-    except domain.NotPartnerError:
+        card = partners.partner_card(viewer, partner)
+    except NotPartnerError:
         return None
     return {"card": card, "form": AnswersForm(card=card), "zone": zone(viewer.member.timezone)}
 
@@ -28,4 +30,4 @@ def partner_card(viewer: Registration, partner: Registration) -> dict[str, Any] 
 @register.filter
 def duration(seconds: float | None) -> str:
     """``185`` -> ``"3 minutes 5 s"``."""
-    return "" if seconds is None else domain.duration_text(seconds)
+    return "" if seconds is None else duration_text(seconds)

@@ -8,13 +8,10 @@ import pytest
 from django.urls import reverse
 
 from netweave.web.events.models import Event, Registration
-from netweave.web.followup.domain import (
-    contacts_visible_to,
-    send_summary,
-    set_email_sharing,
-    summary_for,
-    withdraw_consent,
-)
+from netweave.web.followup.domain.consent import set_email_sharing, withdraw_consent
+from netweave.web.followup.domain.sending import send_summary
+from netweave.web.followup.queries.contacts import contacts_visible_to
+from netweave.web.followup.queries.summary import summary_for
 from netweave.web.live.models import HeldMeeting
 from tests.web.factories import (
     EventFactory,

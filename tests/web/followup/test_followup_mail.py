@@ -9,12 +9,8 @@ import pytest
 from django.urls import reverse
 
 from netweave.web.events.models import Event, Registration
-from netweave.web.followup.domain import (
-    reminder_at,
-    send_due_reminders,
-    send_reminder,
-    set_optional_emails,
-)
+from netweave.web.followup.domain.consent import set_optional_emails
+from netweave.web.followup.domain.sending import reminder_at, send_due_reminders, send_reminder
 from netweave.web.mail.domain import (
     UNSUBSCRIBED,
     member_for_preferences_token,

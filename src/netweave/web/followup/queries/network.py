@@ -32,7 +32,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from netweave.web.community.models import Member
 from netweave.web.events.models import Event
-from netweave.web.followup.domain import event_is_over, meetings_held
+from netweave.web.followup.queries.held import event_is_over, meetings_held
 from netweave.web.live.models import HeldSeat
 
 __all__ = [

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from netweave.web.events.models import Event
-from netweave.web.followup.network import (
+from netweave.web.followup.queries.network import (
     build_network,
     kind_of,
     layout,

@@ -6,12 +6,12 @@ import pytest
 from django.urls import reverse
 
 from netweave.web.events.models import Event
-from netweave.web.followup.domain import (
-    FollowupError,
+from netweave.web.followup.domain.feedback import (
     MeetingAnswer,
     give_event_feedback,
     give_meeting_feedback,
 )
+from netweave.web.followup.errors import FollowupError
 from netweave.web.followup.models import EventFeedback, MeetingFeedback, StayInTouch
 from tests.web.factories import EventFactory, HeldMeetingFactory, RegistrationFactory
 

@@ -13,8 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from netweave.web.events.models import Event, Registration
-from netweave.web.intros import domain
+from netweave.web.intros.domain.answers import save_answers
+from netweave.web.intros.domain.digests import mark_followed_up, send_digest
+from netweave.web.intros.domain.nudges import nudge_authors
 from netweave.web.intros.models import Digest, FollowUp, Nudge
+from netweave.web.intros.queries.deadlines import digest_due_at, local_moment
+from netweave.web.intros.queries.organizer import digest_statuses, follow_up_rate
 from netweave.web.mail.due import send_due
 from tests.web.factories import (
     AnswersFactory,
@@ -52,14 +56,14 @@ def test_digest_due_next_morning_new_york_on_daylight_saving_start():
     # Saturday 7 March 2026, 11:00 in New York; clocks go forward on Sunday 8 March
     event = scheduled(at(2026, 3, 7, 16))
     person = async_person(event, "America/New_York")
-    assert domain.digest_due_at(person) == at(2026, 3, 8, 13)  # 09:00 EDT, not 09:00 EST
+    assert digest_due_at(person) == at(2026, 3, 8, 13)  # 09:00 EDT, not 09:00 EST
 
 
 def test_digest_due_next_morning_sydney_on_daylight_saving_end():
     # Saturday 4 April 2026, 11:00 in Sydney; clocks go back on Sunday 5 April
     event = scheduled(at(2026, 4, 4, 0))
     person = async_person(event, "Australia/Sydney")
-    assert domain.digest_due_at(person) == at(2026, 4, 4, 23)  # 09:00 AEST, not 09:00 AEDT
+    assert digest_due_at(person) == at(2026, 4, 4, 23)  # 09:00 AEST, not 09:00 AEDT
 
 
 def test_digest_due_day_after_the_event_in_the_participants_own_zone():
@@ -67,20 +71,20 @@ def test_digest_due_day_after_the_event_in_the_participants_own_zone():
     # is the 28th there
     event = scheduled(at(2026, 11, 26, 16))
     person = async_person(event, "Australia/Melbourne")
-    assert domain.digest_due_at(person) == at(2026, 11, 27, 22)
+    assert digest_due_at(person) == at(2026, 11, 27, 22)
 
 
 def test_digest_due_in_tokyo_without_daylight_saving():
     event = scheduled(at(2026, 7, 1, 12))  # 21:00 in Tokyo
     person = async_person(event, "Asia/Tokyo")
-    assert domain.digest_due_at(person) == at(2026, 7, 2, 0)
+    assert digest_due_at(person) == at(2026, 7, 2, 0)
 
 
 def test_digest_due_at_configured_time_and_days():
     event = scheduled(at(2026, 6, 10, 15))
     IntroSettingsFactory(event=event, digest_time=dt.time(7, 30), digest_days_after=2)
     person = async_person(event, "Europe/Berlin")
-    assert domain.digest_due_at(person) == at(2026, 6, 12, 5, 30)
+    assert digest_due_at(person) == at(2026, 6, 12, 5, 30)
 
 
 def test_digest_due_same_day_setting_never_before_the_event_ends():
@@ -88,11 +92,11 @@ def test_digest_due_same_day_setting_never_before_the_event_ends():
     event = scheduled(at(2026, 6, 10, 15))
     IntroSettingsFactory(event=event, digest_days_after=0)
     person = async_person(event, "Europe/London")
-    assert domain.digest_due_at(person) == at(2026, 6, 11, 8)
+    assert digest_due_at(person) == at(2026, 6, 11, 8)
 
 
 def test_local_moment_inside_the_spring_forward_gap_comes_out_later():
-    moment = domain.local_moment(dt.date(2026, 3, 8), dt.time(2, 30), "America/New_York")
+    moment = local_moment(dt.date(2026, 3, 8), dt.time(2, 30), "America/New_York")
     assert moment == at(2026, 3, 8, 7, 30)  # 03:30 EDT
 
 
@@ -130,13 +134,13 @@ def test_send_due_before_due_sends_nothing(met):
 
 
 def test_send_digest_marks_sent_at(met):
-    domain.send_digest(met.kofi, met.due)
+    send_digest(met.kofi, met.due)
     assert Digest.objects.get(registration=met.kofi).sent_at == met.due
 
 
 def test_send_digest_again_returns_false(met):
-    domain.send_digest(met.kofi, met.due)
-    assert domain.send_digest(met.kofi, met.due) is False
+    send_digest(met.kofi, met.due)
+    assert send_digest(met.kofi, met.due) is False
     assert len(mail.outbox) == 1
 
 
@@ -145,7 +149,7 @@ def test_digest_email_has_answers_and_consented_contacts_only(met):
     met.kofi.save()
     AnswersFactory(subject=met.kofi, author=met.ana, contact="+61 400", share_contact=True)
     AnswersFactory(subject=met.kofi, author=met.ben, contact="secret", share_contact=False)
-    domain.send_digest(met.kofi, met.due)
+    send_digest(met.kofi, met.due)
     body = mail.outbox[0].body
     assert "Onboarding." in body
     assert "+61 400" in body
@@ -156,12 +160,12 @@ def test_digest_email_has_answers_and_consented_contacts_only(met):
 
 def test_digest_email_hides_email_when_only_the_partner_agreed(met):
     # Ana ticked "share my email", Kofi did not: one-way sharing shows nothing
-    domain.send_digest(met.kofi, met.due)
+    send_digest(met.kofi, met.due)
     assert met.ana.member.email not in mail.outbox[0].body
 
 
 def test_digest_email_goes_to_the_async_participant(met):
-    domain.send_digest(met.kofi, met.due)
+    send_digest(met.kofi, met.due)
     assert mail.outbox[0].to == [met.kofi.member.email]
 
 
@@ -171,14 +175,14 @@ class FailingBackend(BaseEmailBackend):
 
 
 def test_digest_not_marked_sent_when_mail_fails(met, settings):
-    settings.EMAIL_BACKEND = "tests.web.test_intros_digest.FailingBackend"
-    domain.send_digest(met.kofi, met.due)
+    settings.EMAIL_BACKEND = "tests.web.intros.test_intros_digest.FailingBackend"
+    send_digest(met.kofi, met.due)
     digest = Digest.objects.get(registration=met.kofi)
     assert (digest.sent_at, digest.attempts, digest.error) == (None, 1, "mail server down")
 
 
 def test_digest_failed_once_is_sent_at_next_run(met, settings):
-    settings.EMAIL_BACKEND = "tests.web.test_intros_digest.FailingBackend"
+    settings.EMAIL_BACKEND = "tests.web.intros.test_intros_digest.FailingBackend"
     send_due(met.due)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     send_due(met.due + dt.timedelta(minutes=5))
@@ -203,7 +207,7 @@ def test_digest_not_sent_before_a_plan_is_published(met):
 
 
 def test_answers_in_time_make_it_into_the_digest(met):
-    domain.save_answers(met.ana, met.kofi, ["See you at the meetup"])
+    save_answers(met.ana, met.kofi, ["See you at the meetup"])
     send_due(met.due)
     assert "See you at the meetup" in mail.outbox[0].body
 
@@ -222,7 +226,7 @@ def test_digest_page_before_sending_says_when(client, met):
 
 def test_digest_page_after_sending_lists_answers(client, met):
     AnswersFactory(subject=met.kofi, author=met.ana)
-    domain.send_digest(met.kofi, met.due)
+    send_digest(met.kofi, met.due)
     page = digest_page(client, met.kofi)
     assert "Onboarding." in page
     assert "Mark as followed up" in page
@@ -269,18 +273,18 @@ def run(django_capture_on_commit_callbacks):
 
 
 def test_follow_up_rate_over_sent_digests(met):
-    domain.send_digest(met.kofi, met.due)
-    domain.mark_followed_up(met.kofi, met.ana)
-    assert domain.follow_up_rate(domain.digest_statuses(met.event)) == 0.5
+    send_digest(met.kofi, met.due)
+    mark_followed_up(met.kofi, met.ana)
+    assert follow_up_rate(digest_statuses(met.event)) == 0.5
 
 
 def test_follow_up_rate_none_before_any_digest(met):
-    assert domain.follow_up_rate(domain.digest_statuses(met.event)) is None
+    assert follow_up_rate(digest_statuses(met.event)) is None
 
 
 def test_digest_status_counts_answers(met):
     AnswersFactory(subject=met.kofi, author=met.ana)
-    (status,) = domain.digest_statuses(met.event)
+    (status,) = digest_statuses(met.event)
     assert (status.partners, status.answered, status.due_at) == (2, 1, met.due)
 
 
@@ -291,8 +295,8 @@ def overview(client, event) -> str:
 def test_orga_overview_shows_digest_status_and_follow_up_rate(orga_client, community, met):
     met.event.community = community
     met.event.save()
-    domain.send_digest(met.kofi, met.due)
-    domain.mark_followed_up(met.kofi, met.ana)
+    send_digest(met.kofi, met.due)
+    mark_followed_up(met.kofi, met.ana)
     page = overview(orga_client, met.event)
     assert "sent" in page
     assert "50 %" in page
@@ -313,29 +317,29 @@ def test_orga_overview_other_organizer_404(outsider_client, met):
 
 def test_nudge_emails_the_author_of_a_missing_form(met, run):
     with run():
-        assert domain.nudge_authors(met.event, [(met.ben.pk, met.kofi.pk)]) == 1
+        assert nudge_authors(met.event, [(met.ben.pk, met.kofi.pk)]) == 1
     assert mail.outbox[0].to == [met.ben.member.email]
     assert "Kofi" in mail.outbox[0].subject
 
 
 def test_nudge_links_to_the_partner_form(met, run):
     with run():
-        domain.nudge_authors(met.event, [(met.ben.pk, met.kofi.pk)])
+        nudge_authors(met.event, [(met.ben.pk, met.kofi.pk)])
     assert reverse("portal:intro_partner", args=[met.ben.token, met.kofi.pk]) in mail.outbox[0].body
 
 
 def test_nudge_everyone_missing_skips_filled_forms(met, run):
     AnswersFactory(subject=met.kofi, author=met.ana)
     with run():
-        domain.nudge_authors(met.event)
+        nudge_authors(met.event)
     assert [m.to for m in mail.outbox] == [[met.ben.member.email]]
 
 
 def test_nudge_not_repeated_within_the_hour(met, run):
     with run():
-        domain.nudge_authors(met.event)
+        nudge_authors(met.event)
     with run():
-        assert domain.nudge_authors(met.event) == 0
+        assert nudge_authors(met.event) == 0
     assert len(mail.outbox) == 2
 
 
@@ -361,14 +365,14 @@ def test_organizer_asks_live_participant_for_an_intro(orga_client, community, me
 
 
 def test_nudge_after_the_digest_went_out_skipped(met, run):
-    domain.send_digest(met.kofi, met.due)
+    send_digest(met.kofi, met.due)
     with run():
-        assert domain.nudge_authors(met.event) == 0
+        assert nudge_authors(met.event) == 0
 
 
 def test_orga_overview_missing_form_after_digest_is_closed(orga_client, community, met):
     Event.objects.filter(pk=met.event.pk).update(community=community)
-    domain.send_digest(met.kofi, met.due)
+    send_digest(met.kofi, met.due)
     page = overview(orga_client, met.event)
     assert "closed: the digest went out" in page
     assert "Remind everyone missing" not in page

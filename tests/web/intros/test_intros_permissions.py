@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from netweave.web.events.models import Registration
-from netweave.web.intros import domain
+from netweave.web.intros.domain.intros import save_intro_video, update_intro
+from netweave.web.intros.queries.intros import intro_of
 from netweave.web.live.models import HeldMeeting
 from tests.web.factories import (
     EventFactory,
@@ -47,9 +48,9 @@ def scene(community):
     partner, stranger = RegistrationFactory.create_batch(2, event=event)
     plan = PlanVersionFactory(event=event, published_at=timezone.now())
     MeetingFactory(plan=plan, room=None, is_async=True, seats=[partner, owner])
-    domain.save_intro_video(owner, SimpleUploadedFile("me.mp4", VIDEO))
+    save_intro_video(owner, SimpleUploadedFile("me.mp4", VIDEO))
     vtt = b"WEBVTT\n\n00:00.000 --> 00:01.000\nHi\n"
-    domain.update_intro(owner, text="Hi", link="", captions=vtt)
+    update_intro(owner, text="Hi", link="", captions=vtt)
     return SimpleNamespace(event=event, owner=owner, partner=partner, stranger=stranger, plan=plan)
 
 
@@ -157,7 +158,7 @@ def test_media_unknown_kind_404(client, scene):
 
 
 def test_intro_files_not_under_a_public_url(client, scene):
-    name = domain.intro_of(scene.owner).video_name
+    name = intro_of(scene.owner).video_name
     assert client.get(f"/media/{name}").status_code == 404
 
 

@@ -9,16 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from netweave.web.events.models import Event
-from netweave.web.followup.domain import (
-    FollowupError,
-    event_is_over,
-    meetings_held,
-    record_plan_as_held,
-    send_summaries,
-    send_summary,
-    summary_for,
-)
+from netweave.web.followup.domain.sending import send_summary
+from netweave.web.followup.domain.summaries import send_summaries
+from netweave.web.followup.errors import FollowupError
 from netweave.web.followup.models import Delivery
+from netweave.web.followup.queries.held import event_is_over, meetings_held, record_plan_as_held
+from netweave.web.followup.queries.summary import summary_for
 from netweave.web.live.models import HeldMeeting
 from netweave.web.mail.models import OutboxMessage
 from netweave.web.matching.domain import publish_plan, save_plan
@@ -163,7 +159,7 @@ def test_send_summaries_refused_before_the_event_is_over():
 
 def test_send_summary_failure_lets_a_later_run_retry(planned, settings, mailoutbox):
     _, regs = planned
-    settings.EMAIL_BACKEND = "tests.web.test_followup_summary.BrokenBackend"
+    settings.EMAIL_BACKEND = "tests.web.followup.test_followup_summary.BrokenBackend"
     send_summary(regs[0])
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     send_summary(regs[0])

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from netweave.web.events.models import Registration
-from netweave.web.intros import domain
 from netweave.web.intros.models import IntroSettings
+from netweave.web.intros.queries.settings import intro_settings
 from netweave.web.orga.tabs import event_tabs
 from tests.web.factories import EventFactory, IntroFactory, RegistrationFactory
 
@@ -64,7 +64,7 @@ def test_settings_other_organizer_404(outsider_client):
 
 
 def test_settings_defaults_without_a_saved_row():
-    limits = domain.intro_settings(EventFactory())
+    limits = intro_settings(EventFactory())
     assert (limits.max_video_seconds, limits.max_video_mb, limits.digest_time) == (
         180,
         200,

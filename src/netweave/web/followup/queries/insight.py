@@ -18,8 +18,8 @@ from django.db import DatabaseError, transaction
 from django.db.models import Count, Q
 
 from netweave.web.events.models import Event, Registration
-from netweave.web.followup.domain import event_is_over, meetings_held
 from netweave.web.followup.models import Delivery, EventFeedback, MeetingFeedback, StayInTouch
+from netweave.web.followup.queries.held import event_is_over, meetings_held
 from netweave.web.live.models import Attendance, HeldSeat
 from netweave.web.mail.models import OutboxMessage
 

@@ -10,7 +10,8 @@ from django.core.files.uploadhandler import StopUpload
 from django.urls import reverse
 
 from netweave.web.events.models import Registration
-from netweave.web.intros import domain, views
+from netweave.web.intros import views
+from netweave.web.intros.domain.intros import save_intro_video
 from netweave.web.intros.models import Intro
 from netweave.web.intros.storage import intro_storage
 from netweave.web.intros.uploads import LimitedUploadHandler
@@ -291,7 +292,7 @@ def test_intro_storage_without_bucket_is_not_s3():
 
 
 def test_save_intro_video_from_domain_with_in_memory_file(person):
-    intro = domain.save_intro_video(person, SimpleUploadedFile("x", mp4_bytes(10.0)))
+    intro = save_intro_video(person, SimpleUploadedFile("x", mp4_bytes(10.0)))
     assert intro_storage().exists(intro.video_name)
 
 

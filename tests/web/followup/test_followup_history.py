@@ -9,7 +9,7 @@ import pytest
 
 from netweave.core.people import Person
 from netweave.web.events.models import Event, Registration
-from netweave.web.followup.domain import meetings_held
+from netweave.web.followup.queries.held import meetings_held
 from netweave.web.matching.domain import (
     community_history,
     connection_boost,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from netweave.web.events.models import Event
 from netweave.web.followup.charts import Bar, Point, bar_chart, line_chart
-from netweave.web.followup.insight import community_trend, event_insight, rating_of
+from netweave.web.followup.queries.insight import community_trend, event_insight, rating_of
 from tests.web.factories import (
     CommunityFactory,
     EventFactory,
@@ -212,7 +212,8 @@ def test_line_chart_percent_axis():
 def test_charts_doctests_pass():
     import doctest
 
-    from netweave.web.followup import charts, network
+    from netweave.web.followup import charts
+    from netweave.web.followup.queries import network
 
     assert doctest.testmod(charts).failed == doctest.testmod(network).failed == 0
 

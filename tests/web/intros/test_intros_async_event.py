@@ -12,8 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from netweave.web.events.models import Event, Registration
-from netweave.web.intros import domain
+from netweave.web.intros.domain.answers import save_answers
+from netweave.web.intros.domain.intros import update_intro
+from netweave.web.intros.errors import AnswersClosedError
 from netweave.web.intros.models import Answers, Digest, GroupMessage, IntroSettings
+from netweave.web.intros.queries.deadlines import digest_due_at, window_closes_at
+from netweave.web.intros.queries.groups import group_members, group_of
+from netweave.web.intros.queries.meetings import partners_of
+from netweave.web.intros.queries.participants import is_async_participant
 from netweave.web.mail.due import send_due
 from netweave.web.matching.domain import plan_from_version, publish_plan, request_plan
 from netweave.web.matching.models import PlanVersion
@@ -93,11 +99,11 @@ def test_fully_async_plan_meetings_are_async_without_rooms(march):
 
 
 def test_fully_async_plan_gives_everyone_a_match_each_round(march):
-    assert all(len(domain.partners_of(r)) == 2 for r in march.registrations.all())
+    assert all(len(partners_of(r)) == 2 for r in march.registrations.all())
 
 
 def test_fully_async_plan_puts_everyone_in_a_small_group(march):
-    assert all(domain.group_of(r) is not None for r in march.registrations.all())
+    assert all(group_of(r) is not None for r in march.registrations.all())
 
 
 def test_fully_async_plan_is_published(march):
@@ -105,52 +111,52 @@ def test_fully_async_plan_is_published(march):
 
 
 def test_fully_async_everyone_is_an_async_participant(march):
-    assert all(domain.is_async_participant(r) for r in march.registrations.all())
+    assert all(is_async_participant(r) for r in march.registrations.all())
 
 
 # --- the window ---------------------------------------------------------------------------------
 
 
 def test_window_closes_in_new_york_morning_after_daylight_saving_start(march):
-    closes = domain.window_closes_at(person(march, "America/New_York"))
+    closes = window_closes_at(person(march, "America/New_York"))
     assert closes == dt.datetime(2026, 3, 8, 13, tzinfo=dt.UTC)  # 09:00 EDT
 
 
 def test_window_closes_next_sydney_morning_when_three_days_end_in_its_evening(march):
-    closes = domain.window_closes_at(person(march, "Australia/Sydney"))
+    closes = window_closes_at(person(march, "Australia/Sydney"))
     assert closes == dt.datetime(2026, 3, 8, 22, tzinfo=dt.UTC)  # Monday 9 March, 09:00 AEDT
 
 
 def test_window_length_is_configurable(march):
     IntroSettings.objects.create(event=march, answer_window_days=1)
-    closes = domain.window_closes_at(person(march, "Europe/London"))
+    closes = window_closes_at(person(march, "Europe/London"))
     assert closes == dt.datetime(2026, 3, 7, 9, tzinfo=dt.UTC)
 
 
 def test_digest_due_when_the_window_closes(march):
     london = person(march, "Europe/London")
-    assert domain.digest_due_at(london) == domain.window_closes_at(london)
+    assert digest_due_at(london) == window_closes_at(london)
 
 
 def test_answers_refused_before_the_window_opens(march):
     author = person(march, "Europe/London")
-    subject = domain.partners_of(author)[0]
-    with pytest.raises(domain.AnswersClosedError, match="open on"):
-        domain.save_answers(author, subject, ["Hi"], now=march.starts_at - dt.timedelta(hours=1))
+    subject = partners_of(author)[0]
+    with pytest.raises(AnswersClosedError, match="open on"):
+        save_answers(author, subject, ["Hi"], now=march.starts_at - dt.timedelta(hours=1))
 
 
 def test_answers_refused_after_the_window_closed(march):
     author = person(march, "Europe/London")
-    subject = domain.partners_of(author)[0]
-    late = domain.window_closes_at(subject) + dt.timedelta(minutes=1)
-    with pytest.raises(domain.AnswersClosedError, match="closed on"):
-        domain.save_answers(author, subject, ["Hi"], now=late)
+    subject = partners_of(author)[0]
+    late = window_closes_at(subject) + dt.timedelta(minutes=1)
+    with pytest.raises(AnswersClosedError, match="closed on"):
+        save_answers(author, subject, ["Hi"], now=late)
 
 
 def test_answers_accepted_within_the_window(march):
     author = person(march, "Europe/London")
-    subject = domain.partners_of(author)[0]
-    domain.save_answers(author, subject, ["Hi"], now=march.starts_at + dt.timedelta(days=1))
+    subject = partners_of(author)[0]
+    save_answers(author, subject, ["Hi"], now=march.starts_at + dt.timedelta(days=1))
     assert Answers.objects.filter(author=author, subject=subject).exists()
 
 
@@ -159,7 +165,7 @@ def test_answers_accepted_within_the_window(march):
 
 def test_intro_reminder_two_days_before_to_people_without_an_intro(march):
     london = person(march, "Europe/London")
-    domain.update_intro(london, text="Hello from London", link="")
+    update_intro(london, text="Hello from London", link="")
     send_due(march.starts_at - dt.timedelta(days=1))
     assert len(mail.outbox) == 5
     assert london.member.email not in {m.to[0] for m in mail.outbox}
@@ -169,7 +175,7 @@ def test_open_reminder_lists_matches_and_deadline(march):
     send_due(march.starts_at)
     london = person(march, "Europe/London")
     (message,) = [m for m in mail.outbox if m.to == [london.member.email]]
-    partner = domain.partners_of(london)[0]
+    partner = partners_of(london)[0]
     assert partner.member.name in message.body
     assert "Monday 9 March, 09:00" in message.body
 
@@ -183,8 +189,8 @@ def test_open_reminder_sent_once(march):
 def test_closing_reminder_only_to_people_with_forms_missing(march):
     london = person(march, "Europe/London")
     within = march.starts_at + dt.timedelta(hours=2)
-    for partner in domain.partners_of(london):
-        domain.save_answers(london, partner, ["Hello"], now=within)
+    for partner in partners_of(london):
+        save_answers(london, partner, ["Hello"], now=within)
     send_due(march.starts_at)
     mail.outbox.clear()
     send_due(dt.datetime(2026, 3, 8, 0, tzinfo=dt.UTC))  # within a day of the first close
@@ -197,8 +203,8 @@ def test_closing_reminder_only_to_people_with_forms_missing(march):
 
 def test_group_page_shows_everyone_and_their_intros(client, march):
     london = person(march, "Europe/London")
-    mates = domain.group_members(domain.group_of(london))
-    domain.update_intro(mates[-1], text="Intro of the last mate", link="")
+    mates = group_members(group_of(london))
+    update_intro(mates[-1], text="Intro of the last mate", link="")
     page = client.get(reverse("portal:intro_group", args=[london.token])).content.decode()
     assert all(m.member.name in page for m in mates)
     assert "Intro of the last mate" in page
@@ -207,7 +213,7 @@ def test_group_page_shows_everyone_and_their_intros(client, march):
 @pytest.mark.parametrize(("mine", "theirs", "shown"), [(False, True, False), (True, True, True)])
 def test_group_page_email_only_when_both_agreed(client, march, mine, theirs, shown):
     london = person(march, "Europe/London")
-    mate = next(m for m in domain.group_members(domain.group_of(london)) if m.pk != london.pk)
+    mate = next(m for m in group_members(group_of(london)) if m.pk != london.pk)
     Registration.objects.filter(pk=london.pk).update(consent_share_email=mine)
     Registration.objects.filter(pk=mate.pk).update(consent_share_email=theirs)
     page = client.get(reverse("portal:intro_group", args=[london.token])).content.decode()
@@ -247,7 +253,7 @@ def test_fully_async_flow_from_plan_to_digests(client, run):
         client.post(reverse("portal:intro", args=[p.token]), {"text": f"I am {p.member.name}"})
     # everyone watches each match's intro and answers, saving as they type
     for p in people:
-        for partner in domain.partners_of(p):
+        for partner in partners_of(p):
             page = client.get(reverse("portal:intro_partner", args=[p.token, partner.pk]))
             assert page.status_code == 200
             client.post(
@@ -260,7 +266,7 @@ def test_fully_async_flow_from_plan_to_digests(client, run):
     send_due(timezone.now())
     assert {m.subject for m in mail.outbox} == {f"Your matches for {event.title} are ready"}
     # each digest goes out when that person's window closes, in their own zone
-    closes = sorted((domain.window_closes_at(p), p) for p in people)
+    closes = sorted((window_closes_at(p), p) for p in people)
     first_close, first = closes[0]
     mail.outbox.clear()
     send_due(first_close - dt.timedelta(minutes=1))
@@ -274,7 +280,7 @@ def test_fully_async_flow_from_plan_to_digests(client, run):
     assert Digest.objects.filter(sent_at__isnull=False).count() == len(people)
     # the digest page shows what the partners wrote
     page = client.get(reverse("portal:intro_digest", args=[first.token])).content.decode()
-    partner = domain.partners_of(first)[0]
+    partner = partners_of(first)[0]
     assert f"{partner.member.name} says hi" in page
 
 

@@ -11,8 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from netweave.web.events.models import Registration
-from netweave.web.intros import domain
+from netweave.web.intros.domain.answers import ANSWER_MAX, save_answers
+from netweave.web.intros.domain.intros import update_intro
 from netweave.web.intros.models import Answers, Digest
+from netweave.web.intros.queries.digests import digest_entries
+from netweave.web.intros.queries.partners import partner_card
 from tests.web.factories import (
     AnswersFactory,
     EventFactory,
@@ -91,7 +94,7 @@ def test_autosave_after_digest_went_out_refused_and_answers_kept(client, pair):
 
 
 def test_autosave_too_long_answer_not_saved(client, pair):
-    response = autosave(client, pair.ana, pair.kofi, q0="x" * (domain.ANSWER_MAX + 1))
+    response = autosave(client, pair.ana, pair.kofi, q0="x" * (ANSWER_MAX + 1))
     assert "Not saved" in response.content.decode()
     assert not Answers.objects.exists()
 
@@ -103,7 +106,7 @@ def test_partner_page_submit_without_javascript_saves(client, pair):
 
 
 def test_partner_page_shows_saved_answers_again(client, pair):
-    domain.save_answers(pair.ana, pair.kofi, ["Glad to meet you"])
+    save_answers(pair.ana, pair.kofi, ["Glad to meet you"])
     assert "Glad to meet you" in client.get(page_url(pair.ana, pair.kofi)).content.decode()
 
 
@@ -144,7 +147,7 @@ def test_partner_page_video_with_captions_has_caption_track(client, pair):
 
 
 def test_partner_page_embeds_linked_video_privately(client, pair):
-    domain.update_intro(pair.kofi, text="Hi", link="https://youtu.be/dQw4w9WgXcQ")
+    update_intro(pair.kofi, text="Hi", link="https://youtu.be/dQw4w9WgXcQ")
     page = client.get(page_url(pair.ana, pair.kofi)).content.decode()
     assert 'src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in page
 
@@ -168,20 +171,18 @@ def test_partner_inline_template_empty_when_not_matched(pair, rf):
 
 
 def test_contact_answer_shared_only_with_consent(pair):
-    domain.save_answers(
-        pair.ana, pair.kofi, ["Hi"], contact="@ana on Mastodon", share_contact=False
-    )
-    assert domain.digest_entries(pair.kofi)[0].contact == ""
+    save_answers(pair.ana, pair.kofi, ["Hi"], contact="@ana on Mastodon", share_contact=False)
+    assert digest_entries(pair.kofi)[0].contact == ""
 
 
 def test_contact_answer_shared_when_agreed(pair):
-    domain.save_answers(pair.ana, pair.kofi, ["Hi"], contact="@ana on Mastodon", share_contact=True)
-    assert domain.digest_entries(pair.kofi)[0].contact == "@ana on Mastodon"
+    save_answers(pair.ana, pair.kofi, ["Hi"], contact="@ana on Mastodon", share_contact=True)
+    assert digest_entries(pair.kofi)[0].contact == "@ana on Mastodon"
 
 
 def test_save_answers_live_partner_has_no_form(pair):
     # live people get no digest: nobody would read a form written for them
-    card = domain.partner_card(pair.kofi, pair.ana)
+    card = partner_card(pair.kofi, pair.ana)
     assert not card.has_form
 
 

@@ -1,0 +1,156 @@
+"""What really happened at an event: the one table everything after the event reads.
+
+:class:`~netweave.web.live.models.HeldMeeting` is written by the live run as rounds happen;
+without a live run, the published plan is copied into it once the event is over
+(:func:`record_plan_as_held`), by the first reader (:func:`meetings_held`). That copy is the
+one write among these reads: it fills the table the readers need, once, under a lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from netweave.web.events.models import Event, Registration
+from netweave.web.followup.errors import FollowupError
+from netweave.web.live.models import HeldMeeting, HeldSeat
+from netweave.web.matching.models import Group, GroupSeat, Meeting, Seat
+from netweave.web.portal.domain import event_ends_at, published_plan
+
+__all__ = [
+    "event_is_over",
+    "meeting_of",
+    "meetings_held",
+    "partners_met",
+    "record_plan_as_held",
+]
+
+
+def event_is_over(event: Event, now: dt.datetime | None = None) -> bool:
+    """Done, or published and past its end. A live event is over when the host says so."""
+    if event.status == Event.Status.DONE:
+        return True
+    moment = now or timezone.now()
+    return event.status == Event.Status.PUBLISHED and moment >= event_ends_at(event)
+
+
+def meetings_held(event: Event) -> QuerySet[HeldMeeting]:
+    """The meetings of ``event`` that really happened, groups as round 0.
+
+    When the live run recorded nothing and the event is over, the published plan is taken
+    as what happened, once, so that every reader downstream works from one table.
+    """
+    held = HeldMeeting.objects.filter(event=event)
+    if not held.exists() and event_is_over(event):
+        record_plan_as_held(event)
+    return held.order_by("round", "id")
+
+
+def record_plan_as_held(event: Event) -> int:
+    """Copy the published plan of ``event`` into held meetings; how many were made.
+
+    Does nothing (0) when the event already has held meetings or no published plan. Runs
+    under a lock on the event, so two first readers cannot both copy.
+    """
+    with transaction.atomic():
+        Event.objects.select_for_update().get(pk=event.pk)
+        plan = published_plan(event)
+        if plan is None or HeldMeeting.objects.filter(event=event).exists():
+            return 0
+        made = _copy_meetings(event, plan.pk) + _copy_groups(event, plan.pk)
+    return made
+
+
+def _copy_meetings(event: Event, plan_pk: int) -> int:
+    seats: dict[int, list[int]] = defaultdict(list)
+    for meeting_pk, reg_pk in (
+        Seat.objects.filter(meeting__plan_id=plan_pk)
+        .order_by("meeting_id", "position")
+        .values_list("meeting_id", "registration_id")
+    ):
+        seats[meeting_pk].append(reg_pk)
+    meetings = list(Meeting.objects.filter(plan_id=plan_pk).order_by("round", "id"))
+    rows = HeldMeeting.objects.bulk_create(
+        HeldMeeting(
+            event=event,
+            round=m.round,
+            room=m.room,
+            is_async=m.is_async,
+            reasons=list(m.reasons or ()),
+            source=HeldMeeting.Source.PLAN,
+        )
+        for m in meetings
+    )
+    _seat(rows, [seats[m.pk] for m in meetings])
+    return len(rows)
+
+
+def _copy_groups(event: Event, plan_pk: int) -> int:
+    seats: dict[int, list[int]] = defaultdict(list)
+    for group_pk, reg_pk in (
+        GroupSeat.objects.filter(group__plan_id=plan_pk)
+        .order_by("group_id", "remote", "position")
+        .values_list("group_id", "registration_id")
+    ):
+        seats[group_pk].append(reg_pk)
+    groups = list(Group.objects.filter(plan_id=plan_pk).order_by("id"))
+    rows = HeldMeeting.objects.bulk_create(
+        HeldMeeting(
+            event=event,
+            round=0,
+            room=g.room,
+            reasons=list(g.reasons or ()),
+            source=HeldMeeting.Source.GROUP,
+            **_theme(g.theme),
+        )
+        for g in groups
+    )
+    _seat(rows, [seats[g.pk] for g in groups])
+    return len(rows)
+
+
+def _theme(theme: str) -> dict[str, str]:
+    # HeldMeeting gains a ``theme`` with the live app's second migration; until then the
+    # theme is simply not copied
+    fields = {f.name for f in HeldMeeting._meta.get_fields()}
+    return {"theme": theme} if "theme" in fields else {}
+
+
+def _seat(rows: list[HeldMeeting], members: list[list[int]]) -> None:
+    HeldSeat.objects.bulk_create(
+        HeldSeat(meeting=row, registration_id=reg_pk, position=k)
+        for row, regs in zip(rows, members, strict=True)
+        for k, reg_pk in enumerate(regs)
+    )
+
+
+def partners_met(registration: Registration) -> dict[int, set[int]]:
+    """registration pk of everyone ``registration`` met -> the held meetings they shared."""
+    mine = HeldSeat.objects.filter(registration=registration).values("meeting_id")
+    rows = (
+        HeldSeat.objects.filter(meeting_id__in=mine)
+        .exclude(registration=registration)
+        .values_list("registration_id", "meeting_id")
+    )
+    out: dict[int, set[int]] = defaultdict(set)
+    for reg_pk, meeting_pk in rows:
+        out[reg_pk].add(meeting_pk)
+    return out
+
+
+def meeting_of(registration: Registration, meeting_pk: int) -> HeldMeeting:
+    """The held meeting ``meeting_pk`` if ``registration`` took part in it.
+
+    Raises :class:`FollowupError` otherwise: a feedback link works only for the meeting's
+    own members, whatever number is typed into it.
+    """
+    meeting = HeldMeeting.objects.filter(
+        pk=meeting_pk, event_id=registration.event_id, seats__registration=registration
+    ).first()
+    if meeting is None:
+        raise FollowupError("This feedback link is not for one of your meetings.")
+    return meeting
