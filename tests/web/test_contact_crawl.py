@@ -25,6 +25,8 @@ from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from netweave.web.common.onetime import arm
+from netweave.web.events.invites import send_registration_email
 from netweave.web.events.models import Event, Registration, RegistrationRequest
 from netweave.web.followup.domain.summaries import send_summaries
 from netweave.web.followup.queries.held import event_is_over, meetings_held
@@ -39,8 +41,7 @@ from netweave.web.mail.models import OutboxMessage
 from netweave.web.matching.domain.publish import publish_plan
 from netweave.web.matching.domain.storage import save_plan
 from netweave.web.matching.models import GroupSeat, Seat
-from netweave.web.onetime import arm
-from netweave.web.portal.domain import published_plan, send_registration_email
+from netweave.web.matching.queries.schedule import published_plan
 from netweave.web.privacy.models import PrivacyConfirmation
 from tests.web.factories import (
     AnswersFactory,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from netweave.web.orga.tabs import EventTab, event_tabs
-from netweave.web.portal import panels
+from netweave.web.common import panels
+from netweave.web.common.tabs import EventTab, event_tabs
 from tests.web.factories import EventFactory, RegistrationFactory
 
 

@@ -10,7 +10,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from netweave.web import security
+from netweave.web.events import links as security
+from netweave.web.orga.views.registrations import revoke_link_view
 from tests.web.factories import EventFactory, RegistrationFactory
 
 
@@ -90,7 +91,7 @@ def test_revoke_link_view_changes_the_token(rf, organizer, community):
     request = rf.post("/")
     request.user = organizer
 
-    response = security.revoke_link_view(request, registration.event.pk, registration.pk)
+    response = revoke_link_view(request, registration.event.pk, registration.pk)
 
     registration.refresh_from_db()
     assert response.status_code == 302
@@ -105,7 +106,7 @@ def test_revoke_link_view_other_organizer_is_404(rf, db):
     request.user = UserFactory()
 
     with pytest.raises(Http404):
-        security.revoke_link_view(request, registration.event.pk, registration.pk)
+        revoke_link_view(request, registration.event.pk, registration.pk)
 
 
 def test_revoke_link_view_refuses_get(rf, organizer, community):
@@ -113,6 +114,6 @@ def test_revoke_link_view_refuses_get(rf, organizer, community):
     request = rf.get("/")
     request.user = organizer
 
-    response = security.revoke_link_view(request, registration.event.pk, registration.pk)
+    response = revoke_link_view(request, registration.event.pk, registration.pk)
 
     assert response.status_code == 405

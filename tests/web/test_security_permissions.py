@@ -16,11 +16,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from netweave.web.common.onetime import arm
 from netweave.web.events.models import Event, RegistrationRequest
 from netweave.web.mail.domain import preferences_token
 from netweave.web.mail.models import OutboxMessage
 from netweave.web.matching.models import Group, Meeting
-from netweave.web.onetime import arm
 from netweave.web.privacy.models import PrivacyConfirmation
 from tests.web.factories import (
     CommunityFactory,
@@ -47,7 +47,7 @@ PUBLIC_ORGA = {"orga:login"}
 #: per-member email links (preferences, unsubscribe): a signed member token, not a
 #: registration's, so "another participant" means another member's signed token
 EMAIL_TOKEN = {"portal:email_preferences", "portal:email_unsubscribe"}
-#: single-use confirmation links (netweave.web.onetime): a secret emailed to the owner of an
+#: single-use confirmation links (netweave.web.common.onetime): a secret emailed to the owner of an
 #: address, for one pending request or privacy action
 EMAILED_SECRET = {
     "portal:registration_confirm": "registration",

@@ -1,4 +1,4 @@
-"""Whose forwarded headers are believed (netweave.web.proxy): only a trusted proxy's, for the
+"""Whose forwarded headers are believed (netweave.web.common.proxy): only a trusted proxy's, for the
 client's address (rate limits, login lock) and scheme (HTTPS redirect, HSTS). The same rule
 through the real server is in ``test_security_serving.py``."""
 
@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from netweave.web import proxy
-from netweave.web.proxy import client_address, forwarded_client, parse_trusted
+from netweave.web.common.proxy import client_address, forwarded_client, parse_trusted
 
 LOCKED = "Sign-in paused for 15 minutes"
 PROXY = "10.0.0.5"

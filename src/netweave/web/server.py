@@ -58,7 +58,7 @@ def server_options(threads: int, warn: Callable[[str], None] = print) -> dict[st
     of 100 stalled the server), ``poll()`` instead of ``select()`` (which fails beyond 1,024
     sockets), idle connections closed after a minute, and bodies above the upload limit
     refused from their ``Content-Length`` before a byte of them is read. Forwarded headers
-    pass through untouched: :mod:`netweave.web.proxy` decides whom to believe."""
+    pass through untouched: :mod:`netweave.web.common.proxy` decides whom to believe."""
     wanted = settings.NETWEAVE_CONNECTION_LIMIT
     limit = _open_files_for(wanted)
     if limit < wanted:

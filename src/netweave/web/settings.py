@@ -34,7 +34,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from netweave.web.proxy import parse_trusted
+from netweave.web.common.proxy import parse_trusted
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -86,7 +86,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # first: the HTTPS redirect, HSTS, rate limits and axes all need the real client and scheme
-    "netweave.web.proxy.ForwardedMiddleware",
+    "netweave.web.common.proxy.ForwardedMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -145,7 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # axes first: it refuses a locked-out username+IP before any password is checked
 AUTHENTICATION_BACKENDS = [
-    "netweave.web.security.LoginGuardBackend",
+    "netweave.web.common.security.LoginGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "orga:login"
@@ -243,7 +243,7 @@ if BASE_URL.startswith("https://"):
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 
-# Reverse proxies whose X-Forwarded-For/-Proto are believed (netweave.web.proxy); from any
+# Reverse proxies whose X-Forwarded-For/-Proto are believed (netweave.web.common.proxy); from any
 # other address those headers are dropped, so a client cannot pick its own address or scheme.
 NETWEAVE_TRUSTED_PROXIES = parse_trusted(os.environ.get("NETWEAVE_TRUSTED_PROXIES", ""))
 
@@ -326,15 +326,15 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
 # the client's address as the rate limits see it (behind a trusted proxy: the real client's)
-AXES_CLIENT_IP_CALLABLE = "netweave.web.proxy.client_address"
+AXES_CLIENT_IP_CALLABLE = "netweave.web.common.proxy.client_address"
 AXES_RESET_ON_SUCCESS = True
 # a wrong password is not worth an error log line (and usernames are personal data)
 AXES_VERBOSE = False
 
 NETWEAVE_LINK_DAYS_AFTER_EVENT = int(os.environ.get("NETWEAVE_LINK_DAYS_AFTER_EVENT", "90"))
-# emailed single-use confirmations (netweave.web.onetime): answers sent for an address that is
-# already known wait this long for its owner; a download or erasure asked for on a personal
-# page is short-lived, because a forwarded link must not be enough
+# emailed single-use confirmations (netweave.web.common.onetime): answers sent for an address
+# that is already known wait this long for its owner; a download or erasure asked for on a
+# personal page is short-lived, because a forwarded link must not be enough
 NETWEAVE_CONFIRM_REGISTRATION_HOURS = 48
 NETWEAVE_CONFIRM_PRIVACY_MINUTES = 30
 

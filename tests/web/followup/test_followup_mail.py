@@ -8,6 +8,7 @@ import zoneinfo
 import pytest
 from django.urls import reverse
 
+from netweave.web.events.invites import send_link_email
 from netweave.web.events.models import Event, Registration
 from netweave.web.followup.domain.consent import set_optional_emails
 from netweave.web.followup.domain.sending import reminder_at, send_due_reminders, send_reminder
@@ -19,7 +20,6 @@ from netweave.web.mail.domain import (
     wants_optional_email,
 )
 from netweave.web.mail.models import OutboxMessage
-from netweave.web.portal.domain import send_link_email
 from tests.web.factories import EventFactory, MemberFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from netweave.web.common.tabs import event_tabs
 from netweave.web.events.models import Registration
 from netweave.web.intros.models import IntroSettings
 from netweave.web.intros.queries.settings import intro_settings
-from netweave.web.orga.tabs import event_tabs
 from tests.web.factories import EventFactory, IntroFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
+from netweave.web.common.validators import PlainTextMixin, validate_email_address
 from netweave.web.community.domain import IMPORT_SUFFIXES
 from netweave.web.community.models import Community, Member
-from netweave.web.validators import PlainTextMixin, validate_email_address
 
 __all__ = [
     "ImportForm",

@@ -9,10 +9,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from netweave.web.common import timezones
+from netweave.web.common.validators import PlainTextMixin
 from netweave.web.community.forms import MemberChoiceField, TimezoneField
 from netweave.web.community.models import Community
 from netweave.web.events.models import Event, Registration
-from netweave.web.validators import PlainTextMixin
 
 __all__ = ["EventForm", "RegistrationFilterForm", "RegistrationForm"]
 
@@ -94,7 +95,7 @@ class EventForm(PlainTextMixin, forms.ModelForm):
         )
         if self.instance.pk:
             # show stored times as the wall-clock time in the event's zone, not the server's
-            zone = _zone(self.instance.timezone)
+            zone = timezones.zone(self.instance.timezone)
             for name in _LOCAL_TIMES:
                 value = getattr(self.instance, name)
                 if value is not None:
@@ -113,7 +114,7 @@ class EventForm(PlainTextMixin, forms.ModelForm):
         cleaned = super().clean()
         zone_name = cleaned.get("timezone")
         if zone_name:
-            zone = _zone(zone_name)
+            zone = timezones.zone(zone_name)
             for name in _LOCAL_TIMES:
                 if cleaned.get(name):
                     cleaned[name] = _as_wall_time_in(cleaned[name], zone)
@@ -124,13 +125,6 @@ class EventForm(PlainTextMixin, forms.ModelForm):
         if opens and closes and closes <= opens:
             self.add_error("registration_closes", "Registration must close after it opens.")
         return cleaned
-
-
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def _as_wall_time_in(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:

@@ -7,8 +7,8 @@ import secrets
 from django.db import models
 from django.utils import timezone
 
+from netweave.web.common.onetime import EmailedSecret
 from netweave.web.community.models import Community, Member
-from netweave.web.onetime import EmailedSecret
 
 
 def new_token() -> str:
@@ -100,12 +100,12 @@ class RegistrationRequest(EmailedSecret):
     """Answers sent through the public form for an address that is already known here.
 
     Whoever typed the address may not own it, so nothing of the member changes, and they
-    take part in no plan, until the owner confirms from their inbox (``portal.domain``).
+    take part in no plan, until the owner confirms from their inbox (``events.registering``).
     """
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registration_requests")
     email = models.EmailField()
-    #: the submitted answers: ``portal.domain.RegistrationData`` without the email
+    #: the submitted answers: ``events.answers.RegistrationData`` without the email
     answers = models.JSONField(default=dict)
 
     class Meta:

@@ -9,13 +9,13 @@ class FollowupConfig(AppConfig):
     def ready(self) -> None:
         # the extension points of the other apps: a tab, a panel, a sender for send-due, and
         # the stay-in-touch consent for the one rule of contact details
+        from netweave.web.common.panels import register_panel
+        from netweave.web.common.tabs import EventTab, register_event_tab
         from netweave.web.events.partners import register_mutual_consent
         from netweave.web.followup.domain.sending import send_due_reminders
         from netweave.web.followup.panels import followup_panel
         from netweave.web.followup.queries.contacts import mutual_wishes
         from netweave.web.mail.due import register_due
-        from netweave.web.orga.tabs import EventTab, register_event_tab
-        from netweave.web.portal.panels import register_panel
 
         register_event_tab(EventTab("Follow-up", "orga:insight", ("insight",), order=60))
         register_panel(followup_panel)

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from django import forms
 
+from netweave.web.common.validators import PlainTextMixin
 from netweave.web.events.partners import PartnerView
 from netweave.web.followup.domain.feedback import MeetingAnswer
-from netweave.web.validators import PlainTextMixin
 
 RATINGS = [
     (5, "5 · very valuable"),

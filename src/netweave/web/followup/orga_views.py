@@ -1,6 +1,6 @@
 """Organizer pages of the follow-up: the insight page, its exports, sending summaries.
 
-Login required; another community's event is a 404 (see :mod:`netweave.web.orga.permissions`).
+Login required; another community's event is a 404 (see :mod:`netweave.web.events.permissions`).
 Feedback reaches these pages only as aggregates from :mod:`netweave.web.followup.queries.insight`.
 """
 
@@ -18,11 +18,11 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from netweave.core.cells import csv_writer
+from netweave.web.events.permissions import event_for
 from netweave.web.followup.charts import Bar, Point, bar_chart, line_chart
 from netweave.web.followup.domain import summaries
 from netweave.web.followup.errors import FollowupError
 from netweave.web.followup.queries import insight, network
-from netweave.web.orga.permissions import event_for
 
 
 def _choice(request: HttpRequest, name: str, choices: tuple[str, ...]) -> str:

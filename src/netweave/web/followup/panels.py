@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from netweave.web.common.panels import Panel
 from netweave.web.events.models import Registration
 from netweave.web.followup.queries.held import event_is_over
-from netweave.web.portal.panels import Panel
 
 
 def followup_panel(request: HttpRequest, registration: Registration) -> Panel | None:

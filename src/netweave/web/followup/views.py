@@ -13,7 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from netweave.web.common.timezones import zone
 from netweave.web.community.models import Member
+from netweave.web.events.links import registration_for_token
 from netweave.web.events.models import Registration
 from netweave.web.followup.domain.consent import (
     set_email_sharing,
@@ -31,8 +33,6 @@ from netweave.web.followup.forms import (
 from netweave.web.followup.queries.held import event_is_over, meeting_of
 from netweave.web.followup.queries.summary import Conversation, summary_for
 from netweave.web.mail.domain import member_for_preferences_token, wants_optional_email
-from netweave.web.portal.domain import zone
-from netweave.web.security import registration_for_token
 
 NOT_YET = "Your summary is ready once the event is over."
 

@@ -10,12 +10,12 @@ class IntrosConfig(AppConfig):
     def ready(self) -> None:
         # the extension points of the portal, the organizer pages and `netweave send-due`:
         # registering here keeps those apps from importing this one
+        from netweave.web.common.panels import register_panel
+        from netweave.web.common.tabs import EventTab, register_event_tab
         from netweave.web.intros.domain.digests import send_due_digests
         from netweave.web.intros.domain.reminders import send_due_reminders
         from netweave.web.intros.panels import async_panel
         from netweave.web.mail.due import register_due
-        from netweave.web.orga.tabs import EventTab, register_event_tab
-        from netweave.web.portal.panels import register_panel
 
         register_panel(async_panel)
         register_event_tab(EventTab("Async", "orga:intros", ("intros",), order=45))

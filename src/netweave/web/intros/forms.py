@@ -8,13 +8,13 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from netweave.web.common.validators import PlainTextMixin
 from netweave.web.intros.domain.answers import ANSWER_MAX
 from netweave.web.intros.domain.groupchat import MESSAGE_MAX
 from netweave.web.intros.domain.intros import TEXT_MAX
 from netweave.web.intros.media import CAPTIONS_MAX_BYTES
 from netweave.web.intros.models import IntroSettings
 from netweave.web.intros.queries.partners import PartnerCard
-from netweave.web.validators import PlainTextMixin
 
 
 class IntroForm(PlainTextMixin, forms.Form):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from netweave.web.common.panels import Panel
 from netweave.web.events.models import Registration
 from netweave.web.intros.queries.panel import panel_for
-from netweave.web.portal.panels import Panel
 
 
 def async_panel(request: HttpRequest, registration: Registration) -> Panel | None:

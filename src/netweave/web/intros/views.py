@@ -30,8 +30,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from netweave.web.common.timezones import zone
+from netweave.web.events.links import registration_for_token
 from netweave.web.events.models import Registration
 from netweave.web.events.partners import partner_views
+from netweave.web.events.permissions import event_for, registration_for
 from netweave.web.intros.domain.answers import save_answers
 from netweave.web.intros.domain.digests import mark_followed_up
 from netweave.web.intros.domain.groupchat import post_group_message
@@ -57,9 +60,6 @@ from netweave.web.intros.queries.settings import (
     max_upload_bytes,
 )
 from netweave.web.intros.uploads import LimitedUploadHandler, announced_size
-from netweave.web.orga.permissions import event_for, registration_for
-from netweave.web.portal.domain import zone
-from netweave.web.security import registration_for_token
 
 CHUNK = 64 * 1024
 # 19 digits hold any file size (2**63 has 19); a longer number is no position in our files,

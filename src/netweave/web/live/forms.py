@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
+from netweave.web.common.validators import PlainTextMixin, validate_email_address
 from netweave.web.live.models import Attendance
-from netweave.web.validators import PlainTextMixin, validate_email_address
 
 __all__ = [
     "ACTIONS",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from netweave.web.common.panels import Panel
 from netweave.web.events.models import Event, Registration
-from netweave.web.portal.panels import Panel
 
 
 def live_panel(request: HttpRequest, registration: Registration) -> Panel | None:

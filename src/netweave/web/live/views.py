@@ -23,7 +23,10 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from netweave.web.common.timezones import zone
+from netweave.web.events.links import registration_for_token
 from netweave.web.events.models import Event, Registration
+from netweave.web.events.permissions import event_for, registration_for
 from netweave.web.live.domain.checkin import add_walk_in, mark_present, set_attendance
 from netweave.web.live.domain.errors import LiveError, StaleStateError
 from netweave.web.live.domain.replan import replan_next_round
@@ -50,9 +53,6 @@ from netweave.web.live.queries.console import console as console_of
 from netweave.web.live.queries.exports import groups_zoom_csv, round_zoom_csv
 from netweave.web.live.queries.page import live_page
 from netweave.web.live.queries.poll import poll_version
-from netweave.web.orga.permissions import event_for, registration_for
-from netweave.web.portal.domain import zone
-from netweave.web.security import registration_for_token
 
 CSV = "text/csv; charset=utf-8"
 #: the async partner's video and form, built by the async app; optional here

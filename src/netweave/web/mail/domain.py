@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 
+from netweave.web.common.timezones import zone
 from netweave.web.community.models import Community, Member
 from netweave.web.mail.models import OutboxMessage
 
@@ -196,12 +196,8 @@ def _message(
 
 def _render(template: str, context: Mapping[str, Any], tz: str) -> tuple[str, str]:
     """Subject and body of ``mail/<template>.txt``, dates shown in ``tz``."""
-    try:
-        zone = zoneinfo.ZoneInfo(tz)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
     ctx = {"base_url": settings.BASE_URL, **context}
-    with timezone.override(zone):
+    with timezone.override(zone(tz)):
         text = _marked(f"mail/{template}.txt").render(ctx).strip()
     subject, _, body = text.partition(_SUBJECT_END)
     return subject.strip(), body.strip()

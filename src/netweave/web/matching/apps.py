@@ -5,3 +5,11 @@ class MatchingConfig(AppConfig):
     name = "netweave.web.matching"
     label = "matching"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # events sits below matching and cannot ask about plans: a published plan freezes
+        # the registrations it was made from, so matching tells events so
+        from netweave.web.events.registering import register_lock
+        from netweave.web.matching.queries.schedule import plan_is_published
+
+        register_lock(plan_is_published)

@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-import zoneinfo
 from types import TracebackType
 
 from django.db import DatabaseError, connections
 from django.db.models import Q
 from django.utils import timezone
 
+from netweave.web.common.timezones import zone
 from netweave.web.events.models import Event
 from netweave.web.matching.models import PlanVersion
 
@@ -78,11 +78,8 @@ class Heartbeat:
 
 
 def _clock(moment: dt.datetime, tz: str) -> str:
-    try:
-        zone = zoneinfo.ZoneInfo(tz)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone, tz = dt.UTC, "UTC"
-    return f"{moment.astimezone(zone):%H:%M} ({tz})"
+    here = zone(tz)
+    return f"{moment.astimezone(here):%H:%M} ({here.key})"
 
 
 def stopped_message(last_sign: dt.datetime, tz: str) -> str:

@@ -3,7 +3,6 @@
 from django.urls import path
 
 from netweave.web.orga.views import auth, dashboard, events, members, registrations
-from netweave.web.security import revoke_link_view
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -56,7 +55,7 @@ urlpatterns = [
     ),
     path(
         "events/<int:event_pk>/registrations/<int:registration_pk>/revoke-link/",
-        revoke_link_view,
+        registrations.revoke_link_view,
         name="registration_revoke_link",
     ),
 ]

@@ -9,11 +9,11 @@ from typing import Any
 
 from django import forms
 
+from netweave.web.common.validators import PlainTextMixin, validate_email_address
 from netweave.web.community.forms import MemberChoiceField
 from netweave.web.community.models import Member
+from netweave.web.events import answers, registering, timeline
 from netweave.web.events.models import Event, Registration
-from netweave.web.portal import domain
-from netweave.web.validators import PlainTextMixin, validate_email_address
 
 __all__ = ["LinkForm", "ProfileForm", "RegistrationForm", "zone_choices"]
 
@@ -124,7 +124,7 @@ class ProfileForm(PlainTextMixin, forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.event = event
-        listed = domain.listed_members(event.community)
+        listed = registering.listed_members(event.community)
         # nobody asks to meet themselves
         self.fields["requests"].queryset = listed.exclude(pk=member.pk) if member else listed
         self.fields["timezone"].choices = self._zone_choices()
@@ -151,15 +151,15 @@ class ProfileForm(PlainTextMixin, forms.Form):
         return value or self.initial.get("mode") or Registration.Mode.LIVE
 
     def night_notice(self) -> str:
-        return domain.night_notice(self.event, self.selected_zone(), self.selected_mode())
+        return timeline.night_notice(self.event, self.selected_zone(), self.selected_mode())
 
     def clean_interests(self) -> tuple[str, ...]:
-        return domain.parse_tags(self.cleaned_data["interests"])
+        return registering.parse_tags(self.cleaned_data["interests"])
 
-    def registration_data(self, email: str) -> domain.RegistrationData:
+    def registration_data(self, email: str) -> answers.RegistrationData:
         """The validated answers for ``email`` (typed on the public form, known when editing)."""
         d = self.cleaned_data
-        return domain.RegistrationData(
+        return answers.RegistrationData(
             name=d["name"].strip(),
             email=email,
             pronouns=d["pronouns"].strip(),

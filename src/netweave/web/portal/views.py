@@ -1,6 +1,7 @@
 """Participant pages: no passwords, an unguessable link per registration.
 
-Views only validate and delegate to :mod:`netweave.web.portal.domain`. A token that matches
+Views only validate and delegate to the verbs of :mod:`netweave.web.events` (registering,
+invites) and the schedule query of matching. A token that matches
 no registration is a 404 like any unknown page: it tells a guesser nothing.
 """
 
@@ -13,11 +14,14 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from netweave.web.common import timezones
+from netweave.web.common.panels import panels_for
+from netweave.web.common.security import ip_and_page, posted_email, rate_limit
+from netweave.web.events import answers, invites, registering, timeline
+from netweave.web.events.links import registration_for_token
 from netweave.web.events.models import Event, Registration, RegistrationRequest
-from netweave.web.portal import domain
+from netweave.web.matching.queries import schedule
 from netweave.web.portal.forms import LinkForm, ProfileForm, RegistrationForm
-from netweave.web.portal.panels import panels_for
-from netweave.web.security import ip_and_page, posted_email, rate_limit, registration_for_token
 
 LOCKED = (
     "The plan for this event is published, so your answers can no longer change here. "
@@ -47,10 +51,10 @@ def _form_page(
     context = {
         "event": event,
         "form": form,
-        "zone": domain.zone(form.selected_zone()),
+        "zone": timezones.zone(form.selected_zone()),
         "zone_name": form.selected_zone(),
         "night": form.night_notice(),
-        "vocabulary": domain.interest_vocabulary(event.community),
+        "vocabulary": registering.interest_vocabulary(event.community),
         **extra,
     }
     return render(request, template, context)
@@ -59,8 +63,8 @@ def _form_page(
 def _closed(request: HttpRequest, event: Event) -> HttpResponse:
     context = {
         "event": event,
-        "phase": domain.registration_phase(event),
-        "zone": domain.zone(event.timezone),
+        "phase": registering.registration_phase(event),
+        "zone": timezones.zone(event.timezone),
     }
     return render(request, "portal/closed.html", context)
 
@@ -79,11 +83,13 @@ def register(request: HttpRequest, community_slug: str, event_slug: str) -> Http
     form = RegistrationForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         try:
-            domain.register_for_event(event, form.registration_data(form.cleaned_data["email"]))
-        except domain.RegistrationClosedError:
+            registering.register_for_event(
+                event, form.registration_data(form.cleaned_data["email"])
+            )
+        except registering.RegistrationClosedError:
             return _closed(request, event)
         # one answer for every address, known or not: the link, or the request to confirm,
-        # went to that inbox (see domain.register_for_event)
+        # went to that inbox (see registering.register_for_event)
         if night := form.night_notice():
             messages.warning(request, night)
         return redirect("portal:register_sent", community_slug, event_slug)
@@ -106,8 +112,8 @@ def _confirm_page(
     context = {
         "event": pending.event,
         "pending": pending,
-        "changes": domain.pending_changes(pending),
-        "zone": domain.zone(pending.event.timezone),
+        "changes": answers.pending_changes(pending),
+        "zone": timezones.zone(pending.event.timezone),
         **extra,
     }
     return render(request, "portal/confirm.html", context)
@@ -123,20 +129,20 @@ def confirm(request: HttpRequest, secret: str) -> HttpResponse:
     """The owner's link from the confirmation email: GET shows what would change, only a
     POST applies it (mail scanners open links, and must not confirm anything)."""
     try:
-        pending = domain.registration_request(secret)
-    except domain.ConfirmationInvalidError:
+        pending = registering.registration_request(secret)
+    except registering.ConfirmationInvalidError:
         return _confirm_invalid(request)
     if request.method == "GET":
-        locked = LOCKED if domain.request_is_locked(pending) else ""
+        locked = LOCKED if registering.request_is_locked(pending) else ""
         return _confirm_page(request, pending, locked=locked)
     event = pending.event
     try:
-        registration = domain.confirm_registration(secret)
-    except domain.ConfirmationInvalidError:
+        registration = registering.confirm_registration(secret)
+    except registering.ConfirmationInvalidError:
         return _confirm_invalid(request)
-    except domain.RegistrationClosedError:
+    except registering.RegistrationClosedError:
         return _closed(request, event)
-    except domain.RegistrationLockedError:
+    except registering.RegistrationLockedError:
         return _confirm_page(request, pending, locked=LOCKED)
     context = {"event": event, "member": registration.member}
     return render(request, "portal/confirmed.html", context)
@@ -151,10 +157,10 @@ def mine(request: HttpRequest, token: str) -> HttpResponse:
         "registration": registration,
         "event": registration.event,
         "member": member,
-        "zone": domain.zone(member.timezone),
-        "schedule": domain.schedule_for(registration),
+        "zone": timezones.zone(member.timezone),
+        "schedule": schedule.schedule_for(registration),
         "requests": registration.requests.order_by("name"),
-        "night": domain.night_notice(registration.event, member.timezone, registration.mode),
+        "night": timeline.night_notice(registration.event, member.timezone, registration.mode),
         "link": _personal_link(request, registration),
     }
     context["panels_before"], context["panels_after"] = panels_for(request, registration)
@@ -165,7 +171,7 @@ def mine(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration(token)
-    if domain.plan_is_published(registration.event):
+    if schedule.plan_is_published(registration.event):
         messages.info(request, LOCKED)
         return redirect("portal:mine", token=token)
     form = ProfileForm(
@@ -176,10 +182,10 @@ def edit(request: HttpRequest, token: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            domain.update_registration(
+            registering.update_own_registration(
                 registration, form.registration_data(registration.member.email)
             )
-        except domain.RegistrationLockedError:
+        except registering.RegistrationLockedError:
             messages.info(request, LOCKED)
         else:
             messages.success(request, "Saved. Your answers are up to date.")
@@ -194,7 +200,7 @@ def edit(request: HttpRequest, token: str) -> HttpResponse:
 def ics(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration(token)
     response = HttpResponse(
-        domain.registration_ics(registration), content_type="text/calendar; charset=utf-8"
+        invites.registration_ics(registration), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{registration.event.slug}.ics"'
     return response
@@ -207,6 +213,6 @@ def resend(request: HttpRequest, community_slug: str, event_slug: str) -> HttpRe
     event = _event(community_slug, event_slug)
     form = LinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        domain.send_link_again(event, form.cleaned_data["email"])
+        registering.send_link_again(event, form.cleaned_data["email"])
         return redirect("portal:resend_sent", community_slug, event_slug)
     return render(request, "portal/resend.html", {"event": event, "form": form})

@@ -20,9 +20,10 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from netweave.web import onetime
+from netweave.web.common import onetime
 from netweave.web.community.models import Community, Member
 from netweave.web.events.models import Event, Registration, RegistrationRequest
+from netweave.web.events.timeline import event_ends_at
 from netweave.web.followup.models import EmailPreference, EventFeedback, MeetingFeedback
 from netweave.web.intros.models import Answers, GroupMessage, Intro
 from netweave.web.intros.storage import intro_storage
@@ -40,7 +41,6 @@ __all__ = [
     "confirmed_download",
     "confirmed_erasure",
     "erase_member",
-    "event_ends_at",
     "member_data",
     "purge_expired",
     "retention_days",
@@ -403,14 +403,6 @@ def retention_days() -> int:
     if days < 1:
         raise ValueError("NETWEAVE_RETENTION_DAYS must be at least 1")
     return days
-
-
-def event_ends_at(event: Event) -> dt.datetime:
-    """When the live part of ``event`` is over: the rounds, then the groups if any."""
-    minutes = event.rounds * event.minutes_per_round
-    if event.groups_enabled:
-        minutes += event.group_minutes
-    return event.starts_at + dt.timedelta(minutes=minutes)
 
 
 @dataclass

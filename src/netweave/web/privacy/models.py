@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from netweave.web.common.onetime import EmailedSecret
 from netweave.web.community.models import Member
 from netweave.web.events.models import Event
-from netweave.web.onetime import EmailedSecret
 
 
 class PurgeRecord(models.Model):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from netweave.web.common.panels import Panel
 from netweave.web.events.models import Registration
-from netweave.web.portal.panels import Panel
 
 
 def privacy_panel(request: HttpRequest, registration: Registration) -> Panel:

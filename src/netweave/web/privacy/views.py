@@ -18,10 +18,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from netweave.web.common.security import rate_limit, this_page
+from netweave.web.events.links import registration_for_token
 from netweave.web.events.models import Registration
 from netweave.web.privacy import domain, tasks
 from netweave.web.privacy.models import PrivacyConfirmation
-from netweave.web.security import rate_limit, registration_for_token, this_page
 
 Action = PrivacyConfirmation.Action
 

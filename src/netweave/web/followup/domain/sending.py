@@ -12,6 +12,8 @@ from functools import partial
 
 from django.db import IntegrityError, transaction
 
+from netweave.web.common.timezones import zone
+from netweave.web.events.invites import send_with_invite
 from netweave.web.events.models import Event, Registration
 from netweave.web.followup.models import Delivery
 from netweave.web.followup.queries.summary import (
@@ -22,7 +24,6 @@ from netweave.web.followup.queries.summary import (
 )
 from netweave.web.mail.domain import UNSUBSCRIBED, send_email
 from netweave.web.mail.models import OutboxMessage
-from netweave.web.portal.domain import send_with_invite, zone
 
 __all__ = [
     "DAY_ENDS",

@@ -16,10 +16,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from netweave.web.events.models import Event, Registration
+from netweave.web.events.timeline import event_ends_at
 from netweave.web.followup.errors import FollowupError
 from netweave.web.live.models import HeldMeeting, HeldSeat
 from netweave.web.matching.models import Group, GroupSeat, Meeting, Seat
-from netweave.web.portal.domain import event_ends_at, published_plan
+from netweave.web.matching.queries.schedule import published_plan
 
 __all__ = [
     "event_is_over",

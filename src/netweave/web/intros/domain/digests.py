@@ -20,7 +20,7 @@ from netweave.web.intros.queries.settings import intro_settings
 from netweave.web.live.models import HeldMeeting
 from netweave.web.mail.domain import send_email
 from netweave.web.mail.models import OutboxMessage
-from netweave.web.portal.domain import published_plan
+from netweave.web.matching.queries.schedule import published_plan
 
 __all__ = [
     "locked_digest",

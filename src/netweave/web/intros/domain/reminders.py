@@ -9,6 +9,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Q
 
+from netweave.web.events.links import personal_url
 from netweave.web.events.models import Event, Registration
 from netweave.web.intros.domain.sending import MAX_ATTEMPTS, active_events, attempts_after, link_for
 from netweave.web.intros.models import Nudge, Reminder
@@ -20,7 +21,6 @@ from netweave.web.intros.queries.partners import Match, matches_of
 from netweave.web.intros.queries.settings import intro_settings
 from netweave.web.mail.domain import send_email
 from netweave.web.mail.models import OutboxMessage
-from netweave.web.portal.domain import personal_url
 
 __all__ = [
     "send_due_reminders",

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from netweave.web.common.timezones import zone
 from netweave.web.events.models import Registration
+from netweave.web.events.timeline import event_ends_at
 from netweave.web.intros.models import IntroSettings
 from netweave.web.intros.queries.settings import intro_settings
-from netweave.web.portal.domain import event_ends_at, zone
 
 __all__ = [
     "digest_due_at",

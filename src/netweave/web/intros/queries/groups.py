@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from netweave.web.events.models import Registration
 from netweave.web.matching.models import Group, GroupSeat
-from netweave.web.portal.domain import published_plan
+from netweave.web.matching.queries.schedule import published_plan
 
 __all__ = [
     "group_members",

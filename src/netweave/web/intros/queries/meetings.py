@@ -17,7 +17,7 @@ from netweave.web.events.models import Event, Registration
 from netweave.web.intros.errors import NotPartnerError
 from netweave.web.live.models import HeldMeeting, HeldSeat
 from netweave.web.matching.models import GroupSeat, Seat
-from netweave.web.portal.domain import published_plan
+from netweave.web.matching.queries.schedule import published_plan
 
 __all__ = [
     "can_watch",

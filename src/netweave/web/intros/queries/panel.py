@@ -14,7 +14,7 @@ from netweave.web.intros.queries.meetings import partners_of
 from netweave.web.intros.queries.participants import is_async_participant
 from netweave.web.intros.queries.partners import Match, matches_of
 from netweave.web.matching.models import Group
-from netweave.web.portal.domain import published_plan
+from netweave.web.matching.queries.schedule import published_plan
 
 __all__ = [
     "Panel",

@@ -6,12 +6,12 @@ from typing import Any
 
 from django import template
 
+from netweave.web.common.timezones import zone
 from netweave.web.events.models import Registration
 from netweave.web.intros.errors import NotPartnerError
 from netweave.web.intros.forms import AnswersForm
 from netweave.web.intros.queries import partners
 from netweave.web.intros.queries.intros import duration_text
-from netweave.web.portal.domain import zone
 
 register = template.Library()
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from netweave.web.community.models import Member
+from netweave.web.events import tasks
 from netweave.web.events.models import Event, Registration
 from netweave.web.live.domain.errors import LiveError
 from netweave.web.live.models import Attendance
@@ -80,8 +81,4 @@ def add_walk_in(event: Event, name: str, email: str) -> Registration:
 
 
 def _send_link(registration_pk: int) -> None:
-    # why here: portal sits above live in the layers, so this upward call stays out of the
-    # module's imports until the cross-app step moves the link email below live (issue 11)
-    from netweave.web.portal.tasks import send_link_email_task
-
-    send_link_email_task.enqueue(registration_pk)
+    tasks.send_link_email_task.enqueue(registration_pk)

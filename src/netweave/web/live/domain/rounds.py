@@ -14,7 +14,7 @@ from netweave.web.live.domain.roster import Roster
 from netweave.web.live.models import HeldMeeting, Replan
 from netweave.web.matching.domain.storage import plan_from_version
 from netweave.web.matching.models import PlanVersion
-from netweave.web.portal.domain import published_plan
+from netweave.web.matching.queries.schedule import published_plan
 
 __all__ = ["has_groups", "latest_replan", "require_published", "round_base", "round_numbers"]
 

@@ -15,7 +15,7 @@ from netweave.web.events.models import Event, Registration
 from netweave.web.events.partners import PartnerView, partner_views
 from netweave.web.live.domain.state import live_state
 from netweave.web.live.models import HeldMeeting, HeldSeat, LiveState
-from netweave.web.portal.domain import schedule_for
+from netweave.web.matching.queries.schedule import schedule_for
 
 __all__ = ["LiveGroup", "LiveMeeting", "LivePage", "LiveSeat", "live_page"]
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
 
+from netweave.web.common.timezones import zone
 from netweave.web.events.models import Event
+from netweave.web.events.timeline import groups_start_at, round_starts_at
 from netweave.web.matching.models import PlanVersion
 from netweave.web.matching.queries.cards import Card, GroupCard, group_cards, round_cards
 
@@ -36,13 +37,6 @@ class RunSheet:
     groups_say: tuple[str, ...]
 
 
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def _round_script(event: Event, number: int, total: int, cards: Sequence[Card]) -> tuple[str, ...]:
     say = [
         f"Round {number} of {total} starts now. Zoom moves you into your breakout room; you "
@@ -62,25 +56,24 @@ def _round_script(event: Event, number: int, total: int, cards: Sequence[Card]) 
 def run_sheet(version: PlanVersion) -> RunSheet:
     """The host's run sheet: each round's times in the event's zone, rooms and what to say.
 
-    Rounds are taken to follow each other from the event's start without breaks; the groups
-    come right after the last round.
+    The times are the event's timeline (:mod:`netweave.web.events.timeline`), the same that
+    participants' pages and invites show.
     """
     event = version.event
-    zone = _zone(event.timezone)
-    start = timezone.localtime(event.starts_at, zone)
+    here = zone(event.timezone)
     step = dt.timedelta(minutes=event.minutes_per_round)
     cards = round_cards(version)
     numbers = version.round_numbers or sorted({c.round for c in cards})
     rounds = []
-    for k, n in enumerate(numbers):
+    for n in numbers:
         mine = [c for c in cards if c.round == n]
         live = tuple(c for c in mine if not c.is_async)
         say = _round_script(event, n, len(numbers), live)
-        begins = start + k * step
+        begins = timezone.localtime(round_starts_at(event, n), here)
         rounds.append(
             RunRound(n, begins, begins + step, live, tuple(c for c in mine if c.is_async), say)
         )
-    groups_start = start + len(numbers) * step
+    groups_start = timezone.localtime(groups_start_at(event), here)
     groups_say = (
         f"Last part: small groups for {event.group_minutes} minutes. Each group has a theme; "
         "start with a round of names and one thing you would like to learn from the others.",

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
+from netweave.web.common.tabs import event_tabs
 from netweave.web.events.models import Event
-from netweave.web.orga.tabs import event_tabs
 
 register = template.Library()
 

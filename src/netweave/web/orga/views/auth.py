@@ -2,7 +2,7 @@
 
 from django.contrib.auth import views as auth_views
 
-from netweave.web.security import ip_and_page, rate_limit
+from netweave.web.common.security import ip_and_page, rate_limit
 
 # django-axes locks one username after 5 wrong passwords; this limit stops one address from
 # trying many usernames (password spraying)

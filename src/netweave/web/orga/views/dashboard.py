@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from netweave.web.events.domain import next_step, with_registration_counts
 from netweave.web.events.models import Event
-from netweave.web.orga.permissions import communities_of
+from netweave.web.events.permissions import communities_of
 
 
 @login_required

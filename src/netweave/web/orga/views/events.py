@@ -20,7 +20,7 @@ from netweave.web.events.domain import (
     update_event,
 )
 from netweave.web.events.forms import EventForm
-from netweave.web.orga.permissions import event_for
+from netweave.web.events.permissions import event_for
 from netweave.web.orga.views.members import community_for, confirm_step, upload_step
 
 

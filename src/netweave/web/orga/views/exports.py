@@ -32,9 +32,9 @@ from netweave.core.exports import (
     zoom_warnings,
 )
 from netweave.web.events.models import Event
+from netweave.web.events.permissions import event_for
 from netweave.web.matching import domain, queries
 from netweave.web.matching.models import PlanVersion
-from netweave.web.orga.permissions import event_for
 
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

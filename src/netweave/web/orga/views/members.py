@@ -32,7 +32,7 @@ from netweave.web.community.domain import (
 from netweave.web.community.forms import ImportForm, MemberForm, MemberSearchForm
 from netweave.web.community.models import Community
 from netweave.web.events.models import Event
-from netweave.web.orga.permissions import communities_of, member_for
+from netweave.web.events.permissions import communities_of, member_for
 
 PAGE_SIZE = 50
 #: preview rows shown on the page; the counts always cover the whole file

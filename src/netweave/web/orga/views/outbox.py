@@ -7,8 +7,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from netweave.web.events.permissions import communities_of
 from netweave.web.mail.outbox import outbox_kinds, outbox_messages
-from netweave.web.orga.permissions import communities_of
 
 PER_PAGE = 50
 

@@ -22,10 +22,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from netweave.web.events.models import Event
+from netweave.web.events.permissions import event_for
 from netweave.web.matching import domain, queries
 from netweave.web.matching.forms import ForbidForm, PinForm, PublishForm, SwapForm, person_choices
 from netweave.web.matching.models import ForbiddenPair, Group, Meeting, PlanVersion
-from netweave.web.orga.permissions import event_for
 
 State = PlanVersion.State
 

@@ -19,7 +19,8 @@ from netweave.web.events.domain import (
     update_registration,
 )
 from netweave.web.events.forms import RegistrationFilterForm, RegistrationForm
-from netweave.web.orga.permissions import event_for, registration_for
+from netweave.web.events.links import revoke_link
+from netweave.web.events.permissions import event_for, registration_for
 
 PAGE_SIZE = 50
 
@@ -94,3 +95,18 @@ def switch(request: HttpRequest, event_pk: int, registration_pk: int) -> HttpRes
     ):
         return redirect("orga:registrations", event_pk=event.pk)
     return redirect(target)
+
+
+@login_required
+@require_POST
+def revoke_link_view(request: HttpRequest, event_pk: int, registration_pk: int) -> HttpResponse:
+    """The organizer's "revoke this person's link" button (POST only)."""
+    event = event_for(request.user, event_pk)
+    registration = revoke_link(registration_for(request.user, event, registration_pk))
+    messages.success(
+        request,
+        f"The old personal link of {registration.member.name} no longer works. They can ask "
+        "for the new one with “send me my link again”.",
+        fail_silently=True,  # also callable without the messages middleware
+    )
+    return redirect("orga:registration_edit", event_pk=event.pk, registration_pk=registration.pk)

@@ -1,15 +1,16 @@
-"""Background work for participant pages: thin tasks that take ids and call a domain verb.
+"""Background work of registering: thin tasks that take ids and call the email verb they run.
 
-A registration deleted between enqueueing and running is simply skipped: there is nobody
-left to write to.
+Only the requesting side (:mod:`.registering`, the live check-in) imports this module; it
+imports :mod:`.invites` and nothing that imports it back. A registration deleted between
+enqueueing and running is simply skipped: there is nobody left to write to.
 """
 
 from __future__ import annotations
 
 from django_tasks import task
 
+from netweave.web.events import invites
 from netweave.web.events.models import Registration, RegistrationRequest
-from netweave.web.portal import domain
 
 
 def _registration(pk: int) -> Registration | None:
@@ -23,14 +24,14 @@ def send_registration_email_task(
     registration = _registration(registration_id)
     if registration is not None:
         consents = RegistrationRequest.objects.filter(pk=consents_id).first()
-        domain.send_registration_email(registration, updated=updated, consents=consents)
+        invites.send_registration_email(registration, updated=updated, consents=consents)
 
 
 @task()
 def send_link_email_task(registration_id: int) -> None:
     registration = _registration(registration_id)
     if registration is not None:
-        domain.send_link_email(registration)
+        invites.send_link_email(registration)
 
 
 @task()
@@ -38,4 +39,4 @@ def send_registration_request_task(request_id: int) -> None:
     """The owner's confirmation link; the secret is made here, right before the email."""
     request = RegistrationRequest.objects.select_related("event__community").filter(pk=request_id)
     if (found := request.first()) is not None:
-        domain.send_registration_request(found)
+        invites.send_registration_request(found)

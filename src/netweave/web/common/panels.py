@@ -17,9 +17,10 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from netweave.web.events.models import Registration
-
 __all__ = ["Panel", "panels_for", "register_panel"]
+
+#: an ``events.Registration``; this module sits below the events app and may not import it
+Registration = Any
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 JSON form in a :class:`~netweave.web.events.models.RegistrationRequest` waiting for the
 owner's confirmation, and what confirming it would change (shown before anything does).
 
-The verbs that write these answers are in :mod:`netweave.web.portal.domain`.
+The verbs that write these answers are in :mod:`netweave.web.events.registering`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,159 @@
+"""The emails that carry a participant's personal link: the confirmation of a registration
+(with a calendar invite), "your link again", and the owner's confirmation request.
+
+Each is rendered in the recipient's time zone and recorded in the outbox
+(:func:`netweave.web.mail.domain.send_email`); tasks call these, pages never do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+import icalendar
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from netweave.web.common import onetime
+from netweave.web.community.models import Member
+from netweave.web.events.links import personal_url
+from netweave.web.events.models import Registration, RegistrationRequest
+from netweave.web.events.timeline import event_ends_at, night_notice
+from netweave.web.mail.domain import Attachment, send_email
+from netweave.web.mail.models import OutboxMessage
+
+__all__ = [
+    "confirmation_url",
+    "registration_ics",
+    "send_link_email",
+    "send_registration_email",
+    "send_registration_request",
+    "send_with_invite",
+]
+
+
+def confirmation_url(secret: str) -> str:
+    return settings.BASE_URL + reverse("portal:registration_confirm", args=[secret])
+
+
+def send_registration_request(request: RegistrationRequest) -> OutboxMessage | None:
+    """Email the owner of ``request.email`` the link that confirms it (once per request)."""
+    lifetime = dt.timedelta(hours=settings.NETWEAVE_CONFIRM_REGISTRATION_HOURS)
+    secret = onetime.arm(request, lifetime)
+    if secret is None:
+        return None
+    event = request.event
+    member = Member.objects.filter(community=event.community, email=request.email).first()
+    context = {
+        "event": event,
+        "member": member,
+        "registered": Registration.objects.filter(event=event, member=member).exists(),
+        "link": confirmation_url(secret),
+        "expires_at": request.expires_at,
+    }
+    tz = member.timezone if member else event.timezone
+    context["tz_name"] = tz
+    return send_email(
+        request.email,
+        "confirm_registration",
+        context,
+        tz=tz,
+        community=event.community,
+        kind="confirm_registration",
+    )
+
+
+def _consent_link(request: RegistrationRequest | None) -> tuple[str, list[str]]:
+    """The link that confirms a newcomer's consents, and what they asked for."""
+    if request is None:
+        return "", []
+    asked = [
+        wish
+        for key, wish in (
+            ("consent_share_email", "share your email with the people you meet"),
+            ("listed", "list you so other members can ask to meet you"),
+        )
+        if request.answers.get(key)
+    ]
+    secret = onetime.arm(request, dt.timedelta(hours=settings.NETWEAVE_CONFIRM_REGISTRATION_HOURS))
+    return (confirmation_url(secret), asked) if secret else ("", [])
+
+
+def send_registration_email(
+    registration: Registration, *, updated: bool, consents: RegistrationRequest | None = None
+) -> OutboxMessage:
+    """The confirmation: the personal link and a calendar invite, in the member's zone;
+    for a newcomer, a way to remove it all, and the link that confirms ``consents``."""
+    night = night_notice(registration.event, registration.member.timezone, registration.mode)
+    remove = settings.BASE_URL + reverse("portal:privacy_delete", args=[registration.token])
+    consent_link, asked = _consent_link(consents)
+    return send_with_invite(
+        registration,
+        "registration",
+        updated=updated,
+        night=night,
+        remove_link=remove,
+        consent_link=consent_link,
+        consents_asked=" and to ".join(asked),
+    )
+
+
+def send_with_invite(registration: Registration, kind: str, **extra: object) -> OutboxMessage:
+    """Email ``mail/<kind>.txt`` to the participant with their link and the event's calendar
+    invite, rendered in their time zone."""
+    member, event = registration.member, registration.event
+    context = {
+        "registration": registration,
+        "member": member,
+        "event": event,
+        "link": personal_url(registration),
+        "tz_name": member.timezone,
+        "ends_at": event_ends_at(event),
+        **extra,
+    }
+    invite = Attachment("invite.ics", registration_ics(registration), "text/calendar")
+    return send_email(
+        member.email,
+        kind,
+        context,
+        tz=member.timezone,
+        community=event.community,
+        kind=kind,
+        attachments=[invite],
+    )
+
+
+def send_link_email(registration: Registration) -> OutboxMessage:
+    member, event = registration.member, registration.event
+    return send_email(
+        member.email,
+        "link",
+        {"member": member, "event": event, "link": personal_url(registration)},
+        tz=member.timezone,
+        community=event.community,
+        kind="link",
+    )
+
+
+def registration_ics(registration: Registration) -> bytes:
+    """A calendar file for the registration's event, times in UTC (right in every zone)."""
+    event = registration.event
+    host = urlsplit(settings.BASE_URL).hostname or "netweave"
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//netweave//netweave//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    entry = icalendar.Event()
+    # stable per registration, so a second invite updates the calendar entry; no token in
+    # it, because calendars get shared
+    entry.add("uid", f"event-{event.pk}-registration-{registration.pk}@{host}")
+    entry.add("dtstamp", timezone.now().astimezone(dt.UTC))
+    entry.add("dtstart", event.starts_at.astimezone(dt.UTC))
+    entry.add("dtend", event_ends_at(event).astimezone(dt.UTC))
+    entry.add("summary", event.title)
+    link = personal_url(registration)
+    entry.add("description", f"Your page with whom you meet and why: {link}")
+    entry.add("url", link)
+    cal.add_component(entry)
+    return cal.to_ical()

@@ -1,0 +1,169 @@
+"""A participant's schedule in the published plan: their rounds, partners and group, with
+each partner shown as the one contact rule allows (:mod:`netweave.web.events.partners`).
+
+Only a published version is ever read: drafts the organizers are still curating stay
+private to them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from netweave.web.events.models import Event, Registration
+from netweave.web.events.partners import PartnerView, partner_views
+from netweave.web.events.timeline import groups_start_at, round_starts_at
+from netweave.web.matching.models import GroupSeat, Meeting, PlanVersion, Seat
+
+__all__ = ["GroupSlot", "Schedule", "Slot", "plan_is_published", "published_plan", "schedule_for"]
+
+
+def published_plan(event: Event) -> PlanVersion | None:
+    """The plan participants may see: the most recently published version, if any."""
+    return (
+        PlanVersion.objects.filter(event=event, published_at__isnull=False)
+        .order_by("-published_at", "-number")
+        .first()
+    )
+
+
+def plan_is_published(event: Event) -> bool:
+    return PlanVersion.objects.filter(event=event, published_at__isnull=False).exists()
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One round for the participant; no partners means a free round."""
+
+    round: int
+    starts_at: dt.datetime
+    room: str | None = None
+    is_async: bool = False
+    partners: tuple[PartnerView, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSlot:
+    starts_at: dt.datetime
+    room: str
+    theme: str
+    members: tuple[PartnerView, ...]
+    reasons: tuple[str, ...]
+    #: the participant is attached remotely (async) rather than in the live room
+    remote: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    plan: PlanVersion
+    slots: tuple[Slot, ...]
+    group: GroupSlot | None
+
+
+Views = dict[int, PartnerView]
+
+
+def _others(
+    seats: list[Seat] | list[GroupSeat], me: Registration, views: Views
+) -> tuple[PartnerView, ...]:
+    return tuple(views[s.registration_id] for s in seats if s.registration_id != me.pk)
+
+
+def _views(me: Registration, *seatings: list[Seat] | list[GroupSeat]) -> Views:
+    """Everyone the participant meets in the plan, as they may see them (one rule, one go)."""
+    people = {s.registration_id: s.registration for seats in seatings for s in seats}
+    people.pop(me.pk, None)
+    return {v.pk: v for v in partner_views(me, list(people.values()))}
+
+
+def _seats() -> QuerySet[Seat]:
+    return Seat.objects.select_related("registration__member").order_by("position")
+
+
+def _meetings(plan: PlanVersion, registration: Registration) -> dict[int, Meeting]:
+    meetings = (
+        Meeting.objects.filter(plan=plan, seats__registration=registration)
+        .prefetch_related(Prefetch("seats", queryset=_seats()))
+        .order_by("round", "id")
+    )
+    return {m.round: m for m in meetings}
+
+
+def _slots(
+    by_round: dict[int, Meeting], registration: Registration, views: Views
+) -> tuple[Slot, ...]:
+    event = registration.event
+    slots = []
+    for number in range(1, max([event.rounds, *by_round]) + 1):
+        meeting = by_round.get(number)
+        start = round_starts_at(event, number)
+        if meeting is None:
+            slots.append(Slot(round=number, starts_at=start))
+            continue
+        slots.append(
+            Slot(
+                round=number,
+                starts_at=start,
+                room=meeting.room,
+                is_async=meeting.is_async,
+                partners=_others(list(meeting.seats.all()), registration, views),
+                reasons=tuple(str(r) for r in meeting.reasons or ()),
+            )
+        )
+    return tuple(slots)
+
+
+def _group_seats(
+    plan: PlanVersion, registration: Registration
+) -> tuple[GroupSeat | None, list[GroupSeat]]:
+    """The participant's own group seat and everyone's seats in that group."""
+    mine = (
+        GroupSeat.objects.filter(group__plan=plan, registration=registration)
+        .select_related("group")
+        .first()
+    )
+    if mine is None:
+        return None, []
+    seats = list(
+        GroupSeat.objects.filter(group=mine.group)
+        .select_related("registration__member")
+        .order_by("remote", "position")
+    )
+    return mine, seats
+
+
+def _group(
+    mine: GroupSeat, seats: list[GroupSeat], registration: Registration, views: Views
+) -> GroupSlot:
+    group = mine.group
+    return GroupSlot(
+        starts_at=groups_start_at(registration.event),
+        room=group.room,
+        theme=group.theme,
+        members=_others(seats, registration, views),
+        reasons=tuple(str(r) for r in group.reasons or ()),
+        remote=mine.remote,
+    )
+
+
+def schedule_for(registration: Registration) -> Schedule | None:
+    """The participant's rounds and group in the published plan; None before publishing.
+
+    Only a published version is ever read: drafts the organizers are still curating stay
+    private to them.
+    """
+    plan = published_plan(registration.event)
+    if plan is None:
+        return None
+    by_round = _meetings(plan, registration)
+    mine, group_seats = _group_seats(plan, registration)
+    seats = [list(m.seats.all()) for m in by_round.values()]
+    views = _views(registration, *seats, group_seats)
+    return Schedule(
+        plan=plan,
+        slots=_slots(by_round, registration, views),
+        group=_group(mine, group_seats, registration, views) if mine else None,
+    )
