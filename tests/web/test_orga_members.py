@@ -23,6 +23,7 @@ from netweave.web.community.domain import (
 )
 from netweave.web.community.forms import MemberChoiceField
 from netweave.web.community.models import Member
+from netweave.web.events.imports import import_roster
 from netweave.web.events.models import Registration
 from tests.web.factories import EventFactory, MemberFactory
 
@@ -368,7 +369,7 @@ def test_import_members_rolls_back_everything_on_a_failing_row(community, member
         ),
     )
     with pytest.raises(ImportRejectedError):
-        import_members(community, Roster(people), event=event)
+        import_roster(community, Roster(people), event=event)
     member.refresh_from_db()
     assert member.name == "Ana Lima"
     assert not Member.objects.filter(email="new@example.org").exists()

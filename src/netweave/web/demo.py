@@ -28,8 +28,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from netweave.core.people import Roster, read_people
-from netweave.web.community.domain import import_members
 from netweave.web.community.models import Community, Member
+from netweave.web.events.imports import import_roster
 from netweave.web.events.models import Event, Registration
 
 __all__ = ["DemoInfo", "demo_password", "load_demo"]
@@ -154,7 +154,7 @@ def _past_forum(community: Community, roster: Roster) -> Event:
     if not created:
         return event
     people = [p for k, p in enumerate(roster.people) if k % 5]
-    import_members(community, Roster(tuple(people)), event=event)
+    import_roster(community, Roster(tuple(people)), event=event)
     version = request_plan(event, None, note="Last year's plan")
     version.refresh_from_db()
     if version.state == version.State.QUEUED:  # the task waits for a commit that may not come
@@ -190,7 +190,7 @@ def _async_exchange(community: Community, roster: Roster) -> Event:
     )
     if created:
         people = [p for k, p in enumerate(roster.people) if k % 3 == 0]
-        import_members(community, Roster(tuple(people)), event=event)
+        import_roster(community, Roster(tuple(people)), event=event)
         event.registrations.update(mode=Registration.Mode.ASYNC)
     return event
 
@@ -207,7 +207,7 @@ def load_demo(data_dir: Path | None = None) -> DemoInfo:
         user = _organizer(password)
         community = _community(user)
         event = _event(community)
-        import_members(community, roster, event=event)
+        import_roster(community, roster, event=event)
         _consent_for_demo(community, event, roster)
     # outside the transaction: planning runs as a task once its version row is committed
     _past_forum(community, roster)

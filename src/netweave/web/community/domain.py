@@ -12,10 +12,10 @@ import json
 import re
 import secrets
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -28,9 +28,6 @@ from netweave.core.issues import Issue
 from netweave.core.people import Person, Roster
 from netweave.web.community.models import Community, Member
 
-if TYPE_CHECKING:
-    from netweave.web.events.models import Event
-
 __all__ = [
     "EXPORT_COLUMNS",
     "IMPORT_SUFFIXES",
@@ -38,6 +35,8 @@ __all__ = [
     "ImportRejectedError",
     "ImportResult",
     "PreviewRow",
+    "assign",
+    "check_rows",
     "community_tags",
     "discard_upload",
     "export_members",
@@ -47,6 +46,7 @@ __all__ = [
     "stash_upload",
     "stashed_upload_path",
     "update_member",
+    "write_members",
 ]
 
 # --------------------------------------------------------------------------- directory
@@ -303,18 +303,19 @@ def _profile(person: Person) -> dict[str, Any]:
 
 
 def preview_import(
-    community: Community, roster: Roster, *, event: Event | None = None, label: str = ""
+    community: Community,
+    roster: Roster,
+    *,
+    registered: Collection[str] = frozenset(),
+    label: str = "",
 ) -> ImportPreview:
-    """What :func:`import_members` would do with ``roster``, without writing anything."""
+    """What :func:`import_members` would do with ``roster``, without writing anything.
+
+    ``registered``: emails already registered for the event the file is imported into
+    (:func:`netweave.web.events.imports.preview_roster` fills it in).
+    """
     ids = [p.id for p in roster.people]
     known = set(community.members.filter(email__in=ids).values_list("email", flat=True))
-    registered: set[str] = set()
-    if event is not None:
-        registered = set(
-            event.registrations.filter(member__email__in=ids).values_list(
-                "member__email", flat=True
-            )
-        )
     by_line: dict[int | None, list[Issue]] = {}
     for issue in roster.warnings:
         by_line.setdefault(issue.line, []).append(issue)
@@ -326,11 +327,12 @@ def preview_import(
     return ImportPreview(rows, errors, roster.warnings)
 
 
-def import_members(
-    community: Community, roster: Roster, *, event: Event | None = None
-) -> ImportResult:
-    """Create or update a member for every person in ``roster`` (matched by lower-cased email);
-    with ``event``, also create or update their registrations for it.
+def import_members(community: Community, roster: Roster) -> ImportResult:
+    """Create or update a member for every person in ``roster`` (matched by lower-cased email).
+
+    Importing into an event (registrations too) is
+    :func:`netweave.web.events.imports.import_roster`, which writes the members through
+    :func:`write_members` in the same transaction.
 
     All or nothing: one bad row (see :class:`ImportRejectedError`) or a database error leaves
     the community exactly as it was, because an organizer cannot be expected to work out
@@ -340,19 +342,20 @@ def import_members(
     ``Person.requests``/``avoid`` hold emails; they are resolved to members of the community
     (the people in the roster, and members already there).
     """
+    check_rows(roster)
+    with transaction.atomic():
+        _, created, updated = write_members(community, roster.people)
+    return ImportResult(created, updated)
+
+
+def check_rows(roster: Roster) -> None:
+    """Refuse the whole roster (:class:`ImportRejectedError`) if any row cannot be stored."""
     issues = [i for p in roster.people for i in _row_issues(p, "")]
     if issues:
         raise ImportRejectedError(issues)
-    with transaction.atomic():
-        members, created, updated = _upsert_members(community, roster.people)
-        result = ImportResult(created, updated)
-        if event is not None:
-            made, changed = _upsert_registrations(event, roster.people, members)
-            result = ImportResult(created, updated, made, changed)
-    return result
 
 
-def _assign(obj: Any, fields: dict[str, Any]) -> list[str]:
+def assign(obj: Any, fields: dict[str, Any]) -> list[str]:
     """Set ``fields`` on ``obj``; return the names whose value really changed."""
     changed = [name for name, value in fields.items() if getattr(obj, name) != value]
     for name in changed:
@@ -360,9 +363,13 @@ def _assign(obj: Any, fields: dict[str, Any]) -> list[str]:
     return changed
 
 
-def _upsert_members(
+def write_members(
     community: Community, people: Sequence[Person]
 ) -> tuple[dict[str, Member], int, int]:
+    """Create or update the members ``people`` name, inside the caller's transaction.
+
+    Returns every member by email, and how many were created and updated.
+    """
     members = {m.email: m for m in community.members.filter(email__in=[p.id for p in people])}
     new: list[Member] = []
     updated = 0
@@ -378,73 +385,7 @@ def _upsert_members(
         if "extra" in fields:  # merge: columns missing from this file keep their old values
             fields["extra"] = {**member.extra, **fields["extra"]}
         # one UPDATE per changed row: bulk_update's CASE expressions took seconds for 1,000
-        if changed := _assign(member, fields):
+        if changed := assign(member, fields):
             member.save(update_fields=[*changed, "updated"])
     Member.objects.bulk_create(new, batch_size=500)
     return members, len(new), updated
-
-
-def _upsert_registrations(
-    event: Event, people: Sequence[Person], members: dict[str, Member]
-) -> tuple[int, int]:
-    from netweave.web.events.models import Registration
-
-    wanted = {e for p in people for e in (*p.requests, *p.avoid)} - members.keys()
-    if wanted:
-        members.update(
-            {m.email: m for m in event.community.members.filter(email__in=sorted(wanted))}
-        )
-    existing = {r.member_id: r for r in event.registrations.all()}
-    new: list[Registration] = []
-    by_member: dict[int, Registration] = {}
-    for person in people:
-        member = members[person.id]
-        fields: dict[str, Any] = {"mode": person.mode}
-        if person.looking_for:
-            fields["looking_for"] = person.looking_for
-        if person.requests:
-            fields["requests_text"] = "; ".join(person.requests)
-        if person.avoid:
-            fields["avoid_text"] = "; ".join(person.avoid)
-        registration = existing.get(member.pk)
-        if registration is None:
-            registration = Registration(event=event, member=member, **fields)
-            new.append(registration)
-        elif changed := _assign(registration, fields):
-            registration.save(update_fields=[*changed, "updated"])
-        by_member[member.pk] = registration
-    Registration.objects.bulk_create(new, batch_size=500)
-    _set_people(Registration.requests.through, "requests", people, members, by_member)
-    _set_people(Registration.avoid.through, "avoid", people, members, by_member)
-    return len(new), len(by_member) - len(new)
-
-
-def _set_people(
-    through: Any,
-    kind: str,
-    people: Iterable[Person],
-    members: dict[str, Member],
-    registrations: dict[int, Any],
-) -> None:
-    """Replace a registration's requests (or avoid) list with the people the row names."""
-    links: dict[tuple[int, int], Any] = {}
-    touched, issues = [], []
-    for person in people:
-        ids = getattr(person, kind)
-        if not ids:
-            continue  # a blank cell keeps what was there
-        registration = registrations[members[person.id].pk]
-        touched.append(registration.pk)
-        for email in ids:
-            target = members.get(email)
-            if target is None:
-                message = f"{email} in {kind} is not a member of this community"
-                issues.append(Issue(message, "", person.line or None, kind, code="unknown-request"))
-            else:
-                key = (registration.pk, target.pk)
-                links[key] = through(registration_id=registration.pk, member_id=target.pk)
-    if issues:
-        # raised inside the import's transaction: the members written so far roll back too
-        raise ImportRejectedError(issues)
-    through.objects.filter(registration_id__in=touched).delete()
-    through.objects.bulk_create(links.values(), batch_size=500)

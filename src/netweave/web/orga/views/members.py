@@ -22,8 +22,6 @@ from netweave.web.community.domain import (
     community_tags,
     discard_upload,
     export_members,
-    import_members,
-    preview_import,
     search_members,
     stash_upload,
     stashed_upload_path,
@@ -31,6 +29,7 @@ from netweave.web.community.domain import (
 )
 from netweave.web.community.forms import ImportForm, MemberForm, MemberSearchForm
 from netweave.web.community.models import Community
+from netweave.web.events.imports import import_roster, preview_roster
 from netweave.web.events.models import Event
 from netweave.web.events.permissions import communities_of, member_for
 
@@ -197,7 +196,7 @@ def _preview(
     roster, errors = _read(key, label)
     preview = None
     if roster is not None:
-        preview = preview_import(context["community"], roster, event=context["event"], label=label)
+        preview = preview_roster(context["community"], roster, event=context["event"], label=label)
         errors = list(preview.errors)
     return _show(request, context, scope, label, preview, errors)
 
@@ -240,7 +239,7 @@ def confirm_step(
     roster, errors = _read(entry["key"], entry["label"])
     if roster is not None:
         try:
-            result = import_members(community, roster, event=event)
+            result = import_roster(community, roster, event=event)
         except ImportRejectedError as exc:
             errors = exc.issues
     if errors:
