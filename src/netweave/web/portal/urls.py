@@ -1,14 +1,10 @@
-"""Participant pages: public event pages by slug, personal pages by token."""
+"""Participant pages: public event pages by slug, personal pages by token; the site's
+``urls`` adds the feature apps' pages to the same ``portal:`` namespace."""
 
 from django.urls import path
 
-from netweave.web.followup.urls import portal_urlpatterns as followup
-from netweave.web.intros.urls import portal_urlpatterns as intros
-from netweave.web.live.urls import portal_urlpatterns as live
 from netweave.web.portal import views
-from netweave.web.privacy.urls import portal_urlpatterns as privacy
 
-app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("e/<slug:community_slug>/<slug:event_slug>/register/", views.register, name="register"),
@@ -29,8 +25,4 @@ urlpatterns = [
     path("p/<str:token>/", views.mine, name="mine"),
     path("p/<str:token>/edit/", views.edit, name="edit"),
     path("p/<str:token>/event.ics", views.ics, name="ics"),
-    *intros,
-    *live,
-    *followup,
-    *privacy,
 ]
