@@ -20,7 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from netweave import __version__
-from netweave.core.affinity import affinity_from_edges, build_affinity, write_edges
+from netweave.core.affinity import affinity_from_edges, write_edges
 from netweave.core.check import check_plan
 from netweave.core.columns import load_column_map
 from netweave.core.config import ConfigError, EventConfig, load_config, parse_group_size
@@ -31,6 +31,7 @@ from netweave.core.people import Roster, read_history, read_people
 from netweave.core.plan import Plan, load_plan
 from netweave.core.planner import PlanningInput, plan_event
 from netweave.core.round_spec import InfeasibleError
+from netweave.core.scoring import affinity_for
 
 __all__ = ["main"]
 
@@ -311,14 +312,7 @@ def affinity(
         config = _load_config(config_path)
         roster = _read_roster(people, columns)
         met = read_history(history) if history else []
-        aff = build_affinity(
-            roster.people,
-            config.weights,
-            history=met,
-            history_mode=config.history_mode,
-            must_meet=config.must_meet,
-            text_backend=config.text_backend,
-        )
+        aff = affinity_for(roster.people, config, history=met)
     tmp = output.with_name(output.name + ".partial")
     write_edges(aff, tmp)
     tmp.replace(output)  # a reader never sees a half-written table

@@ -9,11 +9,11 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from netweave.core.affinity import Affinity, AffinitySpec, build_affinities
+from netweave.core.affinity import Affinity, build_affinities
 from netweave.core.bounds import upper_bound
 from netweave.core.config import EventConfig
 from netweave.core.exact import ExactResult, solve_rounds
@@ -23,6 +23,7 @@ from netweave.core.groups import generations_for, plan_groups
 from netweave.core.people import Person
 from netweave.core.plan import Group, Meeting, Participant, Plan, Round, Unmatched
 from netweave.core.rounds import RoundsResult, plan_rounds
+from netweave.core.scoring import forbid, score_specs
 
 __all__ = ["HOST_REASON", "PlanningInput", "describe_meeting", "plan_event"]
 
@@ -81,7 +82,7 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
     seconds: dict[str, float] = {}
     t = time.perf_counter()
     aff, group_aff = _affinities(data, history, config)
-    aff = _forbid(aff, data.forbidden)
+    aff = forbid(aff, data.forbidden)
     t = _timed(seconds, "affinity", t)
     modes = [p.mode for p in people]
     pinned = {
@@ -136,11 +137,6 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
     if exact is not None:
         metrics.update(exact.metrics(), heuristic_total=round(heuristic_total, 4))
     return plan.with_metrics(**metrics)
-
-
-def _forbid(aff: Affinity, pairs: Iterable[tuple[str, str]]) -> Affinity:
-    extra = {tuple(sorted((aff.index(a), aff.index(b)))) for a, b in pairs}
-    return replace(aff, forbidden=aff.forbidden | extra) if extra else aff
 
 
 def _prove(
@@ -265,11 +261,7 @@ def _affinities(
     """Scores for the rounds and for the groups (the same scores when given from outside)."""
     if data.affinity is not None:
         return data.affinity, data.affinity
-    specs = [AffinitySpec(config.weights, config.history_mode, tuple(config.must_meet))]
-    if data.groups:
-        # groups use their own weights; met-before pairs are only discouraged in a group
-        group_history = "penalise" if config.history_mode != "ignore" else "ignore"
-        specs.append(AffinitySpec(config.group_weights, group_history))
+    specs = score_specs(config, groups=data.groups)
     built = build_affinities(data.people, specs, history=history, text_backend=config.text_backend)
     return built[0], built[-1]
 
@@ -280,7 +272,7 @@ def _plan_groups(
     config: EventConfig,
     data: PlanningInput,
 ) -> tuple[tuple[Group, ...], list[Unmatched]]:
-    aff = _forbid(aff, data.forbidden)
+    aff = forbid(aff, data.forbidden)
     live = [i for i, p in enumerate(people) if p.mode == "live"]
     remote = [i for i, p in enumerate(people) if p.mode == "async"]
     if len(live) < 2:

@@ -7,7 +7,6 @@ transaction; a failure leaves the running round and the stored rounds as they we
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -44,7 +43,7 @@ def _affinity(event: Event, people: Sequence[Any]) -> Any:
     """The scores the planner used (same weights, history and must-meet pairs), plus the
     organizers' forbidden pairs."""
     # the scores load numpy and the text models: only when a round is re-planned
-    from netweave.core.affinity import build_affinity
+    from netweave.core.scoring import affinity_for
 
     try:
         config = event_config(event)
@@ -52,21 +51,11 @@ def _affinity(event: Event, people: Sequence[Any]) -> Any:
         raise LiveError(f"The event's settings have a problem: {exc}") from exc
     known = {p.id for p in people}
     history = [p for p in community_history(event) if known.issuperset(p)]
-    aff = build_affinity(
-        people,
-        config.weights,
-        history=history,
-        history_mode=config.history_mode,
-        must_meet=config.must_meet,
-        text_backend=config.text_backend,
-    )
-    extra = set()
-    for pair in forbidden_pairs(event):
-        a, b = core_id(pair.a.member.email), core_id(pair.b.member.email)
-        if a in known and b in known:
-            i, j = aff.index(a), aff.index(b)
-            extra.add((min(i, j), max(i, j)))
-    return replace(aff, forbidden=aff.forbidden | extra), config
+    forbidden = [
+        (core_id(pair.a.member.email), core_id(pair.b.member.email))
+        for pair in forbidden_pairs(event)
+    ]
+    return affinity_for(people, config, history=history, forbidden=forbidden), config
 
 
 def replan_next_round(event: Event, number: int, user: User | None = None) -> Replan:

@@ -53,21 +53,12 @@ def pin_group(group: Group, pinned: bool = True, *, seen: int | None = None) -> 
 def _rescored(event: Event, old: Plan, new: Plan, people: Sequence[Person]) -> Plan:
     """``new`` with the scores and reasons the planner would give its changed meetings."""
     # the planner behind the scores loads numpy and the solvers: only when a plan is edited
-    from netweave.core.affinity import build_affinity
     from netweave.core.curation import rescored
+    from netweave.core.scoring import affinity_for
 
     known = {p.id for p in people}
     history = [p for p in community_history(event) if known.issuperset(p)]
-    config = check_config(event)
-    aff = build_affinity(
-        people,
-        config.weights,
-        history=history,
-        history_mode=config.history_mode,
-        must_meet=config.must_meet,
-        text_backend=config.text_backend,
-    )
-    return rescored(old, new, aff, people)
+    return rescored(old, new, affinity_for(people, check_config(event), history=history), people)
 
 
 def swap_people(
