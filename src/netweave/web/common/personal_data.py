@@ -102,32 +102,39 @@ def iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def merge_sections(into: dict[str, Any], part: dict[str, Any], source: str) -> dict[str, Any]:
-    """``into`` with ``part``'s keys added after its own; a key both have raises.
+def merge_sections(
+    into: dict[str, Any], part: dict[str, Any], *, source: str, owner: str
+) -> dict[str, Any]:
+    """``into`` (written by ``owner``) with ``part``'s keys (from ``source``) added after its
+    own; a key both have raises, naming both.
 
-    >>> merge_sections({"a": 1}, {"b": 2}, "example")
+    >>> merge_sections({"a": 1}, {"b": 2}, source="provider 'x'", owner="the privacy app")
     {'a': 1, 'b': 2}
-    >>> merge_sections({"a": 1}, {"a": 2}, "example")
+    >>> merge_sections({"a": 1}, {"a": 2}, source="provider 'x'", owner="the privacy app")
     Traceback (most recent call last):
     ...
-    ValueError: personal data provider 'example' gives 'a', which is already there; rename it
+    ValueError: personal data: provider 'x' gives 'a', as does the privacy app; rename one
     """
     for key in part:
         if key in into:
-            raise ValueError(
-                f"personal data provider {source!r} gives {key!r}, which is already there;"
-                " rename it"
-            )
+            raise ValueError(f"personal data: {source} gives {key!r}, as does {owner}; rename one")
     into.update(part)
     return into
 
 
 def _sections(hook: str, subject: Any) -> dict[str, Any]:
     merged: dict[str, Any] = {}
+    #: key -> the provider that gave it, to name both in a clash
+    owners: dict[str, str] = {}
     for provider in personal_data_providers():
         source = getattr(provider, hook)
-        if source is not None:
-            merge_sections(merged, source(subject), provider.name)
+        if source is None:
+            continue
+        part = source(subject)
+        name = f"provider {provider.name!r}"
+        clash = next((owners[k] for k in part if k in owners), "another provider")
+        merge_sections(merged, part, source=name, owner=clash)
+        owners.update(dict.fromkeys(part, name))
     return merged
 
 

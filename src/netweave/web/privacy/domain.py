@@ -60,6 +60,8 @@ __all__ = [
 
 DEFAULT_RETENTION_DAYS = 730
 EXPORT_FORMAT = "netweave-personal-data/1"
+#: who gives which key, for the message when an app's section clashes with this app's own
+_MINE = {"source": "a personal data provider", "owner": "the privacy app"}
 
 
 # --- access (download my data) -------------------------------------------------------------
@@ -79,7 +81,7 @@ def _profile(member: Member) -> dict[str, Any]:
         "created": iso(member.created),
         "updated": iso(member.updated),
     }
-    return merge_sections(data, profile_sections(member), "privacy")
+    return merge_sections(data, profile_sections(member), **_MINE)
 
 
 def _names(seats: Iterable[Any], registration: Registration) -> list[str]:
@@ -148,7 +150,7 @@ def _registration(registration: Registration) -> dict[str, Any]:
         "held_meetings": _held(registration),
     }
     # feedback, intro, answers and group messages: from the apps that hold them
-    return merge_sections(data, registration_sections(registration), "privacy")
+    return merge_sections(data, registration_sections(registration), **_MINE)
 
 
 #: pages whose address carries a key: a personal link, an email-preferences token, a
@@ -367,7 +369,7 @@ def _counts(event: Event) -> dict[str, int]:
         "held_meetings": HeldMeeting.objects.filter(event=event).count(),
     }
     # feedback, intros, answers: from the apps that hold them
-    return merge_sections(counts, event_counts(event), "privacy")
+    return merge_sections(counts, event_counts(event), **_MINE)
 
 
 def _purge_event(event: Event) -> None:
