@@ -7,11 +7,14 @@ class FollowupConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # the extension points of the other apps: a tab, a panel, a sender for send-due, and
-        # the stay-in-touch consent for the one rule of contact details
+        # the extension points of the other apps: a tab, a panel, a sender for send-due, the
+        # stay-in-touch consent for the one rule of contact details, and this app's part of
+        # the privacy app's download and purge
         from netweave.web.common.panels import register_panel
+        from netweave.web.common.personal_data import register_personal_data
         from netweave.web.common.tabs import EventTab, register_event_tab
         from netweave.web.events.partners import register_mutual_consent
+        from netweave.web.followup.domain.personal_data import FOLLOWUP_DATA
         from netweave.web.followup.domain.sending import send_due_reminders
         from netweave.web.followup.panels import followup_panel
         from netweave.web.followup.queries.contacts import mutual_wishes
@@ -21,3 +24,4 @@ class FollowupConfig(AppConfig):
         register_panel(followup_panel)
         register_due("reminders", send_due_reminders)
         register_mutual_consent(mutual_wishes)
+        register_personal_data(FOLLOWUP_DATA)

@@ -8,11 +8,14 @@ class IntrosConfig(AppConfig):
     verbose_name = "Asynchronous participation"
 
     def ready(self) -> None:
-        # the extension points of the portal, the organizer pages and `netweave send-due`:
-        # registering here keeps those apps from importing this one
+        # the extension points of the portal, the organizer pages, `netweave send-due` and
+        # the privacy app's download, erasure and purge: registering here keeps those apps
+        # from importing this one
         from netweave.web.common.panels import register_panel
+        from netweave.web.common.personal_data import register_personal_data
         from netweave.web.common.tabs import EventTab, register_event_tab
         from netweave.web.intros.domain.digests import send_due_digests
+        from netweave.web.intros.domain.personal_data import INTROS_DATA
         from netweave.web.intros.domain.reminders import send_due_reminders
         from netweave.web.intros.panels import async_panel
         from netweave.web.mail.due import register_due
@@ -21,3 +24,4 @@ class IntrosConfig(AppConfig):
         register_event_tab(EventTab("Async", "orga:intros", ("intros",), order=45))
         register_due("intros-digests", send_due_digests)
         register_due("intros-reminders", send_due_reminders)
+        register_personal_data(INTROS_DATA)

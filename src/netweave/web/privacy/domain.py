@@ -3,6 +3,10 @@
 A person is a :class:`~netweave.web.community.models.Member` of one community; everything
 here stays inside that community. Other people's private data (their avoid lists, their
 feedback, their answers about this person) is never part of someone's download.
+
+This module reads the apps below it (profile, registrations, plans, held meetings, emails);
+the apps above it (intros, follow-up) add their part through
+:mod:`netweave.web.common.personal_data`, which they fill in their ``AppConfig.ready``.
 """
 
 from __future__ import annotations
@@ -21,12 +25,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from netweave.web.common import onetime
+from netweave.web.common.personal_data import (
+    erase_registrations,
+    event_counts,
+    iso,
+    merge_sections,
+    profile_sections,
+    purge_registrations,
+    registration_sections,
+)
 from netweave.web.community.models import Community, Member
 from netweave.web.events.models import Event, Registration, RegistrationRequest
 from netweave.web.events.timeline import event_ends_at
-from netweave.web.followup.models import EmailPreference, EventFeedback, MeetingFeedback
-from netweave.web.intros.models import Answers, GroupMessage, Intro
-from netweave.web.intros.storage import intro_storage
 from netweave.web.live.models import HeldMeeting, Replan
 from netweave.web.mail.domain import send_email
 from netweave.web.mail.models import OutboxMessage
@@ -50,13 +60,11 @@ __all__ = [
 
 DEFAULT_RETENTION_DAYS = 730
 EXPORT_FORMAT = "netweave-personal-data/1"
+#: who gives which key, for the message when an app's section clashes with this app's own
+_MINE = {"source": "a personal data provider", "owner": "the privacy app"}
 
 
 # --- access (download my data) -------------------------------------------------------------
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _profile(member: Member) -> dict[str, Any]:
@@ -70,12 +78,10 @@ def _profile(member: Member) -> dict[str, Any]:
         # the GDPR right of access covers what organizers wrote about the person too
         "organizer_notes": member.notes,
         "organizer_tags": member.tags,
-        "created": _iso(member.created),
-        "updated": _iso(member.updated),
+        "created": iso(member.created),
+        "updated": iso(member.updated),
     }
-    pref = EmailPreference.objects.filter(member=member).first()
-    data["optional_emails"] = pref.optional_emails if pref else True
-    return data
+    return merge_sections(data, profile_sections(member), **_MINE)
 
 
 def _names(seats: Iterable[Any], registration: Registration) -> list[str]:
@@ -126,59 +132,11 @@ def _held(registration: Registration) -> list[dict[str, Any]]:
     ]
 
 
-def _feedback(registration: Registration) -> dict[str, Any]:
-    event = EventFeedback.objects.filter(registration=registration).first()
-    return {
-        "event": {"overall": event.overall, "comment": event.comment} if event else None,
-        "meetings": [
-            {"round": f.meeting.round, "valuable": f.valuable, "note": f.note}
-            for f in MeetingFeedback.objects.filter(registration=registration).select_related(
-                "meeting"
-            )
-        ],
-        "stay_in_touch_with": [
-            w.to_registration.member.name
-            for w in registration.stay_in_touch_wishes.select_related("to_registration__member")
-        ],
-    }
-
-
-def _intro(registration: Registration) -> dict[str, Any] | None:
-    intro = Intro.objects.filter(registration=registration).first()
-    if intro is None:
-        return None
-    return {
-        "text": intro.text,
-        "video_file": intro.video_name,
-        "video_type": intro.video_type,
-        "video_bytes": intro.video_size,
-        "video_seconds": intro.video_seconds,
-        "captions_file": intro.captions_name,
-        "link": intro.link_url,
-        "requested_by_organizers_at": _iso(intro.requested_at),
-        "updated": _iso(intro.updated),
-    }
-
-
-def _answers_written(registration: Registration) -> list[dict[str, Any]]:
-    written = Answers.objects.filter(author=registration).select_related("subject__member")
-    return [
-        {
-            "about": a.subject.member.name,
-            "answers": a.answers,
-            "contact": a.contact,
-            "share_contact": a.share_contact,
-            "updated": _iso(a.updated),
-        }
-        for a in written
-    ]
-
-
 def _registration(registration: Registration) -> dict[str, Any]:
     attendance = getattr(registration, "attendance", None)
-    return {
+    data = {
         "event": registration.event.title,
-        "event_starts_at": _iso(registration.event.starts_at),
+        "event_starts_at": iso(registration.event.starts_at),
         "mode": registration.mode,
         "looking_for": registration.looking_for,
         "requests_text": registration.requests_text,
@@ -187,17 +145,12 @@ def _registration(registration: Registration) -> dict[str, Any]:
         "avoid": [m.name for m in registration.avoid.all()],
         "share_email_with_people_met": registration.consent_share_email,
         "attendance": attendance.status if attendance else None,
-        "registered": _iso(registration.created),
+        "registered": iso(registration.created),
         "plan": _planned(registration),
         "held_meetings": _held(registration),
-        "feedback": _feedback(registration),
-        "intro": _intro(registration),
-        "answers_written": _answers_written(registration),
-        "group_messages_written": [
-            {"text": m.text, "created": _iso(m.created)}
-            for m in GroupMessage.objects.filter(author=registration)
-        ],
     }
+    # feedback, intro, answers and group messages: from the apps that hold them
+    return merge_sections(data, registration_sections(registration), **_MINE)
 
 
 #: pages whose address carries a key: a personal link, an email-preferences token, a
@@ -231,7 +184,7 @@ def _emails(member: Member) -> list[dict[str, Any]]:
             "body": without_keys(m.body),
             "kind": m.kind,
             "state": m.state,
-            "created": _iso(m.created),
+            "created": iso(m.created),
         }
         for m in sent.order_by("created", "pk")
     ]
@@ -320,22 +273,6 @@ def confirmed_erasure(secret: str) -> Community | None:
 # --- erasure (delete my data) ----------------------------------------------------------------
 
 
-def _media_names(registrations: Iterable[Registration]) -> list[str]:
-    intros = Intro.objects.filter(registration__in=list(registrations))
-    return [n for i in intros for n in (i.video_name, i.captions_name) if n]
-
-
-def _delete_media_after_commit(names: list[str]) -> None:
-    def delete() -> None:
-        storage = intro_storage()
-        for name in names:
-            storage.delete(name)
-
-    # after commit: a rolled-back erasure must not have lost the files
-    if names:
-        transaction.on_commit(delete)
-
-
 def _scrub_snapshots(events: Iterable[int], person_ids: set[str]) -> None:
     """Take people out of the plans' JSON snapshots (participants, unmatched, unmet requests),
     which name them by address and are not removed by the database's cascade."""
@@ -378,7 +315,6 @@ def erase_member(member: Member) -> None:
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
         registrations = list(member.registrations.all())
-        names = _media_names(registrations)
         events = {r.event_id for r in registrations}
         _scrub_snapshots(events, {member.email})
         if member.name.strip():
@@ -387,8 +323,9 @@ def erase_member(member: Member) -> None:
         RegistrationRequest.objects.filter(
             event__community=member.community, email=member.email
         ).delete()
+        # the apps' uncascaded parts (intro files, deleted after commit), before the rows go
+        erase_registrations(member, registrations)
         member.delete()
-        _delete_media_after_commit(names)
 
 
 # --- retention -------------------------------------------------------------------------------
@@ -425,21 +362,18 @@ def _expired_events(cutoff: dt.datetime) -> list[Event]:
 def _counts(event: Event) -> dict[str, int]:
     regs = Registration.objects.filter(event=event)
     modes = dict(regs.values_list("mode").annotate(n=Count("pk")).values_list("mode", "n"))
-    return {
+    counts = {
         "registrations": regs.count(),
         "live": modes.get(Registration.Mode.LIVE, 0),
         "async": modes.get(Registration.Mode.ASYNC, 0),
         "held_meetings": HeldMeeting.objects.filter(event=event).count(),
-        "event_feedback": EventFeedback.objects.filter(registration__event=event).count(),
-        "meeting_feedback": MeetingFeedback.objects.filter(registration__event=event).count(),
-        "intros": Intro.objects.filter(registration__event=event).count(),
-        "answers": Answers.objects.filter(subject__event=event).count(),
     }
+    # feedback, intros, answers: from the apps that hold them
+    return merge_sections(counts, event_counts(event), **_MINE)
 
 
 def _purge_event(event: Event) -> None:
     regs = list(Registration.objects.filter(event=event))
-    names = _media_names(regs)
     PurgeRecord.objects.create(event=event, counts=_counts(event))
     # snapshots name people: keep the counts in metrics, drop who
     PlanVersion.objects.filter(event=event).update(participants=[], unmatched=[])
@@ -448,8 +382,9 @@ def _purge_event(event: Event) -> None:
         version.save(update_fields=["metrics"])
     Replan.objects.filter(event=event).update(changes={})
     RegistrationRequest.objects.filter(event=event).delete()
+    # the apps' uncascaded parts (intro files, deleted after commit), before the rows go
+    purge_registrations(event, regs)
     Registration.objects.filter(event=event).delete()
-    _delete_media_after_commit(names)
 
 
 def _old_outbox(cutoff: dt.datetime) -> Any:
