@@ -354,7 +354,7 @@ def _load_plan_file(path: Path) -> Plan:
 @main.command("config")
 def config_cmd() -> None:
     """Print the default event configuration as commented TOML (a starting point)."""
-    from netweave.core.config import default_config_toml
+    from netweave.core.config import default_config_toml  # noqa: PLC0415 - loaded by the one command that uses it
 
     click.echo(default_config_toml(), nl=False)
 
@@ -365,7 +365,7 @@ def config_cmd() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def example(n: int, seed: int, output: Path) -> None:
     """Write a synthetic community of N members (for trying netweave out)."""
-    from netweave.synth import write_synthetic_csv
+    from netweave.synth import write_synthetic_csv  # noqa: PLC0415 - loaded by the one command that uses it
 
     write_synthetic_csv(output, n, seed)
     out.print(f"Wrote {n} synthetic members to [bold]{output}[/]")
@@ -373,8 +373,8 @@ def example(n: int, seed: int, output: Path) -> None:
 
 def _add_web_commands() -> None:
     # the web commands import Django only when they run, so the core CLI stays fast
-    from netweave.web.commands import demo, manage, send_due, serve, worker
-    from netweave.web.commands_data import backup, purge, restore
+    from netweave.web.commands import demo, manage, send_due, serve, worker  # noqa: PLC0415 - loaded by the one command that uses it
+    from netweave.web.commands_data import backup, purge, restore  # noqa: PLC0415 - loaded by the one command that uses it
 
     for command in (demo, serve, worker, manage, send_due, backup, restore, purge):
         main.add_command(command)

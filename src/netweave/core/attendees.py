@@ -214,7 +214,7 @@ def _norm(text: str) -> str:
 def _name_score(query: str, name: str) -> float:
     """How well ``query`` names ``name`` (0-100): typos and swapped words via rapidfuzz;
     initials and short forms ("Kofi M", "Ana") as prefixes of the name's words."""
-    from rapidfuzz import fuzz  # imported when a list is matched, not when the core loads
+    from rapidfuzz import fuzz  # noqa: PLC0415 - imported when a list is matched, not when the core loads
 
     if not query or not name:
         return 0.0

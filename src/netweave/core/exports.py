@@ -164,7 +164,7 @@ def write_xlsx(tables: Sequence[Table], path: str | os.PathLike[str]) -> Path:
         The path written.
     """
     # openpyxl takes a while to import: only pay for it when an XLSX is written.
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415 - heavy library, loaded when used
 
     def write(tmp: Path) -> None:
         wb = Workbook(write_only=True)
@@ -188,9 +188,9 @@ def _sheet_title(name: str, used: set[str]) -> str:
 
 
 def _write_sheet(ws: Any, table: Table) -> None:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 - heavy library, loaded when used
+    from openpyxl.styles import Font  # noqa: PLC0415 - heavy library, loaded when used
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 - heavy library, loaded when used
 
     for col, width in enumerate(_column_widths(table), start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -214,14 +214,14 @@ def _column_widths(table: Table, sample: int = 500) -> list[float]:
 
 
 def _xlsx_text(text: str) -> str:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415 - heavy library, loaded when used
 
     # Control characters (from pasted form answers) make openpyxl refuse the whole file.
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def _xlsx_cell(ws: Any, text: str) -> Any:
-    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 - heavy library, loaded when used
 
     text = _xlsx_text(text)
     if not starts_formula(text):

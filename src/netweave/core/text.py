@@ -92,7 +92,7 @@ _FORM_WORDS = frozenset((
 @cache
 def _stop_words() -> frozenset[str]:
     # scikit-learn takes a second to import: only commands that compare texts pay for it
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # noqa: PLC0415 - heavy library, loaded when used
 
     return frozenset(ENGLISH_STOP_WORDS | _FORM_WORDS)
 
@@ -137,7 +137,7 @@ def analyze(text: str) -> list[str]:
 
 
 def _vectorizer() -> TfidfVectorizer:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415 - heavy library, loaded when used
 
     return TfidfVectorizer(
         analyzer=analyze,  # English stop words, accents stripped, unigrams and bigrams

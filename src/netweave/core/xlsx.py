@@ -128,7 +128,7 @@ def _check_zip(path: Path) -> None:
 
 
 def _open(handle: BinaryIO) -> Any:
-    import openpyxl  # imported here: CSV users should not pay for it
+    import openpyxl  # noqa: PLC0415 - imported here: CSV users should not pay for it
 
     try:
         with warnings.catch_warnings():

@@ -28,6 +28,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
 from netweave.web.community.models import Community
+from netweave.web.intros.storage import intro_storage
 
 __all__ = ["BackupError", "backup_community", "community_rows", "media_path", "restore"]
 
@@ -144,8 +145,6 @@ def backup_community(slug: str, path: Path, *, media: bool = False) -> dict[str,
 
 
 def _write_media(names: list[str], target: Path) -> None:
-    from netweave.web.intros.storage import intro_storage
-
     storage = intro_storage()
     with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as archive:  # videos are compressed
         for name in names:
@@ -203,8 +202,6 @@ def _reset_sequences(labels: set[str]) -> None:
 
 
 def _restore_media(path: Path) -> int:
-    from netweave.web.intros.storage import intro_storage
-
     storage = intro_storage()
     restored = 0
     with zipfile.ZipFile(path) as archive:

@@ -44,7 +44,7 @@ def _require_secret_key() -> None:
 
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
-    import django
+    import django  # noqa: PLC0415 - after Django is set up
 
     django.setup()
 
@@ -62,10 +62,10 @@ def _cannot_listen(host: str, port: int, exc: OSError) -> click.ClickException:
 
 def _bind(host: str, port: int, threads: int) -> BaseWSGIServer:
     """Open the listening socket now, so a busy port is reported before anything else."""
-    from waitress import create_server
+    from waitress import create_server  # noqa: PLC0415 - after Django is set up
 
-    from netweave.web.server import server_options
-    from netweave.web.wsgi import application
+    from netweave.web.server import server_options  # noqa: PLC0415 - after Django is set up
+    from netweave.web.wsgi import application  # noqa: PLC0415 - after Django is set up
 
     try:
         return create_server(application, host=host, port=port, **server_options(threads, _warn))
@@ -74,8 +74,8 @@ def _bind(host: str, port: int, threads: int) -> BaseWSGIServer:
 
 
 def _unapplied_migrations() -> int:
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+    from django.db import connection  # noqa: PLC0415 - after Django is set up
+    from django.db.migrations.executor import MigrationExecutor  # noqa: PLC0415 - after Django is set up
 
     executor = MigrationExecutor(connection)
     return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
@@ -150,9 +150,9 @@ def demo(port: int, data_dir: Path, host: str, no_browser: bool) -> None:
     data_dir = data_dir.expanduser().resolve()
     _demo_environment(data_dir, host, port)
     _setup_django()
-    from django.core.management import call_command
+    from django.core.management import call_command  # noqa: PLC0415 - after Django is set up
 
-    from netweave.web.demo import load_demo
+    from netweave.web.demo import load_demo  # noqa: PLC0415 - after Django is set up
 
     call_command("migrate", interactive=False, verbosity=0)
     info = load_demo(data_dir)
@@ -179,7 +179,7 @@ def _run(server: BaseWSGIServer) -> None:
 def _warn_without_proxy() -> None:
     """An https:// address served over plain HTTP needs a proxy netweave trusts; without one
     every request would be redirected to https:// again, forever."""
-    from django.conf import settings
+    from django.conf import settings  # noqa: PLC0415 - after Django is set up
 
     if settings.BASE_URL.startswith("https://") and not settings.NETWEAVE_TRUSTED_PROXIES:
         click.secho(
@@ -231,7 +231,7 @@ def serve(host: str, port: int, threads: int, workers: int) -> None:
 
 
 def _serve_forked(host: str, port: int, threads: int, workers: int) -> None:
-    from netweave.web.server import listening_socket, run_workers, server_options
+    from netweave.web.server import listening_socket, run_workers, server_options  # noqa: PLC0415 - after Django is set up
 
     try:
         sock = listening_socket(host, port)
@@ -259,8 +259,8 @@ def worker(args: tuple[str, ...]) -> None:
     """
     _require_secret_key()
     _setup_django()
-    from django.conf import settings
-    from django.core.management import execute_from_command_line
+    from django.conf import settings  # noqa: PLC0415 - after Django is set up
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 - after Django is set up
 
     if "immediate" in settings.TASKS["default"]["BACKEND"].lower():
         raise click.ClickException(
@@ -279,7 +279,7 @@ def manage(args: tuple[str, ...]) -> None:
     `netweave manage createsuperuser`. `netweave manage help` lists them."""
     _require_secret_key()
     _setup_django()
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 - after Django is set up
 
     execute_from_command_line(["netweave manage", *args])
 
@@ -289,7 +289,7 @@ def send_due() -> None:
     """Send whatever is due now (async digests, reminders): run it from cron every few minutes."""
     _require_secret_key()
     _setup_django()
-    from netweave.web.mail.due import send_due as run
+    from netweave.web.mail.due import send_due as run  # noqa: PLC0415 - after Django is set up
 
     sent = run()
     total = sum(sent.values())

@@ -34,7 +34,7 @@ def backup(community_slug: str, output: Path, media: bool) -> None:
     """Write one community, with all its events, plans and people, to a JSON file."""
     _require_secret_key()
     _setup_django()
-    from netweave.web.backup import BackupError, backup_community, media_path
+    from netweave.web.backup import BackupError, backup_community, media_path  # noqa: PLC0415 - after Django is set up
 
     try:
         counts = backup_community(community_slug, output, media=media)
@@ -55,8 +55,8 @@ def restore(file: Path, media: bool) -> None:
     does not have it (best: a new, migrated one)."""
     _require_secret_key()
     _setup_django()
-    from netweave.web.backup import BackupError
-    from netweave.web.backup import restore as run
+    from netweave.web.backup import BackupError  # noqa: PLC0415 - after Django is set up
+    from netweave.web.backup import restore as run  # noqa: PLC0415 - after Django is set up
 
     try:
         counts = run(file, media=media)
@@ -79,7 +79,7 @@ def purge(dry_run: bool, days: int | None) -> None:
     counts stay. Run it from cron, e.g. daily."""
     _require_secret_key()
     _setup_django()
-    from netweave.web.privacy.domain import purge_expired
+    from netweave.web.privacy.domain import purge_expired  # noqa: PLC0415 - after Django is set up
 
     report = purge_expired(days=days, dry_run=dry_run)
     verb = "Would remove" if dry_run else "Removed"

@@ -29,8 +29,11 @@ from django.utils import timezone
 
 from netweave.core.people import Roster, read_people
 from netweave.web.community.models import Community, Member
+from netweave.web.events.domain import set_event_status
 from netweave.web.events.imports import import_roster
 from netweave.web.events.models import Event, Registration
+from netweave.web.followup.domain import MeetingAnswer, give_meeting_feedback, meetings_held
+from netweave.web.matching.domain import generate_plan, publish_plan, request_plan
 
 __all__ = ["DemoInfo", "demo_password", "load_demo"]
 
@@ -135,10 +138,6 @@ def _consent_for_demo(community: Community, event: Event, roster: Roster) -> Non
 
 def _past_forum(community: Community, roster: Roster) -> Event:
     """Last year's forum with 4 in 5 of the members: planned, published, held, rated."""
-    from netweave.web.events.domain import set_event_status
-    from netweave.web.followup.domain import MeetingAnswer, give_meeting_feedback, meetings_held
-    from netweave.web.matching.domain import generate_plan, publish_plan, request_plan
-
     year = timezone.now().year - 1
     event, created = Event.objects.get_or_create(
         community=community,

@@ -36,7 +36,7 @@ def _open_files_for(connections_wanted: int) -> int:
     spares); how many connections then fit. The usual soft limit (1024) would end the
     server's accepting long before a live event's browsers are all connected."""
     try:
-        import resource
+        import resource  # noqa: PLC0415 - Unix only
     except ImportError:  # Windows: no such limit to raise
         return connections_wanted
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -104,9 +104,9 @@ def _worker(sock: socket.socket, options: dict[str, Any]) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
-        from waitress import create_server
+        from waitress import create_server  # noqa: PLC0415 - after Django is set up
 
-        from netweave.web.wsgi import application
+        from netweave.web.wsgi import application  # noqa: PLC0415 - after Django is set up
 
         create_server(application, sockets=[sock], **options).run()
     except KeyboardInterrupt:

@@ -11,14 +11,14 @@ class IntrosConfig(AppConfig):
         # the extension points of the portal, the organizer pages, `netweave send-due` and
         # the privacy app's download, erasure and purge: registering here keeps those apps
         # from importing this one
-        from netweave.web.common.panels import register_panel
-        from netweave.web.common.personal_data import register_personal_data
-        from netweave.web.common.tabs import EventTab, register_event_tab
-        from netweave.web.intros.domain.digests import send_due_digests
-        from netweave.web.intros.domain.personal_data import INTROS_DATA
-        from netweave.web.intros.domain.reminders import send_due_reminders
-        from netweave.web.intros.panels import async_panel
-        from netweave.web.mail.due import register_due
+        from netweave.web.common.panels import register_panel  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.common.personal_data import register_personal_data  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.common.tabs import EventTab, register_event_tab  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.intros.domain.digests import send_due_digests  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.intros.domain.personal_data import INTROS_DATA  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.intros.domain.reminders import send_due_reminders  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.intros.panels import async_panel  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.mail.due import register_due  # noqa: PLC0415 - app registry: loaded in ready()
 
         register_panel(async_panel)
         register_event_tab(EventTab("Async", "orga:intros", ("intros",), order=45))

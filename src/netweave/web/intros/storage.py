@@ -57,7 +57,7 @@ def s3_options_from_env(env: dict[str, str] | None = None) -> dict[str, object] 
 @cache
 def _s3_storage(bucket: str) -> Storage:
     # imported here: boto3 is only loaded where object storage is really used
-    from storages.backends.s3 import S3Storage
+    from storages.backends.s3 import S3Storage  # noqa: PLC0415 - boto3, only for object storage
 
     return S3Storage(**s3_options_from_env())
 

@@ -8,9 +8,9 @@ class LiveConfig(AppConfig):
 
     def ready(self) -> None:
         # the console's tab on event pages, and the link on participants' pages on the day
-        from netweave.web.common.panels import register_panel
-        from netweave.web.common.tabs import EventTab, register_event_tab
-        from netweave.web.live.panels import live_panel
+        from netweave.web.common.panels import register_panel  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.common.tabs import EventTab, register_event_tab  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.live.panels import live_panel  # noqa: PLC0415 - app registry: loaded in ready()
 
         register_event_tab(EventTab("Live", "orga:live", prefixes=("live",), order=40))
         register_panel(live_panel)

@@ -9,7 +9,7 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         # events sits below matching and cannot ask about plans: a published plan freezes
         # the registrations it was made from, so matching tells events so
-        from netweave.web.events.registering import register_lock
-        from netweave.web.matching.queries.schedule import plan_is_published
+        from netweave.web.events.registering import register_lock  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.matching.queries.schedule import plan_is_published  # noqa: PLC0415 - app registry: loaded in ready()
 
         register_lock(plan_is_published)

@@ -9,7 +9,7 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         # registered here so that the portal never imports this app
-        from netweave.web.common.panels import register_panel
-        from netweave.web.privacy.panels import privacy_panel
+        from netweave.web.common.panels import register_panel  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.privacy.panels import privacy_panel  # noqa: PLC0415 - app registry: loaded in ready()
 
         register_panel(privacy_panel)

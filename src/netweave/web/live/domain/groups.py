@@ -26,7 +26,7 @@ def groups_now(event: Event, version: PlanVersion, roster: Roster) -> list[CoreG
     """The published groups for the people there: absent people out, people left alone in
     a group and late arrivals seated where nobody avoids them."""
     # core.live loads numpy and rustworkx: only when groups are seated
-    from netweave.core.live import regroup
+    from netweave.core.live import regroup  # noqa: PLC0415 - numpy, loaded when used
 
     held = HeldMeeting.objects.filter(event=event, round=0)
     if held.exists():
@@ -54,9 +54,9 @@ def _avoid_only(event: Event, people: Sequence[Any], index: Mapping[str, int]) -
     """An affinity with no scores, only who must not sit together: seating a late arrival
     needs no profile comparison, and it must be instant when the host presses the button."""
     # numpy and the affinity module: only when groups are seated
-    import numpy as np
+    import numpy as np  # noqa: PLC0415 - numpy, loaded when used
 
-    from netweave.core.affinity import Affinity
+    from netweave.core.affinity import Affinity  # noqa: PLC0415 - numpy, loaded when used
 
     forbidden = set()
     for p in people:

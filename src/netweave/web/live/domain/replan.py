@@ -43,7 +43,7 @@ def _affinity(event: Event, people: Sequence[Any]) -> Any:
     """The scores the planner used (same weights, history and must-meet pairs), plus the
     organizers' forbidden pairs."""
     # the scores load numpy and the text models: only when a round is re-planned
-    from netweave.core.scoring import affinity_for
+    from netweave.core.scoring import affinity_for  # noqa: PLC0415 - numpy, loaded when used
 
     try:
         config = event_config(event)
@@ -118,7 +118,7 @@ def _replanned(
     number: int,
 ) -> tuple[list[dict[str, Any]], dict[str, Any], int]:
     # core.live loads numpy and rustworkx: only when a round is re-planned
-    from netweave.core.live import replan_for_present
+    from netweave.core.live import replan_for_present  # noqa: PLC0415 - numpy, loaded when used
 
     aff, config = _affinity(event, people)
     statuses = attendance_statuses(event)

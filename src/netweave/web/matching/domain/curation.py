@@ -53,8 +53,8 @@ def pin_group(group: Group, pinned: bool = True, *, seen: int | None = None) -> 
 def _rescored(event: Event, old: Plan, new: Plan, people: Sequence[Person]) -> Plan:
     """``new`` with the scores and reasons the planner would give its changed meetings."""
     # the planner behind the scores loads numpy and the solvers: only when a plan is edited
-    from netweave.core.curation import rescored
-    from netweave.core.scoring import affinity_for
+    from netweave.core.curation import rescored  # noqa: PLC0415 - numpy, loaded when used
+    from netweave.core.scoring import affinity_for  # noqa: PLC0415 - numpy, loaded when used
 
     known = {p.id for p in people}
     history = [p for p in community_history(event) if known.issuperset(p)]
@@ -78,7 +78,7 @@ def swap_people(
     (a repeat meeting, a forbidden pair, an async person in a live room, ...).
     """
     # the swap itself is pure, but its module holds the rescoring, which loads numpy
-    from netweave.core.curation import CurationError, swap_in_round
+    from netweave.core.curation import CurationError, swap_in_round  # noqa: PLC0415 - numpy, loaded when used
 
     require_ready(version, "changed")
     event = version.event

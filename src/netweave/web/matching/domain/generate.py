@@ -76,7 +76,7 @@ def _run_planner(version: PlanVersion) -> Plan:
         raise PlanError(f"At least 2 people must be registered to make a plan; {len(people)} are.")
     config = event_config(event)
     # The planner pulls in numpy, scipy and the solvers: load them only where plans are made.
-    from netweave.core.planner import PlanningInput, plan_event
+    from netweave.core.planner import PlanningInput, plan_event  # noqa: PLC0415 - numpy, loaded when used
 
     known = {p.id for p in people}
     pinned_rounds, pinned_groups = _pins(version.parent, known, config.rounds)
