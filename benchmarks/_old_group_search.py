@@ -57,7 +57,7 @@ class _Search:
         self.log: list[tuple[int, int, int]] = []  # (person, from, to) since the last accept
         self.dense: np.ndarray | None = None  # rows() ready-made, for small m (see scan)
 
-    # -- reading scores ------------------------------------------------------------------
+    # --------------------------------------------------------------------------- reading scores
 
     def raw_rows(self, people: np.ndarray) -> np.ndarray:
         if self.gidx is None:
@@ -111,7 +111,7 @@ class _Search:
         order = np.lexsort((np.arange(self.m), -best_score))
         return np.stack([order, best[order]], axis=1)[ok[order]]
 
-    # -- changing groups -----------------------------------------------------------------
+    # --------------------------------------------------------------------------- changing groups
 
     def _refresh_own(self, g: int) -> None:
         mem = np.asarray(self.members[g], dtype=np.intp)
@@ -163,7 +163,7 @@ class _Search:
     def accept(self) -> None:
         self.log = []
 
-    # -- improving -----------------------------------------------------------------------
+    # --------------------------------------------------------------------------- improving
 
     def best_swap(self, a: int, mem: np.ndarray, base: np.ndarray) -> tuple[float, int, int]:
         """Best swap of a member of ``a`` with anyone outside: O(k·m) for k members."""
@@ -260,8 +260,7 @@ class _Search:
         return int(best[int(rng.integers(near))])
 
 
-# --------------------------------------------------------------------------------------------
-# plan_groups
+# --------------------------------------------------------------------------- plan_groups
 
 
 def _construct(search: _Search, pairs: np.ndarray) -> None:

@@ -75,7 +75,7 @@ KOFI = person(
 LI = person("li@x.org", "Li Wei", timezone="Asia/Shanghai", about="Planetarium shows.")
 
 
-# --- scores --------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- scores
 
 
 @pytest.fixture(scope="module")
@@ -283,7 +283,7 @@ def test_build_affinity_unknown_text_backend_raises():
         build_affinity([ANA, KOFI], text_backend="bert")
 
 
-# --- reasons -------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- reasons
 
 
 def test_reasons_of_a_crafted_pair_best_first():
@@ -400,7 +400,7 @@ def test_reasons_survive_subset():
     assert aff.subset([1, 2]).reasons(0, 1) == aff.reasons(1, 2)
 
 
-# --- edge tables ---------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- edge tables
 
 
 def edges(tmp_path: Path, *rows: str, header: str = "a,b,score") -> Path:

@@ -16,7 +16,7 @@ from netweave.core.groups import group_sizes
 
 ENGINES = ("memetic", "dense rows", "sparse")
 
-# -- helpers ----------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- helpers
 
 
 def ranreal(n: int, seed: int) -> np.ndarray:
@@ -45,7 +45,7 @@ def sorted_sizes(labels: np.ndarray) -> list[int]:
     return sorted(np.bincount(labels).tolist())
 
 
-# -- sizes and constraints --------------------------------------------------------------------
+# --------------------------------------------------------------------------- sizes and constraints
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -100,7 +100,7 @@ def test_search_groups_rejects_an_unknown_engine() -> None:
         search_groups(ranreal(8, 0), [4, 4], engine="quantum")
 
 
-# -- determinism ------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- determinism
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -116,7 +116,7 @@ def test_search_groups_generations_capped() -> None:
     assert res.generations == 6
 
 
-# -- quality ----------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- quality
 
 
 def test_search_groups_tiny_instance_reaches_the_optimum() -> None:
@@ -148,7 +148,7 @@ def test_search_groups_windows_improve_the_first_local_optimum() -> None:
     assert later > first
 
 
-# -- sparse weights ---------------------------------------------------------------------------
+# --------------------------------------------------------------------------- sparse weights
 
 
 def test_search_groups_sparse_input_equals_dense_input_when_small() -> None:
@@ -181,7 +181,7 @@ def test_search_groups_sparse_engine_above_the_dense_limit() -> None:
     assert res.score == pytest.approx(float(coo.data[inside].sum()))
 
 
-# -- the pieces -------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- the pieces
 
 
 def test_rows_read_from_a_source_match_the_dense_copy() -> None:

@@ -21,7 +21,7 @@ from netweave.core.groups import (
 )
 from netweave.core.people import Person
 
-# -- helpers ----------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- helpers
 
 
 def make_affinity(
@@ -83,7 +83,7 @@ def person(i: int, **kw: object) -> Person:
     return Person(id=f"p{i}@x.org", email=f"p{i}@x.org", name=f"P{i}", **kw)
 
 
-# -- group_sizes ------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- group_sizes
 
 
 def test_group_sizes_sixty_is_twelve_fives() -> None:
@@ -127,7 +127,7 @@ def test_group_sizes_target_outside_range_is_rejected() -> None:
         group_sizes(20, 4, 6, target=8)
 
 
-# -- plan_groups: shape -----------------------------------------------------------------------
+# --------------------------------------------------------------------------- plan_groups: shape
 
 
 def test_plan_groups_everyone_exactly_once() -> None:
@@ -182,7 +182,7 @@ def test_plan_groups_same_seed_same_groups() -> None:
     assert first.groups == again.groups
 
 
-# -- plan_groups: constraints -----------------------------------------------------------------
+# ------------------------------------------------------------------------ plan_groups: constraints
 
 
 def test_plan_groups_forbidden_pairs_never_together() -> None:
@@ -250,7 +250,7 @@ def test_plan_groups_valid_on_random_feasible_instances(
     assert not any(together(result, i, j) for i, j in pairs)
 
 
-# -- plan_groups: quality ---------------------------------------------------------------------
+# --------------------------------------------------------------------------- plan_groups: quality
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -305,7 +305,7 @@ def test_plan_groups_moves_balance_planted_groups_of_unequal_size() -> None:
     assert {(*g1, 60), (*g2, 61)} <= set(result.groups)
 
 
-# -- attach_remote ----------------------------------------------------------------------------
+# --------------------------------------------------------------------------- attach_remote
 
 
 def test_attach_remote_spreads_evenly() -> None:
@@ -348,7 +348,7 @@ def test_attach_remote_nowhere_to_go_raises() -> None:
         attach_remote(aff, [(0, 1), (2, 3)], [4])
 
 
-# -- describe_group ---------------------------------------------------------------------------
+# --------------------------------------------------------------------------- describe_group
 
 
 def test_describe_group_theme_from_shared_interests() -> None:

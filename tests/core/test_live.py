@@ -295,7 +295,7 @@ def test_regroup_keeps_avoided_people_apart():
     assert 4 not in result.groups[0]
 
 
-# -- replan_for_present: the round as it is stored on the day
+# ---------------------------------------- replan_for_present: the round as it is stored on the day
 
 NAMES = ("ana", "bo", "cy", "dee", "eve", "fay", "gus")
 

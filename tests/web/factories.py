@@ -80,7 +80,7 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     looking_for = "Someone who knows about volunteer management."
 
 
-# --- plans (matching) -------------------------------------------------------------------------
+# --------------------------------------------------------------------------- plans (matching)
 
 from netweave.core import plan as core  # noqa: E402  (plain values, no models)
 
@@ -151,7 +151,7 @@ def example_plan(regs: list[Registration]) -> core.Plan:
     )
 
 
-# --- published plans, as participants see them (portal) ---------------------------------------
+# ---------------------------------------------- published plans, as participants see them (portal)
 
 
 def _seat(obj, create, extracted, **kwargs) -> None:
@@ -199,7 +199,7 @@ class GroupFactory(factory.django.DjangoModelFactory):
     seats = factory.PostGeneration(_seat)
 
 
-# --- follow-up (followup); HeldMeetingFactory is with the live day's factories --------------
+# ----------------------- follow-up (followup); HeldMeetingFactory is with the live day's factories
 
 
 class StayInTouchFactory(factory.django.DjangoModelFactory):
@@ -236,7 +236,7 @@ class EventFeedbackFactory(factory.django.DjangoModelFactory):
     overall = 4
 
 
-# --- async participation (intros) ---------------------------------------------------------------
+# -------------------------------------------------------------------- async participation (intros)
 
 import struct  # noqa: E402
 
@@ -293,7 +293,7 @@ class AnswersFactory(factory.django.DjangoModelFactory):
     )
 
 
-# --- the live day (live) -----------------------------------------------------------------------
+# --------------------------------------------------------------------------- the live day (live)
 
 
 class AttendanceFactory(factory.django.DjangoModelFactory):
@@ -330,7 +330,7 @@ def published_example(event: Event | None = None) -> tuple[list[Registration], o
     return regs, version
 
 
-# --- email ------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- email
 
 
 #: paths of the links only an inbox gets, for :func:`emailed_path`

@@ -153,7 +153,7 @@ class Affinity:
         )
 
 
-# --- building scores from profiles ------------------------------------------------------------
+# ------------------------------------------------------------------- building scores from profiles
 
 #: the instant whose UTC offsets are compared when no event time is given: a fixed date keeps
 #: scores reproducible (daylight saving time would otherwise make them depend on today)
@@ -416,7 +416,7 @@ def _history_mode(mode: str) -> str:
     return mode
 
 
-# --- edge tables --------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- edge tables
 
 # an edges file with thousands of bad lines is a wrong file; list this many, then count
 _MAX_LISTED = 50

@@ -182,7 +182,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-# --- one round -----------------------------------------------------------------------------
+# --------------------------------------------------------------------------- one round
 
 
 def _check_round(ctx: _Context, rnd: Round) -> list[Violation]:
@@ -355,7 +355,7 @@ def _missing(ctx: _Context, rnd: Round) -> Iterator[Violation]:
             )
 
 
-# --- across rounds -------------------------------------------------------------------------
+# --------------------------------------------------------------------------- across rounds
 
 
 def _repeats(rounds: Sequence[Round], ctx: _Context) -> Iterator[Violation]:
@@ -425,7 +425,7 @@ def _unknown_unmatched(plan: Plan, ctx: _Context) -> Iterator[Violation]:
             )
 
 
-# --- groups (round 0) ----------------------------------------------------------------------
+# --------------------------------------------------------------------------- groups (round 0)
 
 
 def _check_groups(

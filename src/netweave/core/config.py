@@ -254,7 +254,7 @@ def parse_group_size(text: str | int) -> tuple[int, int]:
     raise ValueError(f'expected "MIN-MAX" like "4-6", or one size like "5", got {_show(text)}')
 
 
-# --- reading TOML ---------------------------------------------------------------------------
+# --------------------------------------------------------------------------- reading TOML
 
 
 def _show(value: Any) -> str:
@@ -534,7 +534,7 @@ def load_config(path: str | Path) -> EventConfig:
     return parse_config(path.read_text(encoding="utf-8"), source=str(path))
 
 
-# --- the documented defaults ------------------------------------------------------------------
+# ------------------------------------------------------------------------- the documented defaults
 
 _HELP: dict[str, tuple[tuple[str, str, str], ...]] = {
     "event": (

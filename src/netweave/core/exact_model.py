@@ -324,7 +324,7 @@ class RoundsModel:
     def _x(self, r: int, e: np.ndarray) -> np.ndarray:
         return self.col("x", r * self.prob.m + np.asarray(e))
 
-    # -- rows
+    # --------------------------------------------------------------------------- rows
 
     def _meeting_rows(self) -> None:
         """Every live person has exactly one meeting per round."""

@@ -100,7 +100,7 @@ class Table:
                 raise ValueError(f"{self.name}: row {i} has {len(row)} cells, not {width}")
 
 
-# --- writers -------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- writers
 
 
 def _atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
@@ -231,7 +231,7 @@ def _xlsx_cell(ws: Any, text: str) -> Any:
     return cell
 
 
-# --- Zoom ----------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- Zoom
 
 
 def _round(plan: Plan, number: int) -> Round:
@@ -305,7 +305,7 @@ def zoom_warnings(plan: Plan) -> list[str]:
     return out
 
 
-# --- schedules -----------------------------------------------------------------------------
+# --------------------------------------------------------------------------- schedules
 
 
 @dataclass(frozen=True)
@@ -448,7 +448,7 @@ def _group_rows(plan: Plan, who: _Who) -> Iterator[tuple[str, ...]]:
             yield _row(who, "groups", g.room, remote_how, pid, _others(everyone, pid), g.reasons)
 
 
-# --- Markdown ------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- Markdown
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>])")
 _MD_LEADING = re.compile(r"^([#+\-]|\d+[.)])")
@@ -547,7 +547,7 @@ def schedule_markdown(plan: Plan, people: Sequence[Person]) -> str:
     return "\n".join(out) + "\n"
 
 
-# --- everything at once --------------------------------------------------------------------
+# --------------------------------------------------------------------------- everything at once
 
 
 def _write_all(plan: Plan, people: Sequence[Person], outdir: Path, xlsx: bool) -> list[str]:

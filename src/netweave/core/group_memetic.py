@@ -72,8 +72,7 @@ _SCAN_ENTRIES = 4_000_000
 Stop = Callable[[], bool]
 
 
-# --------------------------------------------------------------------------------------------
-# one grouping of the memetic search
+# -------------------------------------------------------- one grouping of the memetic search
 
 
 class Grouping:
@@ -112,7 +111,7 @@ class Grouping:
     def n_groups(self) -> int:
         return len(self.size)
 
-    # -- changing groups -----------------------------------------------------------------
+    # --------------------------------------------------------------------------- changing groups
 
     def _shift(self, p: int, a: int, b: int) -> None:
         row = self.rows.once(p)
@@ -155,7 +154,7 @@ class Grouping:
                 self.size[a] += 1
         self.value, self.log = self.saved, []
 
-    # -- improving -----------------------------------------------------------------------
+    # --------------------------------------------------------------------------- improving
 
     def proposals(self, groups: np.ndarray) -> tuple[np.ndarray, ...]:
         """For each of ``groups``: the best swap or move involving it.
@@ -269,7 +268,7 @@ class Grouping:
                 push(a)
                 push(b)
 
-    # -- perturbing ----------------------------------------------------------------------
+    # --------------------------------------------------------------------------- perturbing
 
     def kick(self, count: int, rng: np.random.Generator) -> list[int]:
         """``count`` random swaps (and moves, when sizes differ); the groups touched.
@@ -344,8 +343,7 @@ class Grouping:
         pull[:, g] += among[:, r]
 
 
-# --------------------------------------------------------------------------------------------
-# crossover
+# --------------------------------------------------------------------------- crossover
 
 
 def _crossover(
@@ -420,8 +418,7 @@ def _distance(a: np.ndarray, b: np.ndarray, n_groups: int) -> float:
     return differ / max(n * (n - 1) / 2, 1) * n_groups
 
 
-# --------------------------------------------------------------------------------------------
-# the memetic search
+# --------------------------------------------------------------------------- the memetic search
 
 
 def construct(rows: Rows, sizes: Sequence[int]) -> np.ndarray:

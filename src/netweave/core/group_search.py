@@ -66,8 +66,7 @@ class GroupSearchResult:
     engine: str
 
 
-# --------------------------------------------------------------------------------------------
-# the weights
+# --------------------------------------------------------------------------- the weights
 
 
 def _symmetric_csr(weights: sp.spmatrix | sp.sparray, people: np.ndarray | None) -> sp.csr_matrix:
@@ -112,8 +111,7 @@ def _score(weights: np.ndarray | sp.csr_matrix, labels: np.ndarray, people: np.n
     return total
 
 
-# --------------------------------------------------------------------------------------------
-# entry point
+# --------------------------------------------------------------------------- entry point
 
 
 def search_groups(

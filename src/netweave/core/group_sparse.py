@@ -61,7 +61,7 @@ class _Sparse:
         self.wkeys = rows * self.n + w.indices  # sorted: CSR with sorted indices
         self.grp = np.zeros(self.n, dtype=np.intp)
 
-    # -- construction --------------------------------------------------------------------
+    # --------------------------------------------------------------------------- construction
 
     def construct(self) -> None:
         """Greedy groups (see the module notes): O(nnz · k) for groups of k."""
@@ -102,7 +102,7 @@ class _Sparse:
         i = int(np.argmax(total))
         return int(who[i]) if total[i] > 0 else -1
 
-    # -- rounds --------------------------------------------------------------------------
+    # --------------------------------------------------------------------------- rounds
 
     def group_sums(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """``D`` as sorted keys ``i * G + g`` with values; its rows and groups. O(nnz)."""

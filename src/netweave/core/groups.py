@@ -78,8 +78,7 @@ class GroupsResult:
     seconds: float
 
 
-# --------------------------------------------------------------------------------------------
-# sizes
+# --------------------------------------------------------------------------- sizes
 
 
 def _check_size_range(size_min: int, size_max: int, target: int | None) -> int:
@@ -206,8 +205,7 @@ def group_score(affinity: Affinity, group: Sequence[int]) -> float:
     return float(np.triu(block, 1).sum())
 
 
-# --------------------------------------------------------------------------------------------
-# plan_groups
+# --------------------------------------------------------------------------- plan_groups
 
 
 def _validate_people(

@@ -282,7 +282,7 @@ class _Planner:
         self._reserve_pinned()
         self.slots = self._schedule_async()
 
-    # -- setup
+    # --------------------------------------------------------------------------- setup
 
     def _scan(self, depth: int) -> PartnerScan:
         """Candidates: each person's best partners by score, and by score minus the
@@ -368,7 +368,7 @@ class _Planner:
                 load[r] += 1
         return slots
 
-    # -- one round
+    # --------------------------------------------------------------------------- one round
 
     def plan_round(self, number: int) -> None:
         """Plan round ``number`` around its pinned meetings and record it."""
@@ -709,7 +709,7 @@ class _Planner:
             [sum(a in m for m in self.pinned.get(int(r) + 1, [])) for r in rounds], np.int64
         )
 
-    # -- bookkeeping
+    # --------------------------------------------------------------------------- bookkeeping
 
     def _record(self, meeting: tuple[int, ...]) -> None:
         """Credit everyone in a meeting of this round with its pairs."""

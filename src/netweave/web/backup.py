@@ -27,6 +27,7 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
+from netweave.web.common.errors import DomainError
 from netweave.web.community.models import Community
 from netweave.web.intros.storage import intro_storage
 
@@ -37,7 +38,7 @@ APP_PREFIX = "netweave.web."
 MAX_DEPTH = 5
 
 
-class BackupError(Exception):
+class BackupError(DomainError):
     """A backup that cannot be written or restored, with a message for the command line."""
 
 
@@ -153,7 +154,7 @@ def _write_media(names: list[str], target: Path) -> None:
                     archive.writestr(name, source.read())
 
 
-# --- restore -----------------------------------------------------------------------------
+# --------------------------------------------------------------------------- restore
 
 
 def _read(path: Path) -> dict[str, Any]:

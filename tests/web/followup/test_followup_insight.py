@@ -48,7 +48,7 @@ def _insight_url(event, **params: str) -> str:
     return reverse("orga:insight", args=[event.pk]) + (f"?{query}" if query else "")
 
 
-# --- figures -----------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- figures
 
 
 def test_rating_suppressed_below_three_answers():
@@ -100,7 +100,7 @@ def test_community_trend_lists_earlier_events(done):
     assert [p.attended for p in community_trend(event)] == [2, 4]
 
 
-# --- the page ----------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- the page
 
 
 def test_insight_page_needs_login(client, done):
@@ -182,7 +182,7 @@ def test_insight_export_json_figures_hold_no_identities(orga_client, done):
     assert not any(word in text for word in (*NAMES, "secret", "@example.org"))
 
 
-# --- charts ------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- charts
 
 
 def test_bar_chart_escapes_labels():

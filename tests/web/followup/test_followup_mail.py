@@ -40,7 +40,7 @@ def _registration(tz: str = "Europe/London", status: str = Event.Status.PUBLISHE
     return registration
 
 
-# --- when --------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- when
 
 
 def test_reminder_at_24_hours_before_in_daytime():
@@ -70,7 +70,7 @@ def test_reminder_at_unknown_zone_uses_utc():
     assert reminder_at(event, "Mars/Olympus") == START - dt.timedelta(hours=24)
 
 
-# --- sending -----------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- sending
 
 
 def test_send_due_reminders_sends_when_due(mailoutbox):
@@ -122,7 +122,7 @@ def test_reminder_shows_time_in_recipients_zone(mailoutbox):
     assert "Friday 13 March 2026, 01:00" in mailoutbox[0].body
 
 
-# --- unsubscribing -----------------------------------------------------------------------------
+# --------------------------------------------------------------------------- unsubscribing
 
 
 def test_every_email_has_list_unsubscribe_headers(mailoutbox):

@@ -88,7 +88,7 @@ def person(event: Event, tz: str) -> Registration:
     )
 
 
-# --- the plan -----------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- the plan
 
 
 def test_fully_async_plan_meetings_are_async_without_rooms(march):
@@ -114,7 +114,7 @@ def test_fully_async_everyone_is_an_async_participant(march):
     assert all(is_async_participant(r) for r in march.registrations.all())
 
 
-# --- the window ---------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- the window
 
 
 def test_window_closes_in_new_york_morning_after_daylight_saving_start(march):
@@ -160,7 +160,7 @@ def test_answers_accepted_within_the_window(march):
     assert Answers.objects.filter(author=author, subject=subject).exists()
 
 
-# --- reminders ----------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- reminders
 
 
 def test_intro_reminder_two_days_before_to_people_without_an_intro(march):
@@ -198,7 +198,7 @@ def test_closing_reminder_only_to_people_with_forms_missing(march):
     assert london.member.email not in {m.to[0] for m in mail.outbox}
 
 
-# --- small groups -------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- small groups
 
 
 def test_group_page_shows_everyone_and_their_intros(client, march):
@@ -239,7 +239,7 @@ def test_group_page_without_a_group_404(client):
     assert client.get(reverse("portal:intro_group", args=[lonely.token])).status_code == 404
 
 
-# --- end to end ---------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- end to end
 
 
 def test_fully_async_flow_from_plan_to_digests(client, run):

@@ -49,7 +49,7 @@ def scheduled(starts_at: dt.datetime, **fields) -> Event:
     return EventFactory(starts_at=starts_at, status=Event.Status.PUBLISHED, **fields)
 
 
-# --- timing -------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- timing
 
 
 def test_digest_due_next_morning_new_york_on_daylight_saving_start():
@@ -100,7 +100,7 @@ def test_local_moment_inside_the_spring_forward_gap_comes_out_later():
     assert moment == at(2026, 3, 8, 7, 30)  # 03:30 EDT
 
 
-# --- sending ------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- sending
 
 
 @pytest.fixture
@@ -212,7 +212,7 @@ def test_answers_in_time_make_it_into_the_digest(met):
     assert "See you at the meetup" in mail.outbox[0].body
 
 
-# --- the digest page ----------------------------------------------------------------------------
+# --------------------------------------------------------------------------- the digest page
 
 
 def digest_page(client, registration) -> str:
@@ -269,7 +269,7 @@ def run(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-# --- organizers ---------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- organizers
 
 
 def test_follow_up_rate_over_sent_digests(met):

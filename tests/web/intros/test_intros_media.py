@@ -15,7 +15,7 @@ def seconds_of(data: bytes, kind: str) -> float | None:
     return media.video_seconds(io.BytesIO(data), kind)
 
 
-# --- type ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- type
 
 
 def test_sniff_video_mp4_by_ftyp_box():
@@ -48,7 +48,7 @@ def test_sniff_video_refuses_other_files(head):
     assert media.sniff_video(head) is None
 
 
-# --- length -------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- length
 
 
 def test_video_seconds_mp4_from_movie_header():
@@ -91,7 +91,7 @@ def test_video_seconds_leaves_file_at_start():
     assert f.tell() == 0
 
 
-# --- links --------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- links
 
 
 @pytest.mark.parametrize(
@@ -147,7 +147,7 @@ def test_parse_video_link_not_a_web_address_refused(text):
         media.parse_video_link(text)
 
 
-# --- captions -----------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- captions
 
 
 def test_check_captions_accepts_webvtt():

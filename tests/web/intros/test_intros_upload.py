@@ -217,7 +217,7 @@ def test_remove_video_keeps_written_intro(client, person):
     assert (intro.video_name, intro.kind) == ("", "text")
 
 
-# --- text, link, captions -----------------------------------------------------------------------
+# --------------------------------------------------------------------------- text, link, captions
 
 
 def post_details(client, registration, **data):
@@ -268,7 +268,7 @@ def test_intro_page_unknown_token_404(client):
     assert client.get(reverse("portal:intro", kwargs={"token": "x" * 32})).status_code == 404
 
 
-# --- storage ------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- storage
 
 
 def test_intro_storage_is_the_configured_one(media_dir):

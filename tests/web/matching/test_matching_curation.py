@@ -47,7 +47,7 @@ def meeting_of(plan, number: int, pid: str):
     )
 
 
-# --- pins -------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- pins
 
 
 def test_pin_meeting_sets_flag_in_place(version):
@@ -72,7 +72,7 @@ def test_pin_group_sets_flag(version):
     assert group.pinned
 
 
-# --- forbid -----------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- forbid
 
 
 def test_forbid_pair_creates_one_row_whatever_the_order(regs):
@@ -100,7 +100,7 @@ def test_unforbid_pair_removes_it():
     assert not ForbiddenPair.objects.exists()
 
 
-# --- swap -------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- swap
 
 # In the example plan's round 2 the pairs are (0, 3), (1, 4), (2, 5), 7 with the host, and 6
 # watches the async person's intro. Swapping 3 and 5 gives (0, 5) and (2, 3): both new pairs.
@@ -163,7 +163,7 @@ def test_swap_people_updates_request_metrics(version, regs):
     assert new.metrics["edited_by_hand"] is True
 
 
-# --- publish ----------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- publish
 
 
 def test_publish_plan_marks_version_and_event(version):
@@ -231,7 +231,7 @@ def test_publish_plan_live_event_stays_live(version):
     assert version.event.status == Event.Status.LIVE
 
 
-# --- diff -------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- diff
 
 
 def test_diff_plans_swap_shows_two_added_two_removed(version, regs):

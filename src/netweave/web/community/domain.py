@@ -26,6 +26,7 @@ from netweave.core.cells import csv_writer
 from netweave.core.columns import FIELDS
 from netweave.core.issues import Issue
 from netweave.core.people import Person, Roster
+from netweave.web.common.errors import DomainError
 from netweave.web.community.models import Community, Member
 
 __all__ = [
@@ -190,12 +191,13 @@ def _discard_stale(folder: Path) -> None:
 # --------------------------------------------------------------------------- import
 
 
-class ImportRejectedError(Exception):
-    """Nothing was imported; :attr:`issues` says which rows are at fault and why."""
+class ImportRejectedError(DomainError):
+    """Nothing was imported; :attr:`problems` (also :attr:`issues`) say which rows are at
+    fault and why."""
 
     def __init__(self, issues: list[Issue]) -> None:
+        super().__init__("\n".join(str(i) for i in issues), issues)
         self.issues = issues
-        super().__init__("\n".join(str(i) for i in issues))
 
 
 @dataclass(frozen=True)

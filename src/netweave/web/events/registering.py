@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from netweave.web.common import onetime
+from netweave.web.common.errors import DomainError
 from netweave.web.community.models import Community, Member
 from netweave.web.events import tasks
 from netweave.web.events.answers import (
@@ -52,11 +53,11 @@ _TAG_SPLIT = re.compile(r"[,;\n\r]+")
 _NAME_SPLIT = re.compile(r"[,;\n\r]+")
 
 
-class RegistrationClosedError(Exception):
+class RegistrationClosedError(DomainError):
     """The event does not take registrations now."""
 
 
-class RegistrationLockedError(Exception):
+class RegistrationLockedError(DomainError):
     """The plan is published: the registration can no longer change."""
 
 
@@ -186,7 +187,7 @@ def _save_registration(
             member.save()
             registration = Registration.objects.filter(event=event, member=member).first()
             if registration is not None and is_locked(event):
-                raise RegistrationLockedError(registration.pk)
+                raise RegistrationLockedError
             created = registration is None
             registration = registration or Registration(event=event, member=member)
             _set_registration(registration, data)
@@ -214,7 +215,7 @@ def register_for_event(event: Event, data: RegistrationData) -> None:
     find out who is a member, or obtain someone's link, by typing their address.
     """
     if not event.registration_is_open:
-        raise RegistrationClosedError(event.pk)
+        raise RegistrationClosedError
     unconsented = replace(data, consent_share_email=False, listed=False)
     saved = _save_registration(event, unconsented, newcomer=True)
     if saved is None:
@@ -227,7 +228,7 @@ def register_for_event(event: Event, data: RegistrationData) -> None:
 # --------------------------------------------------------------------------- confirmations
 
 
-class ConfirmationInvalidError(Exception):
+class ConfirmationInvalidError(DomainError):
     """The confirmation link is unknown, already used or expired."""
 
 
@@ -275,7 +276,7 @@ def confirm_registration(secret: str) -> Registration:
         if request is None:
             raise ConfirmationInvalidError
         if not request.event.registration_is_open:
-            raise RegistrationClosedError(request.event.pk)
+            raise RegistrationClosedError
         saved = _save_registration(request.event, request_data(request), newcomer=False)
     assert saved is not None  # only a newcomer's save gives way
     registration, created = saved
@@ -289,7 +290,7 @@ def update_own_registration(registration: Registration, data: RegistrationData) 
     The email stays: it is the person's identity in the community (and where their link goes).
     """
     if is_locked(registration.event):
-        raise RegistrationLockedError(registration.pk)
+        raise RegistrationLockedError
     with transaction.atomic():
         member = registration.member
         _set_profile(member, data, keep_existing=False)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from netweave.web.common.errors import DomainError
+
 __all__ = [
     "FollowupError",
 ]
 
 
-class FollowupError(ValueError):
+class FollowupError(DomainError):
     """A participant's or organizer's request cannot be done; the message says why."""

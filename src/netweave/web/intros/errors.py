@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from netweave.web.common.errors import DomainError
+
 __all__ = [
     "AnswersClosedError",
     "IntroError",
@@ -9,14 +11,14 @@ __all__ = [
 ]
 
 
-class IntroError(ValueError):
+class IntroError(DomainError):
     """An intro the participant sent cannot be used; the message says why. Their previous
     intro is kept as it was."""
 
 
-class AnswersClosedError(ValueError):
+class AnswersClosedError(DomainError):
     """The partner form cannot change any more (digest sent, window closed or not open)."""
 
 
-class NotPartnerError(PermissionError):
+class NotPartnerError(DomainError, PermissionError):
     """The two registrations did not meet (in the plan or in reality)."""

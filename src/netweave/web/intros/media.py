@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import BinaryIO
 from urllib.parse import parse_qs, urlsplit
 
+from netweave.web.common.errors import DomainError
+
 __all__ = [
     "CAPTIONS_MAX_BYTES",
     "MAX_BOXES",
@@ -46,15 +48,15 @@ MAX_ELEMENTS = 64
 MAX_BOXES = 100_000
 
 
-class BrokenMediaError(ValueError):
+class BrokenMediaError(DomainError):
     """The file starts like a video but its structure is damaged (often: cut off)."""
 
 
-class LinkError(ValueError):
+class LinkError(DomainError):
     """A video link we cannot use; the message says why, in the participant's words."""
 
 
-class CaptionsError(ValueError):
+class CaptionsError(DomainError):
     """A captions file that is not WebVTT."""
 
 

@@ -58,7 +58,7 @@ _SALT = "netweave.mail.preferences"
 FOOTER = "\n\nEmail preferences and unsubscribe: {url}\n"
 
 
-# --- preferences links -------------------------------------------------------------------------
+# --------------------------------------------------------------------------- preferences links
 
 
 def _email_key(email: str) -> str:
@@ -109,7 +109,7 @@ def _recipient(to: str, community: Community | None) -> Member | None:
     return Member.objects.filter(community=community, email=to.strip().lower()).first()
 
 
-# --- sending -----------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- sending
 
 #: line breaks and other control characters, which have no place in a header field
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")

@@ -64,7 +64,7 @@ EXPORT_FORMAT = "netweave-personal-data/1"
 _MINE = {"source": "a personal data provider", "owner": "the privacy app"}
 
 
-# --- access (download my data) -------------------------------------------------------------
+# ----------------------------------------------------------------------- access (download my data)
 
 
 def _profile(member: Member) -> dict[str, Any]:
@@ -203,7 +203,7 @@ def member_data(member: Member) -> dict[str, Any]:
     }
 
 
-# --- confirmation from the inbox -------------------------------------------------------------
+# --------------------------------------------------------------------- confirmation from the inbox
 
 
 def ask_owner(member: Member, action: str) -> PrivacyConfirmation:
@@ -270,7 +270,7 @@ def confirmed_erasure(secret: str) -> Community | None:
     return community
 
 
-# --- erasure (delete my data) ----------------------------------------------------------------
+# ------------------------------------------------------------------------ erasure (delete my data)
 
 
 def _scrub_snapshots(events: Iterable[int], person_ids: set[str]) -> None:
@@ -328,7 +328,7 @@ def erase_member(member: Member) -> None:
         member.delete()
 
 
-# --- retention -------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- retention
 
 
 def retention_days() -> int:

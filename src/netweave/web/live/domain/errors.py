@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+from netweave.web.common.errors import DomainError
+
 __all__ = ["LiveError", "StaleStateError"]
 
 
-class LiveError(ValueError):
+class LiveError(DomainError):
     """A step the organizer asked for cannot be done now; the message says why."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class StaleStateError(LiveError):

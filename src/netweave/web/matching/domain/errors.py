@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from netweave.web.common.errors import DomainError
 
 __all__ = ["PlanConflictError", "PlanError"]
 
 
-class PlanError(ValueError):
+class PlanError(DomainError):
     """A step the organizer asked for cannot be done. The message says why, in their words;
     :attr:`problems` lists the individual rule violations when there are any."""
-
-    def __init__(self, message: str, problems: Iterable[str] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.problems = list(problems)
 
 
 class PlanConflictError(PlanError):
