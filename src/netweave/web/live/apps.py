@@ -14,3 +14,11 @@ class LiveConfig(AppConfig):
 
         register_event_tab(EventTab("Live", "orga:live", prefixes=("live",), order=40))
         register_panel(live_panel)
+        # the planner's "met before" comes from the one rule of who met whom, which this
+        # app owns (it records what really happened); matching sits below and cannot ask
+        from netweave.web.live.queries.met import history_pairs  # noqa: PLC0415 - app registry
+        from netweave.web.matching.domain.inputs import (  # noqa: PLC0415 - app registry
+            register_history_source,
+        )
+
+        register_history_source(history_pairs)

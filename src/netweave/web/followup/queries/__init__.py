@@ -13,7 +13,6 @@ from netweave.web.followup.queries.held import (
     event_is_over,
     meeting_of,
     meetings_held,
-    partners_met,
     record_plan_as_held,
 )
 from netweave.web.followup.queries.insight import (
@@ -77,7 +76,6 @@ __all__ = [
     "mutual_wishes",
     "network_svg",
     "node_rows",
-    "partners_met",
     "rating_of",
     "record_plan_as_held",
     "region_of",

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from netweave.web.events.models import Registration
 from netweave.web.events.partners import partner_views
 from netweave.web.followup.models import StayInTouch
-from netweave.web.followup.queries.held import partners_met
+from netweave.web.live.queries.met import partners_met
 
 __all__ = [
     "contacts_visible_to",
@@ -37,9 +37,10 @@ def mutual_wishes(viewer: Registration, candidates: Collection[int]) -> frozense
 
 def contacts_visible_to(registration: Registration) -> frozenset[int]:
     """The registrations whose email ``registration`` may see among the people they met
-    (:func:`~netweave.web.events.partners.may_see_contact`). Read fresh each time, so a
-    withdrawal shows at once everywhere."""
-    met = partners_met(registration)
+    (:func:`~netweave.web.events.partners.may_see_contact`), in one-on-one meetings or
+    groups (:func:`~netweave.web.live.queries.met.partners_met`). Read fresh each time, so
+    a withdrawal shows at once everywhere."""
+    met = partners_met(registration, groups=True)
     if not met:
         return frozenset()
     me = Registration.objects.select_related("event").get(pk=registration.pk)

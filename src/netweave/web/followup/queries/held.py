@@ -4,6 +4,10 @@
 without a live run, the published plan is copied into it once the event is over
 (:func:`record_plan_as_held`), by the first reader (:func:`meetings_held`). That copy is the
 one write among these reads: it fills the table the readers need, once, under a lock.
+
+Who met whom is not decided here: :mod:`netweave.web.live.queries.met` holds that rule
+(held rounds, else the published plan), and the copy made here is what that rule reads as
+held afterwards, so both agree.
 """
 
 from __future__ import annotations
@@ -26,7 +30,6 @@ __all__ = [
     "event_is_over",
     "meeting_of",
     "meetings_held",
-    "partners_met",
     "record_plan_as_held",
 ]
 
@@ -127,20 +130,6 @@ def _seat(rows: list[HeldMeeting], members: list[list[int]]) -> None:
         for row, regs in zip(rows, members, strict=True)
         for k, reg_pk in enumerate(regs)
     )
-
-
-def partners_met(registration: Registration) -> dict[int, set[int]]:
-    """registration pk of everyone ``registration`` met -> the held meetings they shared."""
-    mine = HeldSeat.objects.filter(registration=registration).values("meeting_id")
-    rows = (
-        HeldSeat.objects.filter(meeting_id__in=mine)
-        .exclude(registration=registration)
-        .values_list("registration_id", "meeting_id")
-    )
-    out: dict[int, set[int]] = defaultdict(set)
-    for reg_pk, meeting_pk in rows:
-        out[reg_pk].add(meeting_pk)
-    return out
 
 
 def meeting_of(registration: Registration, meeting_pk: int) -> HeldMeeting:

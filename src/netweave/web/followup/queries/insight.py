@@ -20,7 +20,8 @@ from django.db.models import Count, Q
 from netweave.web.events.models import Event, Registration
 from netweave.web.followup.models import Delivery, EventFeedback, MeetingFeedback, StayInTouch
 from netweave.web.followup.queries.held import event_is_over, meetings_held
-from netweave.web.live.models import Attendance, HeldSeat
+from netweave.web.live.models import Attendance
+from netweave.web.live.queries.met import met_pairs
 from netweave.web.mail.models import OutboxMessage
 
 __all__ = [
@@ -159,18 +160,11 @@ def _attended(event: Event) -> int:
 
 
 def _pairs_met(event: Event) -> set[tuple[int, int]]:
-    """Member pk pairs who met in a one-on-one (or async) meeting of ``event``."""
-    by_meeting: dict[int, list[int]] = {}
-    for meeting_pk, member_pk in HeldSeat.objects.filter(
-        meeting__event=event, meeting__round__gt=0
-    ).values_list("meeting_id", "registration__member_id"):
-        by_meeting.setdefault(meeting_pk, []).append(member_pk)
-    return {
-        (min(a, b), max(a, b))
-        for members in by_meeting.values()
-        for k, a in enumerate(members)
-        for b in members[k + 1 :]
-    }
+    """Member pk pairs who met in a one-on-one (or async) meeting of ``event`` (the rule of
+    :mod:`netweave.web.live.queries.met`)."""
+    pairs = met_pairs(event)
+    member = dict(Registration.objects.filter(event=event).values_list("pk", "member_id"))
+    return {(min(member[a], member[b]), max(member[a], member[b])) for a, b in pairs}
 
 
 def _requests(event: Event) -> dict[str, int]:

@@ -31,9 +31,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from netweave.web.community.models import Member
-from netweave.web.events.models import Event
-from netweave.web.followup.queries.held import event_is_over, meetings_held
-from netweave.web.live.models import HeldSeat
+from netweave.web.events.models import Event, Registration
+from netweave.web.followup.queries.held import event_is_over
+from netweave.web.live.queries.met import meetings_by_event
+from netweave.web.matching.domain.planned import meeting_pairs
 
 __all__ = [
     "COLOURINGS",
@@ -153,24 +154,15 @@ def _events_in_view(event: Event) -> list[Event]:
 
 
 def _pairs_by_event(events: Sequence[Event]) -> dict[tuple[int, int], dict[int, bool]]:
-    """(member, member) -> {event pk: met one-on-one there (else only in a group)}."""
-    for e in events:
-        meetings_held(e)  # an event over without a live record: its plan becomes its record
-    seats: dict[int, list[int]] = defaultdict(list)
-    info: dict[int, tuple[int, bool]] = {}
-    for meeting_pk, event_pk, rnd, member_pk in HeldSeat.objects.filter(
-        meeting__event__in=[e.pk for e in events]
-    ).values_list("meeting_id", "meeting__event_id", "meeting__round", "registration__member_id"):
-        seats[meeting_pk].append(member_pk)
-        info[meeting_pk] = (event_pk, rnd > 0)
+    """(member, member) -> {event pk: met one-on-one there (else only in a group)}, by the
+    rule of :mod:`netweave.web.live.queries.met`."""
+    member = dict(Registration.objects.filter(event__in=events).values_list("pk", "member_id"))
     pairs: dict[tuple[int, int], dict[int, bool]] = defaultdict(dict)
-    for meeting_pk, members in seats.items():
-        event_pk, one_on_one = info[meeting_pk]
-        for k, a in enumerate(members):
-            for b in members[k + 1 :]:
-                if a != b:
-                    met = pairs[min(a, b), max(a, b)]
-                    met[event_pk] = met.get(event_pk, False) or one_on_one
+    for event_pk, rounds in meetings_by_event(events, groups=True).items():
+        for number, meetings in rounds.items():
+            for a, b in meeting_pairs([member[r] for r in m] for m in meetings):
+                met = pairs[a, b]
+                met[event_pk] = met.get(event_pk, False) or number > 0
     return pairs
 
 

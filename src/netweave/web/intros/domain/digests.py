@@ -17,10 +17,8 @@ from netweave.web.intros.queries.digests import DigestEntry, digest_entries
 from netweave.web.intros.queries.meetings import meetings_of_event
 from netweave.web.intros.queries.participants import digest_recipients
 from netweave.web.intros.queries.settings import intro_settings
-from netweave.web.live.models import HeldMeeting
 from netweave.web.mail.domain import send_email
 from netweave.web.mail.models import OutboxMessage
-from netweave.web.matching.queries.schedule import published_plan
 
 __all__ = [
     "locked_digest",
@@ -87,10 +85,10 @@ def send_due_digests(now: dt.datetime) -> int:
     """Send every digest that is due at ``now`` (registered with ``netweave send-due``)."""
     sent = 0
     for event in active_events(now).select_related("community"):
-        if published_plan(event) is None and not HeldMeeting.objects.filter(event=event).exists():
+        partners = meetings_of_event(event)
+        if not partners:  # no published plan, nothing held
             continue
         limits = intro_settings(event)
-        partners = meetings_of_event(event)
         done = set(
             Digest.objects.filter(registration__event=event)
             .filter(Q(sent_at__isnull=False) | Q(attempts__gte=MAX_ATTEMPTS))

@@ -1,19 +1,17 @@
 """The record of what really happened: when a round starts, its meetings (minus people marked
 absent) become :class:`~netweave.web.live.models.HeldMeeting` rows. Follow-up and next year's
-history read those, never the plan."""
+history read those (through the one rule of :mod:`netweave.web.live.queries.met`)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from netweave.core.plan import Meeting as CoreMeeting
 from netweave.web.events.models import Event
 from netweave.web.live.domain.roster import Roster
 from netweave.web.live.models import HeldMeeting, HeldSeat
-from netweave.web.matching.domain.inputs import core_id
 
-__all__ = ["held_rounds", "meeting_pairs", "record_round"]
+__all__ = ["meeting_pairs", "record_round"]
 
 
 def record_round(
@@ -47,24 +45,6 @@ def record_round(
         for held, (_, members) in zip(created, rows, strict=True)
         for i, p in enumerate(members)
     )
-
-
-def held_rounds(event: Event) -> dict[int, list[tuple[str, ...]]]:
-    """held round -> its meetings as member ids (round 0: the groups)."""
-    rows = (
-        HeldSeat.objects.filter(meeting__event=event)
-        .order_by("meeting__round", "meeting_id", "position")
-        .values_list("meeting__round", "meeting_id", "registration__member__email")
-    )
-    meetings: dict[int, list[str]] = defaultdict(list)
-    rounds: dict[int, int] = {}
-    for number, meeting_pk, email in rows:
-        meetings[meeting_pk].append(core_id(email))
-        rounds[meeting_pk] = number
-    out: dict[int, list[tuple[str, ...]]] = defaultdict(list)
-    for pk, members in meetings.items():
-        out[rounds[pk]].append(tuple(members))
-    return out
 
 
 def meeting_pairs(members: Sequence[str]) -> Iterator[tuple[str, str]]:

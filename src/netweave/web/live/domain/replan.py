@@ -17,11 +17,11 @@ from netweave.core.plan import Meeting as CoreMeeting
 from netweave.core.plan import Plan
 from netweave.web.events.models import Event
 from netweave.web.live.domain.errors import LiveError
-from netweave.web.live.domain.record import held_rounds
 from netweave.web.live.domain.roster import Roster, attendance_statuses, roster_of
 from netweave.web.live.domain.rounds import require_published, round_base, round_numbers
 from netweave.web.live.domain.state import live_state
 from netweave.web.live.models import Attendance, HeldMeeting, LiveState, Replan
+from netweave.web.live.queries.met import held_rounds
 from netweave.web.matching.domain.forbidden import forbidden_pairs
 from netweave.web.matching.domain.inputs import (
     community_history,

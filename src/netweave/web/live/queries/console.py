@@ -13,11 +13,12 @@ from netweave.core.live_words import chat_lines
 from netweave.core.plan import Meeting as CoreMeeting
 from netweave.web.events.models import Event, Registration
 from netweave.web.events.timeline import round_starts_at
-from netweave.web.live.domain.record import held_rounds, meeting_pairs
+from netweave.web.live.domain.record import meeting_pairs
 from netweave.web.live.domain.roster import Roster, attendance_statuses, roster_of
 from netweave.web.live.domain.rounds import has_groups, latest_replan, round_base, round_numbers
 from netweave.web.live.domain.state import live_state, next_round_number
 from netweave.web.live.models import Attendance, HeldMeeting, LiveState, Replan
+from netweave.web.live.queries.met import held_rounds
 from netweave.web.matching.domain.storage import plan_from_version
 from netweave.web.matching.models import PlanVersion
 from netweave.web.matching.queries.schedule import published_plan

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
+
+from django.db.models import QuerySet
 
 from netweave.core.config import ConfigError, EventConfig, parse_config
 from netweave.core.fully_async import as_live_people
 from netweave.core.people import Person
 from netweave.web.events.models import Event, Registration
-from netweave.web.live.models import HeldMeeting, HeldSeat
-from netweave.web.matching.models import Seat
+from netweave.web.matching.domain.planned import meeting_pairs, planned_meetings
 
 __all__ = [
     "check_config",
@@ -24,7 +25,10 @@ __all__ = [
     "core_id",
     "event_config",
     "event_people",
+    "history_of",
     "matchable_people",
+    "planned_history",
+    "register_history_source",
     "seat_ids",
 ]
 
@@ -173,29 +177,56 @@ def check_config(event: Event) -> EventConfig:
         )
 
 
+#: reads the pairs (sorted core ids) who met one-on-one at ``events``; see
+#: :func:`register_history_source`
+HistorySource = Callable[[QuerySet[Event]], Iterable[tuple[str, str]]]
+
+_history_source: list[HistorySource] = []
+
+
+def register_history_source(source: HistorySource) -> None:
+    """Make ``source`` the reader of who met whom at earlier events, for the planner.
+
+    The live app, which records what really happened, registers its rule
+    (:func:`netweave.web.live.queries.met.history_pairs`) in its ``ready()``: this app sits
+    below it and may not import it. Registering again replaces the source.
+    """
+    _history_source[:] = [source]
+
+
+def history_of(meetings: Iterable[Sequence[int]]) -> list[tuple[str, str]]:
+    """Pairs (sorted core ids) of people sharing one of ``meetings`` (registration pks,
+    of any events): how a history source words its answer. One query."""
+    meetings = [list(m) for m in meetings]
+    emails = dict(
+        Registration.objects.filter(pk__in={pk for m in meetings for pk in m}).values_list(
+            "pk", "member__email"
+        )
+    )
+    pairs = {
+        tuple(sorted((core_id(emails[a]), core_id(emails[b])))) for a, b in meeting_pairs(meetings)
+    }
+    return sorted((a, b) for a, b in pairs if a != b)
+
+
+def planned_history(events: QuerySet[Event]) -> list[tuple[str, str]]:
+    """Pairs (sorted core ids) the published plans of ``events`` put in a one-on-one (or
+    async) meeting: the history when no app knows better (see :func:`community_history`)."""
+    rounds = planned_meetings(list(events)).values()
+    return history_of(m for by_round in rounds for ms in by_round.values() for m in ms)
+
+
 def community_history(event: Event) -> list[tuple[str, str]]:
     """Pairs (sorted ids) who met one-on-one at the community's earlier events.
 
-    What really happened counts (:class:`~netweave.web.live.models.HeldMeeting`, written by
-    the live run or copied from the plan by the follow-up); an earlier event with no such
-    record counts with its published plan. Groups do not count: sharing a table of six is
-    not the conversation a returning member should not repeat.
+    Read by the registered history source (:func:`register_history_source`; the live app
+    registers the one rule of who met whom, :mod:`netweave.web.live.queries.met`); with
+    none registered, the earlier events' published plans (:func:`planned_history`). Groups
+    do not count: sharing a table of six is not the conversation a returning member should
+    not repeat.
     """
     earlier = Event.objects.filter(
         community_id=event.community_id, starts_at__lt=event.starts_at
     ).exclude(pk=event.pk)
-    recorded = HeldMeeting.objects.filter(event__in=earlier).values("event_id")
-    held = HeldSeat.objects.filter(meeting__event__in=earlier, meeting__round__gt=0)
-    planned = Seat.objects.filter(
-        meeting__plan__event__in=earlier, meeting__plan__published_at__isnull=False
-    ).exclude(meeting__plan__event__in=recorded)
-    pairs: set[tuple[str, str]] = set()
-    for seats in (held, planned):
-        for ids in seat_ids(seats, "meeting_id").values():
-            pairs.update(
-                (a, b) if a < b else (b, a)
-                for k, a in enumerate(ids)
-                for b in ids[k + 1 :]
-                if a != b
-            )
-    return sorted(pairs)
+    source = _history_source[0] if _history_source else planned_history
+    return sorted(set(source(earlier)))

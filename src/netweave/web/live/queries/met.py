@@ -1,0 +1,155 @@
+"""Who met whom: the one rule, read by follow-up, intros, the live run and the planner.
+
+The rule, per event and per round (a one-on-one round ``n >= 1``; the small groups are
+round 0 and count only where a reader asks for them):
+
+1. **A recorded round counts as held.** A round is recorded once the live run wrote any
+   :class:`~netweave.web.live.models.HeldMeeting` for it (a round starting, the groups
+   starting, or the follow-up copying the plan after an event without a live run). Then
+   those meetings, and only those, say who met whom in it: the plan of that round no longer
+   counts, a re-plan on the day counts as held.
+2. **Otherwise the published plan's meetings of that round count** (the newest published
+   version), while the event is not done: a round still to come, or an event run without
+   the live console, is taken as planned.
+3. **Once the event is done** (``Event.Status.DONE``, which the live console's *End* sets),
+   a round the live run never recorded, in an event it did record, did not happen (the host
+   ended early): it counts for nobody. An event with no record at all still counts with its
+   plan (rule 2), done or not.
+
+People marked absent are left out by the record itself: a round starting records each
+meeting without its absent people, and a pair whose partner was absent is no meeting
+(:func:`~netweave.web.live.domain.record.record_round`). Check-in alone changes nothing:
+where rule 2 applies, the plan is taken as it is. Async meetings (a live person with an
+async partner's intro, or a fully async event's pairs) count like any one-on-one meeting,
+planned and held alike; a fully async event has no live run, so its plan counts. A meeting
+of three gives three pairs; a meeting with the host alone gives none.
+
+Everything is read in bulk (a fixed number of queries for any number of events) and keyed
+by registration pk; :func:`history_pairs` words it as core ids for the planner, which reads
+it through :func:`netweave.web.matching.domain.inputs.register_history_source` (registered
+in this app's ``ready()``: matching sits below live and may not import it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from netweave.web.events.models import Event, Registration
+from netweave.web.live.models import HeldMeeting, HeldSeat
+from netweave.web.matching.domain.inputs import core_id, history_of
+from netweave.web.matching.domain.planned import (
+    Meetings,
+    meeting_pairs,
+    meetings_from_rows,
+    planned_meetings,
+)
+
+__all__ = [
+    "Meetings",
+    "event_meetings",
+    "held_meetings",
+    "held_rounds",
+    "history_pairs",
+    "meetings_by_event",
+    "met_pairs",
+    "partners_by_registration",
+    "partners_met",
+    "planned_or_held",
+]
+
+
+def held_meetings(events: Sequence[Event | int], *, groups: bool = False) -> dict[int, Meetings]:
+    """event pk -> what the live run recorded, per round (groups as round 0 when ``groups``);
+    the record alone, without the rule's fallback. Two queries."""
+    pks = [e if isinstance(e, int) else e.pk for e in events]
+    seats = HeldSeat.objects.filter(meeting__event_id__in=pks)
+    if not groups:
+        seats = seats.exclude(meeting__round=0)
+    rows = seats.order_by("meeting__event_id", "meeting__round", "meeting_id", "position")
+    found = meetings_from_rows(
+        rows.values_list("meeting__event_id", "meeting__round", "meeting_id", "registration_id")
+    )
+    # a recorded round whose meetings have nobody left in them is still recorded (and empty)
+    recorded = HeldMeeting.objects.filter(event_id__in=pks)
+    if not groups:
+        recorded = recorded.exclude(round=0)
+    for event_pk, number in recorded.values_list("event_id", "round").distinct():
+        found.setdefault(event_pk, {}).setdefault(number, [])
+    return found
+
+
+def meetings_by_event(events: Iterable[Event], *, groups: bool = False) -> dict[int, Meetings]:
+    """event pk -> who met whom per round, by the module's rule (rounds in order; round 0,
+    the groups, only when ``groups``). Four or five queries for any number of events."""
+    events = list(events)
+    held = held_meetings(events, groups=groups)
+    planned = planned_meetings(events, groups=groups)
+    return {e.pk: _rule(e, held.get(e.pk, {}), planned.get(e.pk, {})) for e in events}
+
+
+def _rule(event: Event, held: Meetings, planned: Meetings) -> Meetings:
+    ended = bool(held) and event.status == Event.Status.DONE
+    out: Meetings = {}
+    for number in sorted(held.keys() | planned.keys()):
+        if number in held:
+            out[number] = held[number]
+        elif not ended:
+            out[number] = planned[number]
+    return out
+
+
+def event_meetings(event: Event, *, groups: bool = False) -> Meetings:
+    """Who met whom at ``event`` per round, by the rule (see :func:`meetings_by_event`)."""
+    return meetings_by_event([event], groups=groups)[event.pk]
+
+
+def met_pairs(event: Event, *, groups: bool = False) -> set[tuple[int, int]]:
+    """Registration pk pairs (smaller first) who met at ``event``, by the rule."""
+    meetings = event_meetings(event, groups=groups)
+    return set(meeting_pairs(m for ms in meetings.values() for m in ms))
+
+
+def partners_by_registration(event: Event, *, groups: bool = False) -> dict[int, list[int]]:
+    """registration pk -> the pks of everyone they met at ``event``, in round order, each
+    once. Someone seated alone (with the host) is there with no partners."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for meetings in event_meetings(event, groups=groups).values():
+        for members in meetings:
+            for a in members:
+                out[a] += [b for b in members if b != a and b not in out[a]]
+    return dict(out)
+
+
+def partners_met(registration: Registration, *, groups: bool = False) -> list[int]:
+    """The pks of everyone ``registration`` met, in round order (by the rule)."""
+    return partners_by_registration(registration.event, groups=groups).get(registration.pk, [])
+
+
+def planned_or_held(event: Event) -> Meetings:
+    """round -> every meeting the published plan or the record has at ``event``, groups
+    (round 0) included: both, not the rule, and wider than it on purpose, for what partners
+    may see of each other (an intro is for whoever was told they would meet, and whoever
+    really met)."""
+    held = held_meetings([event], groups=True).get(event.pk, {})
+    planned = planned_meetings([event], groups=True).get(event.pk, {})
+    return {n: held.get(n, []) + planned.get(n, []) for n in sorted(held.keys() | planned.keys())}
+
+
+def history_pairs(events: Iterable[Event]) -> list[tuple[str, str]]:
+    """Pairs (sorted core ids) who met one-on-one (or async) at ``events``, by the rule: the
+    planner's history source (:func:`~netweave.web.matching.domain.inputs.community_history`)."""
+    by_event = meetings_by_event(events).values()
+    return history_of(m for rounds in by_event for ms in rounds.values() for m in ms)
+
+
+def held_rounds(event: Event) -> dict[int, list[tuple[str, ...]]]:
+    """held round -> its meetings as core ids (round 0: the groups): what the live run
+    recorded so far, without the plan. The live run's own view, for "nobody meets twice
+    today": rounds still to come have not happened yet."""
+    emails = dict(Registration.objects.filter(event=event).values_list("pk", "member__email"))
+    rounds = held_meetings([event], groups=True).get(event.pk, {})
+    return {
+        n: [tuple(core_id(emails[pk]) for pk in m) for m in ms if m]
+        for n, ms in sorted(rounds.items())
+    }
