@@ -20,7 +20,7 @@ import json
 import re
 import tomllib
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -194,11 +194,7 @@ def _alias(header: str) -> str | None:
     if header.strip() == "#":  # Typeform's row number: no words, so no normalised key
         return SKIP
     key = _norm_header(header)
-    return (
-        ALIASES.get(key)
-        or FORM_COLUMNS.get(key)
-        or _LOOSE_ALIASES.get(_loose_header(header))
-    )
+    return ALIASES.get(key) or FORM_COLUMNS.get(key) or _LOOSE_ALIASES.get(_loose_header(header))
 
 
 #: (field, phrases one of which the header must contain, phrases it must not contain);
@@ -330,7 +326,11 @@ class ColumnMapping:
         """The mapping as a TOML column map, readable by :func:`load_mapping`."""
         lines = ["[columns]", *(f"{_quoted(k)} = {_quoted(v)}" for k, v in self.columns.items())]
         if self.modes:
-            lines += ["", "[modes]", *(f"{_quoted(k)} = {_quoted(v)}" for k, v in self.modes.items())]
+            lines += [
+                "",
+                "[modes]",
+                *(f"{_quoted(k)} = {_quoted(v)}" for k, v in self.modes.items()),
+            ]
         return "\n".join(lines) + "\n"
 
 
@@ -354,7 +354,7 @@ def _mapping_from(data: Mapping[str, object], label: str, text: str) -> ColumnMa
     issues += check_targets(columns, label, text)
     issues += [
         Issue(
-            f"mode answer {k!r} maps to {v!r}: use \"live\" or \"async\"",
+            f'mode answer {k!r} maps to {v!r}: use "live" or "async"',
             label,
             _toml_line(text, k) if text else None,
             code="bad-column-map",

@@ -144,7 +144,8 @@ _BY_OFFSET: dict[int, tuple[str, ...]] = {
 }  # fmt: skip
 #: offsets that are not whole hours, which only a few places use: read as the main one
 _PART_HOURS: dict[tuple[str, int, int], str] = {
-    ("+", 5, 30): "Asia/Kolkata", ("+", 5, 45): "Asia/Kathmandu", ("+", 9, 30): "Australia/Adelaide",
+    ("+", 5, 30): "Asia/Kolkata", ("+", 5, 45): "Asia/Kathmandu",
+    ("+", 9, 30): "Australia/Adelaide",
     ("+", 3, 30): "Asia/Tehran", ("+", 4, 30): "Asia/Kabul", ("+", 6, 30): "Asia/Yangon",
     ("+", 10, 30): "Australia/Lord_Howe", ("+", 12, 45): "Pacific/Chatham",
     ("+", 8, 45): "Australia/Eucla", ("-", 3, 30): "America/St_Johns",
@@ -214,10 +215,11 @@ def read_zone(value: str, location: str = "") -> ZoneReading:
     'GMT+1' is a fixed offset, which does not follow summer time: did you mean Africa/Lagos?
     >>> read_zone("Berlin, Germany").zone
     'Europe/Berlin'
-    >>> read_zone("Australia/Melborne")
-    Traceback (most recent call last):
-    ...
-    netweave.core.issues.CellError: unknown time zone 'Australia/Melborne': did you mean Australia/Melbourne?
+    >>> try:
+    ...     read_zone("Australia/Melborne")
+    ... except CellError as exc:
+    ...     print(exc)
+    unknown time zone 'Australia/Melborne': did you mean Australia/Melbourne?
     """
     text = " ".join(value.split())
     if not text or text.lower() in _UNIVERSAL:
