@@ -3,31 +3,47 @@
 The canonical table is ``email,name,mode,timezone,location,community,interests,about,
 looking_for,requests,avoid`` (:data:`FIELDS`). Real form exports use other headers:
 :data:`ALIASES` maps the common ones ("What's your name?" -> ``name``), and a column map
-(:func:`load_column_map`) handles the rest. :func:`read_layout` finds where each field sits
-in a table from its header row.
+(:func:`load_column_map`) handles the rest. Headers no alias knows are read by their key words
+(:func:`keyword_target`: "Will you join live or asynchronously?" is about the mode), and a
+form tool's own bookkeeping columns (:data:`FORM_COLUMNS`: "Timestamp", "Submission ID") are
+recognised, so they neither end up on a profile nor get in the way.
+:mod:`netweave.core.reading` puts this together with what the answers look like.
+
+A :class:`ColumnMapping` says how to read a file: header -> target, and how to read the
+mode answers; it is what ``--columns map.toml`` holds and what the web app remembers per
+community, as TOML or a plain dict.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 import unicodedata
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from netweave.core.issues import Issue, RegistrationError
+from netweave.core.modes import Mode
 
 __all__ = [
     "ALIASES",
     "EXTRA",
     "FIELDS",
+    "FORM_COLUMNS",
     "REQUIRED",
-    "Layout",
+    "SKIP",
+    "SUBMITTED",
+    "TARGETS",
+    "TARGET_LABELS",
+    "ColumnMapping",
     "check_targets",
     "header_target",
+    "keyword_target",
     "load_column_map",
-    "read_layout",
+    "load_mapping",
+    "parse_mapping",
 ]
 
 #: the canonical columns, in the canonical order
@@ -50,6 +66,29 @@ REQUIRED: tuple[str, ...] = ("email", "name")
 #: organizer demote a column that an alias would otherwise claim (Microsoft Forms exports
 #: carry both a respondent "Email" and the question "Your email")
 EXTRA = "extra"
+#: a target for the time a form was submitted: it orders repeated submissions of one person
+SUBMITTED = "submitted"
+#: a target for a column that is not kept at all (a form tool's response id, start time)
+SKIP = "skip"
+#: every target a column can be read as, in the order a select offers them
+TARGETS: tuple[str, ...] = (*FIELDS, EXTRA, SUBMITTED, SKIP)
+#: what each target means, in the words of a table or a select
+TARGET_LABELS: dict[str, str] = {
+    "email": "email (the person's id)",
+    "name": "name",
+    "mode": "live or async",
+    "timezone": "time zone",
+    "location": "location",
+    "community": "community they manage",
+    "interests": "interests (a list)",
+    "about": "about them",
+    "looking_for": "whom they are looking for",
+    "requests": "people they ask to meet (names or emails)",
+    "avoid": "people they do not want to meet",
+    EXTRA: "kept as profile text",
+    SUBMITTED: "submission time (the latest submission wins)",
+    SKIP: "not kept",
+}
 
 _APOSTROPHES = re.compile(r"['’`´]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -129,9 +168,86 @@ _LOOSE_ALIASES: dict[str, str] = {
 }
 
 
+#: the columns form tools add themselves (normalised header -> target): Google Forms'
+#: "Timestamp", Microsoft Forms' "ID", "Start time", "Completion time", "Last modified time",
+#: Typeform's "#", "Submitted At", "Start Date (UTC)", "Network ID", Tally's "Submission ID",
+#: "Respondent ID", "Submitted at"
+FORM_COLUMNS: dict[str, str] = {
+    **dict.fromkeys(
+        ("timestamp", "submitted at", "submitted", "submit date", "submit date utc",
+         "completion time", "submission time", "date submitted", "submitted on",
+         "response date", "end date", "end time"),
+        SUBMITTED,
+    ),
+    **dict.fromkeys(
+        ("id", "submission id", "response id", "respondent id", "response type",
+         "start time", "start date", "start date utc", "stage date", "stage date utc",
+         "network id", "token", "last modified time", "respondent", "ip address",
+         "response url", "user agent"),
+        SKIP,
+    ),
+}  # fmt: skip
+
+
 def _alias(header: str) -> str | None:
-    """The canonical field a form header stands for, or ``None`` for a column we keep as-is."""
-    return ALIASES.get(_norm_header(header)) or _LOOSE_ALIASES.get(_loose_header(header))
+    """The target a form header stands for, or ``None`` for a column we keep as-is."""
+    if header.strip() == "#":  # Typeform's row number: no words, so no normalised key
+        return SKIP
+    key = _norm_header(header)
+    return ALIASES.get(key) or FORM_COLUMNS.get(key) or _LOOSE_ALIASES.get(_loose_header(header))
+
+
+#: (field, phrases one of which the header must contain, phrases it must not contain);
+#: the first rule that fits decides, so the narrow ones come first
+_KEYWORDS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("avoid", ("avoid", "prefer not", "rather not", "not to meet", "not meet", "dont match",
+               "do not match", "not be matched", "not want to meet", "dont want to meet"), ()),
+    ("requests", ("in particular", "specific people", "specific person", "by name",
+                  "anyone specific", "someone specific", "particular people", "names of",
+                  "specifically", "name them", "names or emails"), ()),
+    ("timezone", ("time zone", "timezone", "tz", "utc offset", "utc", "gmt"), ()),
+    ("mode", ("live", "async", "asynchronous", "asynchronously", "synchronous",
+              "synchronously", "in person", "join", "attend", "attendance", "participate",
+              "participation", "format", "mode"),
+     ("when", "since", "how long", "why", "which events", "how often")),
+    ("looking_for", ("looking for", "hope to", "hoping to", "like to get", "want to get",
+                     "get out of", "like to meet", "want to meet", "like to connect",
+                     "want to connect", "who would you", "whom would you", "kind of people"),
+     ()),
+    ("email", ("email", "e mail", "mail"),
+     ("newsletter", "updates", "receive", "subscribe", "may we", "can we", "ok to")),
+    ("community", ("community", "communitys", "communities", "network you", "group you"),
+     ("size",)),
+    ("name", ("name",), ("organisation", "organization", "company", "group", "project",
+                         "event", "team", "institution", "employer", "user", "nick",
+                         "pronoun", "first", "last", "sur", "family", "given")),
+    ("location", ("where", "based", "city", "country", "location", "located", "region",
+                  "town"), ()),
+    ("interests", ("topic", "topics", "interests", "interested", "interest", "areas",
+                   "tags", "themes", "subjects", "keywords"), ()),
+    ("about", ("about", "bio", "introduce", "tell us", "yourself", "background",
+               "describe"), ()),
+)  # fmt: skip
+
+
+def keyword_target(header: str) -> str | None:
+    """The field a header's key words point at, or ``None``: a guess that
+    :func:`~netweave.core.reading.read_columns` checks against the answers.
+
+    Examples
+    --------
+    >>> keyword_target("Will you join live or asynchronously?")
+    'mode'
+    >>> keyword_target("Anyone you'd like to meet in particular?")
+    'requests'
+    >>> keyword_target("What's your community's name?"), keyword_target("Shoe size")
+    ('community', None)
+    """
+    text = f" {_norm_header(header)} "
+    for target, wanted, unwanted in _KEYWORDS:
+        if any(f" {w} " in text for w in wanted) and not any(f" {u} " in text for u in unwanted):
+            return target
+    return None
 
 
 def check_targets(columns: Mapping[str, str], file: str, text: str = "") -> list[Issue]:
@@ -144,10 +260,10 @@ def check_targets(columns: Mapping[str, str], file: str, text: str = "") -> list
     >>> [i.message.split(";")[0] for i in issues]
     ["column 'Topic' maps to 'topics', which is not a field"]
     """
-    valid = ", ".join((*FIELDS, EXTRA))
+    valid = ", ".join(TARGETS)
     issues = []
     for source, target in columns.items():
-        if target not in FIELDS and target != EXTRA:
+        if target not in TARGETS:
             message = (
                 f"column {source!r} maps to {target!r}, which is not a field; use one of {valid}"
             )
@@ -165,30 +281,157 @@ def _toml_line(text: str, key: str) -> int | None:
     return None
 
 
-def load_column_map(path: str | Path) -> dict[str, str]:
-    """Read a TOML column map: source header -> canonical field.
+@dataclass(frozen=True, slots=True)
+class ColumnMapping:
+    """How to read a file: header -> target (:data:`TARGETS`), and answer -> mode.
+
+    Headers are matched exactly, then after normalising (case and punctuation do not
+    matter); mode answers by their words (:func:`~netweave.core.modes.mode_words`). The
+    mapping overrides what aliases, key words and answers suggest. It round-trips through
+    :meth:`to_dict` and :meth:`to_toml`, so the web app can remember one per community.
+
+    Examples
+    --------
+    >>> mapping = ColumnMapping({"Mail": "email"}, {"Not sure yet": "async"})
+    >>> print(mapping.to_toml())
+    [columns]
+    "Mail" = "email"
+    <BLANKLINE>
+    [modes]
+    "Not sure yet" = "async"
+    <BLANKLINE>
+    >>> ColumnMapping.from_dict(mapping.to_dict()) == mapping
+    True
+    """
+
+    columns: dict[str, str] = field(default_factory=dict)
+    modes: dict[str, Mode] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, dict[str, str]]:
+        """``{"columns": {...}, "modes": {...}}``: JSON- and TOML-ready."""
+        return {"columns": dict(self.columns), "modes": dict(self.modes)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object], label: str = "<column map>") -> ColumnMapping:
+        """The mapping in ``data`` (as :meth:`to_dict` writes it, or parsed TOML).
+
+        Raises
+        ------
+        RegistrationError
+            For a target that is not in :data:`TARGETS` or a mode that is not live/async.
+        """
+        return _mapping_from(data, label, "")
+
+    def to_toml(self) -> str:
+        """The mapping as a TOML column map, readable by :func:`load_mapping`."""
+        lines = ["[columns]", *(f"{_quoted(k)} = {_quoted(v)}" for k, v in self.columns.items())]
+        if self.modes:
+            lines += [
+                "",
+                "[modes]",
+                *(f"{_quoted(k)} = {_quoted(v)}" for k, v in self.modes.items()),
+            ]
+        return "\n".join(lines) + "\n"
+
+
+def _quoted(text: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's for these characters."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _mapping_from(data: Mapping[str, object], label: str, text: str) -> ColumnMapping:
+    table = data.get("columns", {})
+    modes = data.get("modes", {})
+    if not isinstance(table, dict) or not isinstance(modes, dict):
+        message = 'no [columns] table: write [columns] and then lines like "Mail" = "email"'
+        raise RegistrationError([Issue(message, label, code="bad-column-map")])
+    issues = [
+        Issue(f"column {k!r}: the target must be a quoted field name", label, _toml_line(text, k))
+        for k, v in table.items()
+        if not isinstance(v, str)
+    ]
+    columns = {k: v for k, v in table.items() if isinstance(v, str)}
+    issues += check_targets(columns, label, text)
+    issues += [
+        Issue(
+            f'mode answer {k!r} maps to {v!r}: use "live" or "async"',
+            label,
+            _toml_line(text, k) if text else None,
+            code="bad-column-map",
+        )
+        for k, v in modes.items()
+        if v not in ("live", "async")
+    ]
+    if issues:
+        raise RegistrationError(issues)
+    return ColumnMapping(columns, dict(modes))
+
+
+def parse_mapping(text: str, label: str = "<column map>") -> ColumnMapping:
+    """Read a TOML column map from ``text`` (see :func:`load_mapping`).
+
+    Examples
+    --------
+    >>> parse_mapping('[columns]\\n"Mail" = "email"\\n[modes]\\n"Maybe" = "async"\\n')
+    ColumnMapping(columns={'Mail': 'email'}, modes={'Maybe': 'async'})
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RegistrationError(
+            [Issue(f"not valid TOML: {exc}", label, code="bad-column-map")]
+        ) from None
+    if not isinstance(data.get("columns"), dict) and "modes" not in data:
+        message = 'no [columns] table: write [columns] and then lines like "Mail" = "email"'
+        raise RegistrationError([Issue(message, label, code="bad-column-map")])
+    return _mapping_from(data, label, text)
+
+
+def load_mapping(path: str | Path) -> ColumnMapping:
+    """Read a TOML column map file: ``[columns]`` header -> target, ``[modes]`` answer -> mode.
 
     Parameters
     ----------
     path
-        A TOML file with a ``[columns]`` table, for example::
+        A TOML file, for example::
 
             [columns]
             "What is your favourite topic?" = "interests"
             "Mail" = "email"
+            "Your email" = "extra"      # kept as profile text, though it looks like an email
+            "Start time" = "skip"       # not kept at all
+            "Sent" = "submitted"        # when the form was sent: the latest one wins
 
-        A target may also be ``"extra"`` to keep a column as a free-text profile field even
-        though an alias would claim it.
+            [modes]
+            "Not sure yet" = "async"
 
     Returns
     -------
-    dict[str, str]
-        The mapping, to pass as ``columns`` to :func:`~netweave.core.people.read_people`.
+    ColumnMapping
 
     Raises
     ------
     RegistrationError
-        When the file is not TOML, has no ``[columns]`` table, or maps to an unknown field.
+        When the file is not TOML, has neither table, or maps to an unknown target, with
+        the line of each bad entry.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "map.toml"
+    ...     _ = path.write_text('[columns]\\n"Mail" = "email"\\n')
+    ...     load_mapping(path)
+    ColumnMapping(columns={'Mail': 'email'}, modes={})
+    """
+    return parse_mapping(Path(path).read_text(encoding="utf-8-sig"), str(path))
+
+
+def load_column_map(path: str | Path) -> dict[str, str]:
+    """Read a TOML column map's ``[columns]`` table: source header -> target.
+
+    The older half of :func:`load_mapping`, kept for callers that pass a plain dict as
+    ``columns`` to :func:`~netweave.core.people.read_people`.
 
     Examples
     --------
@@ -199,37 +442,7 @@ def load_column_map(path: str | Path) -> dict[str, str]:
     ...     load_column_map(path)
     {'Mail': 'email', 'Topic': 'interests'}
     """
-    label = str(path)
-    text = Path(path).read_text(encoding="utf-8-sig")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RegistrationError(
-            [Issue(f"not valid TOML: {exc}", label, code="bad-column-map")]
-        ) from None
-    table = data.get("columns")
-    if not isinstance(table, dict):
-        message = 'no [columns] table: write [columns] and then lines like "Mail" = "email"'
-        raise RegistrationError([Issue(message, label, code="bad-column-map")])
-    not_text = [k for k, v in table.items() if not isinstance(v, str)]
-    issues = [
-        Issue(f"column {k!r}: the target must be a quoted field name", label, _toml_line(text, k))
-        for k in not_text
-    ]
-    columns = {k: v for k, v in table.items() if isinstance(v, str)}
-    issues += check_targets(columns, label, text)
-    if issues:
-        raise RegistrationError(issues)
-    return columns
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """Where each field sits in a row: field -> column index, plus the columns kept as extra."""
-
-    headers: tuple[str, ...]
-    fields: dict[str, int]
-    extras: tuple[int, ...]
+    return load_mapping(path).columns
 
 
 def header_target(header: str, columns: Mapping[str, str]) -> str | None:
@@ -252,75 +465,3 @@ def header_target(header: str, columns: Mapping[str, str]) -> str | None:
         if _norm_header(source) == key:
             return target
     return _alias(header)
-
-
-def read_layout(
-    headers: Sequence[str], columns: Mapping[str, str], file: str, line: int = 1
-) -> tuple[Layout, list[Issue]]:
-    """Where each field sits in a table whose header row (line ``line`` of ``file``) is
-    ``headers``, and the problems with it: two columns meaning one field, a required column
-    missing (errors), a column-map entry matching no column (a warning).
-
-    Examples
-    --------
-    >>> layout, issues = read_layout(["Your name", "E-mail", "Shoe size"], {}, "people.csv")
-    >>> layout.fields, layout.extras, issues
-    ({'name': 0, 'email': 1}, (2,), [])
-    >>> _, issues = read_layout(["Name"], {}, "people.csv")
-    >>> print(issues[0].message.split(" (")[0])
-    missing required column 'email'
-    """
-    fields: dict[str, int] = {}
-    extras: list[int] = []
-    issues: list[Issue] = []
-    for index, header in enumerate(headers):
-        target = header_target(header, columns) if header else None
-        if target is None or target == EXTRA:
-            extras.append(index)
-        elif target in fields:
-            first = headers[fields[target]]
-            message = (
-                f"columns {first!r} and {header!r} both mean {target}: delete one, or map one "
-                f'elsewhere with --columns map.toml (e.g. "{header}" = "extra")'
-            )
-            issues.append(Issue(message, file, line, header, code="duplicate-column"))
-        else:
-            fields[target] = index
-    issues += _missing_columns(headers, fields, file, line)
-    issues += _unused_map_entries(headers, columns, file, line)
-    return Layout(tuple(headers), fields, tuple(extras)), issues
-
-
-def _missing_columns(
-    headers: Sequence[str], fields: Mapping[str, int], file: str, line: int
-) -> list[Issue]:
-    found = ", ".join(repr(h) for h in headers if h) or "none"
-    return [
-        Issue(
-            f"missing required column {name!r} (found: {found}); if one of these holds it, "
-            f'say so in a column map and pass --columns map.toml: [columns] "Header" = "{name}"',
-            file,
-            line,
-            code="missing-column",
-        )
-        for name in REQUIRED
-        if name not in fields
-    ]
-
-
-def _unused_map_entries(
-    headers: Sequence[str], columns: Mapping[str, str], file: str, line: int
-) -> list[Issue]:
-    # A map entry that matches nothing is almost always a typo in the header text.
-    present = {_norm_header(h) for h in headers}
-    return [
-        Issue(
-            f"the column map names {source!r} but the table has no such column",
-            file,
-            line,
-            level="warning",
-            code="unused-column-map",
-        )
-        for source in columns
-        if _norm_header(source) not in present
-    ]

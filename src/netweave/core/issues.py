@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["Issue", "RegistrationError", "summarise_issues"]
+__all__ = ["CellError", "Issue", "RegistrationError", "summarise_issues"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,14 @@ class RegistrationError(Exception):
         super().__init__("\n".join(str(i) for i in issues))
 
 
+class CellError(ValueError):
+    """A cell value that cannot be used; ``code`` groups it in summaries ("bad-timezone")."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 # codes that read as one kind of problem to a human
 _GROUP = {"unknown-avoid": "unknown-request"}
 _DESCRIPTION = {
@@ -52,6 +60,9 @@ _DESCRIPTION = {
     "self-reference": "people requesting or avoiding themselves",
     "bad-email": "malformed emails",
     "duplicate-email": "duplicate emails",
+    "duplicate-submission": "people who submitted more than once",
+    "unclear-mode": "unclear live/async answers",
+    "timezone-reading": "time zones read from an abbreviation, offset or city",
     "empty-name": "rows without a name",
     "bad-mode": "unknown modes",
     "bad-timezone": "unknown time zones",

@@ -1,40 +1,41 @@
 """Reading and validating registration tables into immutable :class:`Person` records.
 
-The canonical columns and the headers that stand for them are in :mod:`netweave.core.columns`;
-columns we do not know are kept as free-text profile fields (:attr:`Person.extra`), never
-rejected. The problems found are :class:`~netweave.core.issues.Issue` records
-(:mod:`netweave.core.issues`).
+An import runs in three steps, each its own module, so that the web app can stop between
+them and show the organizer how their file is read:
 
-Reading never stops at the first problem: :func:`read_people` collects every error in the
-file and raises them together, because an organizer fixing a spreadsheet wants the whole list
-at once, not one round-trip per typo. Problems that do not make the table unusable (a request
-naming nobody, say) are returned as warnings on the :class:`Roster`.
+1. :func:`~netweave.core.tables.read_table`: the file's rows as text, with line numbers;
+2. :func:`~netweave.core.reading.read_columns`: what each column holds, by its header and
+   its answers, overridden by the organizer's :class:`~netweave.core.columns.ColumnMapping`;
+3. :func:`apply_mapping`: the rows read into :class:`Person` records, here.
+
+:func:`read_people` does all three. Columns that are no field are kept as free-text profile
+fields (:attr:`Person.extra`), never rejected. Reading never stops at the first problem: every
+error in the file is raised together (:class:`~netweave.core.issues.RegistrationError`),
+because an organizer fixing a spreadsheet wants the whole list at once. What does not make
+the table unusable is a warning on the :class:`Roster`: a request naming nobody, a second
+submission by one person (the latest wins), a mode answer or a time zone that needed reading.
 """
 
 from __future__ import annotations
 
-import csv
-import functools
-import io
 import re
-import unicodedata
-import zoneinfo
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Literal
 
 from rapidfuzz import fuzz, process, utils
 
 from netweave.core.cells import control_character, formula_problem
-from netweave.core.columns import EXTRA, REQUIRED, Layout, check_targets, header_target, read_layout
-from netweave.core.issues import Issue, RegistrationError
-from netweave.core.xlsx import XlsxError, read_sheet
+from netweave.core.columns import REQUIRED, ColumnMapping, check_targets
+from netweave.core.issues import CellError, Issue, RegistrationError
+from netweave.core.modes import Mode, ModeReading
+from netweave.core.reading import ColumnReading, Layout, name_key, read_columns, split_names
+from netweave.core.submissions import latest_submissions
+from netweave.core.tables import Table, read_rows, read_table
+from netweave.core.zones import read_zone
 
-__all__ = ["Person", "Roster", "read_history", "read_people"]
-
-Mode = Literal["live", "async"]
+__all__ = ["Mode", "Person", "Roster", "apply_mapping", "read_history", "read_people"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,120 +68,23 @@ class Person:
 
 @dataclass(frozen=True, slots=True)
 class Roster:
-    """The people read from a table, in file order, and the warnings about it."""
+    """The people read from a table, in file order, the warnings about it, and how its
+    columns were read (``None`` when the roster was not read from a file)."""
 
     people: tuple[Person, ...]
     warnings: tuple[Issue, ...] = field(default=())
+    columns: ColumnReading | None = None
 
     def by_id(self) -> dict[str, Person]:
         return {p.id: p for p in self.people}
 
 
-# --------------------------------------------------------------------------- raw tables
-
-_NOT_UTF8 = (
-    "file is not UTF-8: save it as 'CSV UTF-8 (Comma delimited)' in Excel, or download it "
-    "with File > Download > CSV in Google Sheets"
-)
-_CSV_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
-_DELIMITERS = (",", ";", "\t")
-
-Row = tuple[int, list[str]]
-
-
-def _read_rows(path: Path, label: str, score: Callable[[list[str]], int]) -> Iterator[Row]:
-    """``(line, cells)`` for every row, header included; ``score`` ranks delimiter guesses."""
-    suffix = path.suffix.lower()
-    if suffix in _CSV_SUFFIXES:
-        return _csv_rows(path, label, score)
-    if suffix in {".xlsx", ".xlsm"}:
-        return _xlsx_rows(path, label)
-    message = (
-        f"cannot read {suffix or 'files without an extension'}: save the table as .csv or .xlsx"
-    )
-    raise RegistrationError([Issue(message, label, code="bad-file")])
-
-
-def _decode(path: Path, label: str) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise RegistrationError([Issue(_NOT_UTF8, label, line, code="not-utf8")]) from None
-
-
-def _pick_delimiter(text: str, score: Callable[[list[str]], int]) -> str:
-    """The delimiter whose header row scores best (recognised columns, then column count)."""
-
-    def rank(delimiter: str) -> tuple[int, int]:
-        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        header = next((r for r in rows if any(c.strip() for c in r)), [])
-        return score(header), len(header)
-
-    try:
-        return max(_DELIMITERS, key=rank)
-    except csv.Error:
-        return ","
-
-
-def _csv_rows(path: Path, label: str, score: Callable[[list[str]], int]) -> Iterator[Row]:
-    text = _decode(path, label)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_pick_delimiter(text, score))
-    start = last_start = 1
-    try:
-        for cells in reader:
-            yield start, cells
-            last_start, start = start, reader.line_num + 1
-    except csv.Error as exc:
-        raise RegistrationError(
-            [Issue(f"cannot parse CSV: {exc}", label, start, code="bad-csv")]
-        ) from None
-    # The csv module silently reads an unclosed quote to the end of the file.
-    if text.count('"') % 2 and start - last_start > 1:
-        message = (
-            "a quote opened on this line is never closed: the rest of the file became one value"
-        )
-        raise RegistrationError([Issue(message, label, last_start, code="bad-quote")])
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date | time):
-        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
-    return str(value)
-
-
-def _xlsx_rows(path: Path, label: str) -> Iterator[Row]:
-    # the bounded reader: caps on size, cells and time, a message for every damaged file
-    try:
-        for line, values in read_sheet(path):
-            yield line, [_cell_text(v) for v in values]
-    except XlsxError as exc:
-        raise RegistrationError([Issue(str(exc), label, exc.line, code="bad-file")]) from None
-
-
-def _blank(cells: Sequence[str]) -> bool:
-    return not any(c.strip() for c in cells)
-
-
 # --------------------------------------------------------------------------- values
-
-
-class _InvalidValueError(ValueError):
-    """A cell value we cannot use; ``code`` groups it in summaries."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def _parse_email(value: str) -> str:
     if not value:
-        raise _InvalidValueError("missing email", "bad-email")
+        raise CellError("missing email", "bad-email")
     local, _, domain = value.partition("@")
     if any(c.isspace() for c in value):
         reason = "it contains a space"
@@ -192,118 +96,22 @@ def _parse_email(value: str) -> str:
         reason = f"{formula}: ask the person for the address they really use"
     else:
         return value
-    raise _InvalidValueError(f"malformed email {value!r}: {reason}", "bad-email")
+    raise CellError(f"malformed email {value!r}: {reason}", "bad-email")
 
 
-_LIVE_WORDS = frozenset({"live", "synchronous", "sync", "realtime"})
-# the words of an answer, as in a header (see netweave.core.columns): brackets hold hints
-_ANSWER_HINT = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_NOT_A_WORD = re.compile(r"[^a-z0-9]+")
-_ASYNC_WORDS = frozenset({"async", "asynchronous", "recorded", "offline"})
-
-
-def _parse_mode(value: str) -> Mode:
-    # Form answers decorate the choice ("Live (Zoom)", "yes - live"); the first real word decides.
-    words = [w for w in _NOT_A_WORD.split(_ANSWER_HINT.sub(" ", value.lower())) if w]
-    words = [w for w in words if w != "yes"] or words
-    if not words or words[0] in _LIVE_WORDS:
-        return "live"
-    if words[0] in _ASYNC_WORDS:
-        return "async"
-    raise _InvalidValueError(f"unknown mode {value!r}: use live or async", "bad-mode")
-
-
-# zones that exist in the database but are never what a person means
-_NOT_ZONES = frozenset({"localtime", "Factory"})
-_OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
-
-
-@functools.cache
-def _zones() -> dict[str, str]:
-    """Lower-cased zone name -> its canonical spelling."""
-    return {z.lower(): z for z in zoneinfo.available_timezones() - _NOT_ZONES}
-
-
-@functools.cache
-def _suggestion_zones() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Modern zone names to suggest, and their city part (``"new york"``) for city matches."""
-    names = tuple(
-        sorted(z for z in _zones().values() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
-    )
-    return names, tuple(n.rsplit("/", 1)[1].replace("_", " ").lower() for n in names)
-
-
-def _offset_zone(value: str) -> str | None:
-    """``"UTC+10"`` -> ``"Etc/GMT-10"`` (POSIX inverts the sign in Etc zone names)."""
-    match = _OFFSET.fullmatch(value.strip())
-    if not match:
-        return None
-    sign, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3) or 0)
-    if minutes:
-        raise _InvalidValueError(
-            f"time zone {value!r} is not a whole-hour offset: use an IANA name like "
-            "Asia/Kolkata or America/St_Johns",
-            "bad-timezone",
-        )
-    if hours == 0:
-        return "UTC"
-    zone = f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
-    if zone.lower() not in _zones():
-        raise _InvalidValueError(f"time zone {value!r} is not a real UTC offset", "bad-timezone")
-    return zone
-
-
-def _parse_timezone(value: str) -> str:
+def _parse_name(value: str) -> str:
     if not value:
-        return "UTC"
-    zone = _zones().get(value.lower().replace(" ", "_")) or _offset_zone(value)
-    if zone:
-        return zone
-    hint = _or_list(_zone_suggestions(value))
-    advice = f"did you mean {hint}?" if hint else "use an IANA name like Europe/Berlin or UTC+10"
-    raise _InvalidValueError(f"unknown time zone {value!r}: {advice}", "bad-timezone")
+        raise CellError("empty name: every registrant needs a name", "empty-name")
+    return " ".join(value.split())
 
 
-@functools.lru_cache(maxsize=1024)
-def _zone_suggestions(value: str, limit: int = 3) -> tuple[str, ...]:
-    """Up to ``limit`` zones close to ``value``, best first (cached: bad values repeat)."""
-    names, cities = _suggestion_zones()
-    scored: dict[str, float] = {}
-    # Matching the whole name catches typos in "Australia/Melborne"; matching the city part
-    # catches people who write just "Sydney" or "melborne".
-    for query, choices in ((value, names), (value.rsplit("/", 1)[-1], cities)):
-        hits = process.extract(
-            query.replace("_", " "),
-            choices,
-            scorer=fuzz.ratio,
-            processor=utils.default_process,
-            limit=limit,
-            score_cutoff=75,
-        )
-        for _, score, index in hits:
-            scored[names[index]] = max(score, scored.get(names[index], 0))
-    ranked = sorted(scored, key=lambda z: -scored[z])
-    # Only near-ties with the best: a clear winner should not come with distracting runners-up.
-    return tuple(z for z in ranked if scored[z] >= scored[ranked[0]] - 6)[:limit] if ranked else ()
-
-
-def _or_list(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} or {items[-1]}"
-
-
-_LIST_SPLIT = re.compile(r"[;\n\r]+")
-
-
-def _split_list(value: str) -> list[str]:
-    """``"a; b\\nc;;"`` -> ``["a", "b", "c"]``."""
-    return [part.strip() for part in _LIST_SPLIT.split(value) if part.strip()]
+# a tick-box answer ("Onboarding, Mentoring, Events") is a list, as are lines and semicolons
+_TAG_SPLIT = re.compile(r"[;,\n\r]+")
 
 
 def _split_interests(value: str) -> tuple[str, ...]:
-    tags = (" ".join(tag.lower().split()) for tag in _split_list(value))
-    return tuple(dict.fromkeys(tags))
+    tags = (" ".join(tag.lower().split()) for tag in _TAG_SPLIT.split(value))
+    return tuple(dict.fromkeys(t for t in tags if t))
 
 
 # --------------------------------------------------------------------------- rows
@@ -311,17 +119,28 @@ def _split_interests(value: str) -> tuple[str, ...]:
 
 @dataclass(slots=True)
 class _Draft:
-    """A parsed row; requests and avoid still hold raw names or emails.
+    """A parsed row; requests and avoid still hold the raw answers.
 
-    Rows with errors are kept too (``valid=False``, bad values ``None``) so that a later row
-    can still be reported as a duplicate of them.
+    Rows with errors are kept too (``valid=False``, bad values ``None``), with their issues,
+    so that a later submission by the same person can replace them.
     """
 
     values: dict[str, object]
-    requests: list[str]
-    avoid: list[str]
+    requests: str
+    avoid: str
     line: int
     valid: bool
+    submitted: str = ""
+    issues: list[Issue] = field(default_factory=list)
+    #: the time-zone answer and how it was read, when that needs a warning
+    zone_note: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    layout: Layout
+    modes: Mapping[str, ModeReading]
+    file: str
 
 
 def _cell(cells: Sequence[str], layout: Layout, name: str) -> str:
@@ -331,33 +150,50 @@ def _cell(cells: Sequence[str], layout: Layout, name: str) -> str:
     return cells[index].strip()
 
 
-def _parse_row(
-    cells: list[str], line: int, layout: Layout, file: str
-) -> tuple[_Draft, list[Issue]]:
+def _parse_row(cells: list[str], line: int, ctx: _Context) -> _Draft:
+    layout, file = ctx.layout, ctx.file
     issues = _control_issues(cells, line, layout.headers, file)
 
     def checked(name: str, parse: Callable[[str], object]) -> object:
         try:
             return parse(_cell(cells, layout, name))
-        except _InvalidValueError as exc:
+        except CellError as exc:
             column = layout.headers[layout.fields[name]] if name in layout.fields else name
             issues.append(Issue(str(exc), file, line, column, code=exc.code))
             return None
 
+    location = _cell(cells, layout, "location")
+    zone = checked("timezone", lambda v: read_zone(v, location))
+    mode = ctx.modes.get(_cell(cells, layout, "mode"))
     values: dict[str, object] = {
         "email": checked("email", _parse_email) if "email" in layout.fields else None,
         "name": checked("name", _parse_name) if "name" in layout.fields else None,
-        "mode": checked("mode", _parse_mode),
-        "timezone": checked("timezone", _parse_timezone),
+        "mode": mode.mode if mode else "live",
+        "timezone": zone.zone if zone else None,  # type: ignore[attr-defined]
         "interests": _split_interests(_cell(cells, layout, "interests")),
         "extra": _extras(cells, layout),
-        **{k: _cell(cells, layout, k) for k in ("location", "community", "about", "looking_for")},
+        "location": location,
+        **{k: _cell(cells, layout, k) for k in ("community", "about", "looking_for")},
     }
     valid = not issues and set(REQUIRED) <= layout.fields.keys()
     issues += _overflow(cells, line, layout, file)
-    requests = _split_list(_cell(cells, layout, "requests"))
-    draft = _Draft(values, requests, _split_list(_cell(cells, layout, "avoid")), line, valid)
-    return draft, issues
+    submitted = cells[layout.submitted].strip() if _has(cells, layout.submitted) else ""
+    draft = _Draft(
+        values,
+        _cell(cells, layout, "requests"),
+        _cell(cells, layout, "avoid"),
+        line,
+        valid,
+        submitted,
+        issues,
+    )
+    if zone and zone.note:  # type: ignore[attr-defined]
+        draft.zone_note = (_cell(cells, layout, "timezone"), zone.note)  # type: ignore[attr-defined]
+    return draft
+
+
+def _has(cells: Sequence[str], index: int | None) -> bool:
+    return index is not None and index < len(cells)
 
 
 def _control_issues(
@@ -378,12 +214,6 @@ def _control_issues(
             column = header or f"column {index + 1}"
             issues.append(Issue(message, file, line, column, code="control-character"))
     return issues
-
-
-def _parse_name(value: str) -> str:
-    if not value:
-        raise _InvalidValueError("empty name: every registrant needs a name", "empty-name")
-    return " ".join(value.split())
 
 
 def _extras(cells: Sequence[str], layout: Layout) -> tuple[tuple[str, str], ...]:
@@ -408,25 +238,50 @@ def _overflow(cells: Sequence[str], line: int, layout: Layout, file: str) -> lis
     return [Issue(message, file, line, level="warning", code="extra-values")]
 
 
-def _duplicates(
-    drafts: Sequence[_Draft], file: str, column: str
-) -> tuple[list[_Draft], list[Issue]]:
-    """The valid rows, first per email; every later row is an error naming both lines."""
-    first: dict[str, int] = {}
-    kept: list[_Draft] = []
-    issues: list[Issue] = []
-    for draft in drafts:
-        email = draft.values["email"]
-        key = str(email).lower()
-        if email is not None and key in first:
-            message = f"duplicate email {email}: also on line {first[key]}"
-            issues.append(Issue(message, file, draft.line, column, code="duplicate-email"))
+# --------------------------------------------------------------------------- answers read
+
+
+def _or_list(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} or {items[-1]}"
+
+
+def _lines_text(lines: Sequence[int], limit: int = 8) -> str:
+    shown = ", ".join(str(n) for n in lines[:limit])
+    more = f" and {len(lines) - limit} more" if len(lines) > limit else ""
+    return f"line{'s' if len(lines) > 1 else ''} {shown}{more}"
+
+
+def _mode_warnings(reading: ColumnReading, kept: set[int], file: str) -> list[Issue]:
+    """One warning per unclear mode answer, with the lines that gave it."""
+    layout = reading.layout()
+    column = layout.headers[layout.fields["mode"]] if "mode" in layout.fields else "mode"
+    issues = []
+    for answer in reading.modes:
+        lines = [n for n in answer.lines if n in kept]
+        if answer.clear or not lines:
             continue
-        if email is not None:
-            first[key] = draft.line
-        if draft.valid:
-            kept.append(draft)
-    return kept, issues
+        message = (
+            f"mode answer {answer.answer!r} ({_lines_text(lines)}) is unclear: {answer.how}; "
+            f'say how to read it in the column map: [modes] "{answer.answer}" = "async"'
+        )
+        issues.append(Issue(message, file, lines[0], column, "warning", "unclear-mode"))
+    return issues
+
+
+def _zone_warnings(drafts: Sequence[_Draft], column: str, file: str) -> list[Issue]:
+    """One warning per time-zone answer that was not an IANA name, with its lines."""
+    found: dict[tuple[str, str], list[int]] = {}
+    for draft in drafts:
+        if draft.zone_note:
+            found.setdefault(draft.zone_note, []).append(draft.line)
+    return [
+        Issue(
+            f"{note} ({_lines_text(lines)})", file, lines[0], column, "warning", "timezone-reading"
+        )
+        for (_, note), lines in found.items()
+    ]
 
 
 # --------------------------------------------------------------------------- requests
@@ -435,15 +290,6 @@ def _duplicates(
 #: a file with thousands of unknown names must not take minutes to read
 _FUZZY_BUDGET = 20
 _EMBEDDED_EMAIL = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
-
-
-def _name_key(name: str) -> str:
-    """Case-, accent- and spacing-insensitive key: ``" José  Lima"`` -> ``"jose lima"``."""
-    if name.isascii():  # the common case, and 10x faster than decomposing
-        return " ".join(name.lower().split())
-    decomposed = unicodedata.normalize("NFKD", name)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
 
 
 class _Resolver:
@@ -462,13 +308,14 @@ class _Resolver:
         self.by_name: dict[str, list[str]] = {}
         self.by_word: dict[str, list[str]] = {}
         for name, email in zip(names, emails, strict=True):
-            key = _name_key(name)
+            key = name_key(name)
             self.by_name.setdefault(key, []).append(email.lower())
             for word in set(key.split()):
                 self.by_word.setdefault(word, []).append(name)
         # processed once here rather than on every lookup: thousands of choices add up
         self.choices = {"names": names, "emails": emails}
         self.processed = {k: [utils.default_process(c) for c in v] for k, v in self.choices.items()}
+        self.known = frozenset(self.ids | self.by_name.keys())
         self.budget = _FUZZY_BUDGET
         self.suggested: dict[str, list[str]] = {}
 
@@ -476,7 +323,7 @@ class _Resolver:
         owner = str(draft.values["email"]).lower()
         ids: list[str] = []
         issues: list[Issue] = []
-        for entry in getattr(draft, kind):
+        for entry in split_names(getattr(draft, kind), self.known):
             found, issue = self._one(entry, kind, draft.line)
             if issue:
                 issues.append(issue)
@@ -491,7 +338,7 @@ class _Resolver:
         email = _EMBEDDED_EMAIL.search(entry) if "@" in entry else None
         if email and email.group().lower() in self.ids:
             return email.group().lower(), None
-        ids = [] if email else self.by_name.get(_name_key(entry), [])
+        ids = [] if email else self.by_name.get(name_key(entry), [])
         if len(ids) == 1:
             return ids[0], None
         if ids:
@@ -508,7 +355,7 @@ class _Resolver:
         return None, self._warn(message, line, kind, code)
 
     def _suggest(self, entry: str, kind: Literal["names", "emails"], limit: int = 3) -> list[str]:
-        key = _name_key(entry)
+        key = name_key(entry)
         if key not in self.suggested and self.budget > 0:
             self.budget -= 1
             # QRatio catches typos ("Jon Smith") at a twentieth of WRatio's cost; the word
@@ -556,8 +403,77 @@ def _by_line(issues: Iterable[Issue]) -> list[Issue]:
     return sorted(issues, key=lambda i: i.line or 0)
 
 
+def _as_mapping(columns: ColumnMapping | Mapping[str, str] | None) -> ColumnMapping:
+    return columns if isinstance(columns, ColumnMapping) else ColumnMapping(dict(columns or {}))
+
+
+def apply_mapping(table: Table, mapping: ColumnMapping | Mapping[str, str] | None = None) -> Roster:
+    """Read a table's rows into people, with its columns read as ``mapping`` says.
+
+    Parameters
+    ----------
+    table
+        From :func:`~netweave.core.tables.read_table`.
+    mapping
+        The organizer's mapping (for instance :meth:`ColumnReading.mapping
+        <netweave.core.reading.ColumnReading.mapping>` with one column changed); columns it
+        does not name are read as :func:`~netweave.core.reading.read_columns` guesses.
+
+    Returns
+    -------
+    Roster
+        Every person in file order (one per email: the latest submission), the warnings,
+        and the column reading used.
+
+    Raises
+    ------
+    RegistrationError
+        With every error in the rows that are used, sorted by line; nothing partial.
+
+    Examples
+    --------
+    >>> table = Table(
+    ...     ("Mail", "Name", "Format"),
+    ...     ((2, ["ana@x.org", "Ana", "Not sure yet"]), (3, ["bo@x.org", "Bo", "live"])),
+    ...     "form.csv",
+    ... )
+    >>> mapping = ColumnMapping({"Format": "mode"}, {"Not sure yet": "async"})
+    >>> [(p.id, p.mode) for p in apply_mapping(table, mapping).people]
+    [('ana@x.org', 'async'), ('bo@x.org', 'live')]
+    """
+    mapping = _as_mapping(mapping)
+    file = table.file
+    reading = read_columns(table.header, table.rows, mapping, file=file, line=table.header_line)
+    layout = reading.layout()
+    issues = list(reading.issues)
+    issues += _control_issues(table.raw_header or table.header, table.header_line, (), file)
+    modes = {m.answer: ModeReading(m.mode, m.how, m.clear) for m in reading.modes}
+    ctx = _Context(layout, modes, file)
+    drafts = [_parse_row(cells, line, ctx) for line, cells in table.rows]
+    headers = {name: layout.headers[index] for name, index in layout.fields.items()}
+    keys = [(_key(d), d.line, d.submitted) for d in drafts]
+    kept, duplicates = latest_submissions(keys, file, headers.get("email", "email"))
+    drafts = [drafts[i] for i in kept]
+    issues += [i for d in drafts for i in d.issues] + duplicates
+    if errors := [i for i in issues if i.level == "error"]:
+        raise RegistrationError(_by_line(errors))
+    valid = [d for d in drafts if d.valid]
+    people, resolve_issues = _people(valid, file, headers)
+    issues += _mode_warnings(reading, {d.line for d in valid}, file)
+    issues += _zone_warnings(valid, headers.get("timezone", "timezone"), file)
+    return Roster(people, tuple(_by_line(issues + resolve_issues)), reading)
+
+
+def _key(draft: _Draft) -> str | None:
+    email = draft.values["email"]
+    return None if email is None else str(email).lower()
+
+
 def read_people(
-    path: str | Path, columns: Mapping[str, str] | None = None, *, label: str | None = None
+    path: str | Path,
+    columns: ColumnMapping | Mapping[str, str] | None = None,
+    *,
+    label: str | None = None,
 ) -> Roster:
     """Read and validate a registration table (CSV, TSV or XLSX) into a :class:`Roster`.
 
@@ -567,16 +483,18 @@ def read_people(
         ``.csv``/``.tsv``/``.txt`` (UTF-8, with or without BOM; comma, semicolon or tab
         delimited, guessed from the header) or ``.xlsx`` (first sheet).
     columns
-        Source header -> canonical field, for headers
-        :data:`~netweave.core.columns.ALIASES` does not know (see
-        :func:`~netweave.core.columns.load_column_map`). It overrides the aliases.
+        A :class:`~netweave.core.columns.ColumnMapping`, or a plain source header -> target
+        dict (see :func:`~netweave.core.columns.load_column_map`). It overrides what the
+        headers and answers suggest.
     label
         The file name used in issues; defaults to ``path`` as given.
 
     Returns
     -------
     Roster
-        Every person in file order, and the warnings (unresolved requests, ...).
+        Every person in file order, the warnings (unresolved requests, repeated
+        submissions, unclear mode answers, time zones read from a city ...) and how the
+        columns were read (:attr:`Roster.columns`).
 
     Raises
     ------
@@ -587,18 +505,19 @@ def read_people(
     -----
     Headers are matched after lower-casing, dropping apostrophes and turning runs of other
     non-alphanumerics into single spaces: ``"What's your name?"`` becomes ``"whats your
-    name"``. Unknown columns are kept in :attr:`Person.extra`. Requests and avoid entries are
-    resolved to ids once all rows are read; names are matched ignoring case, accents and
-    spacing. Reading is linear in the rows (10,000 rows take well under a second).
+    name"``; see :mod:`netweave.core.reading` for how headers and answers decide a column.
+    Requests and avoid entries are resolved to ids once all rows are read; names are
+    matched ignoring case, accents and spacing. Reading is linear in the rows (10,000 rows
+    take well under a second).
 
     Examples
     --------
-    A form export with its own headers and a request by name:
+    A form export with its own headers, a tick-box list and a request by name:
 
     >>> import tempfile
     >>> table = (
-    ...     "Your name,Email Address,Topics,People you'd like to meet\\n"
-    ...     "Ana Lima,Ana@Example.org,mentoring; events,Kofi Mensah\\n"
+    ...     "Your name,Email Address,Topics,Anyone you'd like to meet in particular?\\n"
+    ...     'Ana Lima,Ana@Example.org,"Mentoring, Events",Kofi Mensah\\n'
     ...     "Kofi Mensah,kofi@example.org,events,\\n"
     ... )
     >>> with tempfile.TemporaryDirectory() as folder:
@@ -610,31 +529,14 @@ def read_people(
     ('ana@example.org', ('mentoring', 'events'), ('kofi@example.org',))
     """
     file = str(path) if label is None else label
-    columns = dict(columns or {})
-    if bad := check_targets(columns, "<column map>"):
+    mapping = _as_mapping(columns)
+    if bad := _check_mapping(mapping):
         raise RegistrationError(bad)
+    return apply_mapping(read_table(path, file, mapping.columns), mapping)
 
-    def recognised(header: list[str]) -> int:
-        return sum(header_target(h.strip(), columns) not in {None, EXTRA} for h in header)
 
-    rows = (row for row in _read_rows(Path(path), file, recognised) if not _blank(row[1]))
-    first = next(rows, None)
-    if first is None:
-        raise RegistrationError([Issue("the file is empty", file, code="empty-file")])
-    layout, issues = read_layout([h.strip() for h in first[1]], columns, file, first[0])
-    issues += _control_issues(first[1], first[0], (), file)
-    drafts: list[_Draft] = []
-    for line, cells in rows:
-        draft, row_issues = _parse_row(cells, line, layout, file)
-        issues += row_issues
-        drafts.append(draft)
-    headers = {name: layout.headers[index] for name, index in layout.fields.items()}
-    drafts, duplicate_issues = _duplicates(drafts, file, headers.get("email", "email"))
-    issues += duplicate_issues
-    if errors := [i for i in issues if i.level == "error"]:
-        raise RegistrationError(_by_line(errors))
-    people, resolve_issues = _people(drafts, file, headers)
-    return Roster(people, tuple(_by_line(issues + resolve_issues)))
+def _check_mapping(mapping: ColumnMapping) -> list[Issue]:
+    return check_targets(mapping.columns, "<column map>")
 
 
 # --------------------------------------------------------------------------- history
@@ -671,7 +573,7 @@ def read_history(path: str | Path) -> list[tuple[str, str]]:
     label = str(path)
     pairs: list[tuple[str, str]] = []
     issues: list[Issue] = []
-    rows = [r for r in _read_rows(Path(path), label, len) if not _blank(r[1])]
+    rows = [r for r in read_rows(Path(path), label) if any(c.strip() for c in r[1])]
     if rows and not any("@" in c for c in rows[0][1]):
         rows = rows[1:]
     for line, cells in rows:
@@ -692,7 +594,7 @@ def _history_pair(cells: Sequence[str]) -> tuple[tuple[str, str] | None, str | N
         return None, "a history row needs two emails: a,b"
     try:
         a, b = (_parse_email(v).lower() for v in values)
-    except _InvalidValueError as exc:
+    except CellError as exc:
         return None, str(exc)
     if a == b:
         return None, f"{a} is paired with themself"
