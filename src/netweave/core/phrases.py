@@ -35,7 +35,8 @@ _EDGE = frozenset((
     "find", "finding", "start", "starting", "share", "sharing", "use", "using", "used",
     "recently", "mostly", "year", "years", "month", "months", "week", "weeks", "today",
     "new", "study", "studies", "paper", "results", "result", "show", "shows", "present",
-    "presents", "propose", "proposed", "based", "approach", "method", "methods",
+    "presents", "propose", "proposed", "approach", "method", "methods", "choosing", "picking",
+    "reaching", "keeping", "bringing", "getting", "trying", "become", "becoming",
 ))
 # words too general to be a phrase on their own (two make one: "data science")
 _GENERIC = _EDGE | frozenset((
@@ -119,6 +120,9 @@ def strip_boilerplate(text: str) -> str:
 
 # a run: the normalised words, and where each word starts and ends in its text
 _Run = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]
+# one word that ends like an adjective says little alone ("inclusive", "various")
+_ADJECTIVE = re.compile(r"(ive|ous|ful|ible|able|ical|less)$")
+_SENTENCE_START = re.compile(r"(^|[.!?:;]\s*|\n\s*)$")
 
 
 @lru_cache(maxsize=8192)
@@ -182,11 +186,28 @@ def _trimmed(words: Sequence[str]) -> tuple[int, int]:
     return lo, hi
 
 
-def _worth_naming(words: Sequence[str], surface: str) -> bool:
+def _worth_naming(words: Sequence[str], surface: str, head: bool) -> bool:
     if len(words) != 1:  # two general words make a phrase: "data science", "open source"
         return len(words) > 1
-    # one word: not a general one, and a real word ("DEI", "outreach"), not "ai" glue
-    return words[0] not in _GENERIC and (len(words[0]) >= 4 or surface.isupper())
+    # one word: a noun that ends a phrase in both texts ("outreach", not "reaching new
+    # audiences"), not a general one, and a real word ("DEI"), not "ai" glue
+    word = words[0]
+    return (
+        head
+        and word not in _GENERIC
+        and not _ADJECTIVE.search(word)
+        and (len(word) >= 4 or surface.isupper())
+    )
+
+
+def _as_written(text: str, start: int, end: int) -> str:
+    """The phrase as written, lower-cased at the start of a sentence ("Mentoring programs")
+    unless it is a name or an acronym ("DEI", "GitHub")."""
+    surface = text[start:end]
+    first = surface.split(" ", 1)[0]
+    if _SENTENCE_START.search(text, 0, start) and not any(c.isupper() for c in first[1:]):
+        return surface[:1].lower() + surface[1:]
+    return surface
 
 
 def _windows(run: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -214,13 +235,15 @@ def common_phrases(a: str, b: str) -> dict[tuple[str, ...], str]:
     """
     a, b = strip_boilerplate(a), strip_boilerplate(b)
     found: dict[tuple[str, ...], str] = {}
-    for words, starts, ends in _shared_runs(_runs(a), _runs(b)):
+    for (words, starts, ends), head in _shared_runs(_runs(a), _runs(b)):
         for w_lo, w_hi in _windows(words):
             lo, hi = _trimmed(words[w_lo:w_hi])
             lo, hi = lo + w_lo, hi + w_lo
-            surface = a[starts[lo] : ends[hi - 1]] if hi > lo else ""
-            if _worth_naming(words[lo:hi], surface):
-                found.setdefault(words[lo:hi], surface)
+            if hi <= lo:
+                continue
+            surface = a[starts[lo] : ends[hi - 1]]
+            if _worth_naming(words[lo:hi], surface, head and hi == len(words)):
+                found.setdefault(words[lo:hi], _as_written(a, starts[lo], ends[hi - 1]))
     return found
 
 
@@ -229,13 +252,14 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-def _shared_runs(xs: Sequence[_Run], ys: Sequence[_Run]) -> list[_Run]:
-    """Maximal common stretches of the runs of two texts, with positions in the first."""
+def _shared_runs(xs: Sequence[_Run], ys: Sequence[_Run]) -> list[tuple[_Run, bool]]:
+    """Maximal common stretches of the runs of two texts, with positions in the first, and
+    whether the stretch ends a run in both texts (so its last word heads a phrase)."""
     where: dict[str, list[tuple[int, int]]] = {}
     for r, (words, _, _) in enumerate(ys):
         for k, w in enumerate(words):
             where.setdefault(_stem(w), []).append((r, k))
-    out: list[_Run] = []
+    out: list[tuple[_Run, bool]] = []
     for words, starts, ends in xs:
         previous: dict[tuple[int, int], int] = {}  # (run, k) in ys -> length ending there
         for i in range(len(words) + 1):
@@ -247,6 +271,7 @@ def _shared_runs(xs: Sequence[_Run], ys: Sequence[_Run]) -> list[_Run]:
             for (r, k), length in previous.items():
                 if (r, k + 1) not in current:  # cannot grow: a maximal shared stretch
                     span = slice(i - length, i)
-                    out.append((words[span], starts[span], ends[span]))
+                    head = i == len(words) and k + 1 == len(ys[r][0])
+                    out.append(((words[span], starts[span], ends[span]), head))
             previous = current
-    return [run for run in out if run[0] != (_INNER,)]
+    return [(run, head) for run, head in out if run[0] != (_INNER,)]

@@ -39,7 +39,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 
-from netweave.core.phrases import common_phrases, stop_words, strip_accents, strip_boilerplate
+from netweave.core.phrases import (
+    common_phrases,
+    normalise,
+    stop_words,
+    strip_accents,
+    strip_boilerplate,
+)
 
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -258,7 +264,7 @@ class TextModel:
         phrases = common_phrases(self._text(a), self._text(b))
         idf = self._idf()
         stop = stop_words()
-        skip = {w for phrase in avoid for w in phrase.casefold().split()}
+        skip = {w for phrase in avoid for w in normalise(phrase).split()}
 
         def rarity(words: tuple[str, ...]) -> float:
             parts = [p for w in words for p in re.split(r"[-']", w) if p and p not in stop]
@@ -275,7 +281,7 @@ class TextModel:
             named = {w for c in chosen for w in c} | skip
             if not (set(words) - {"of"}) & named:
                 chosen.append(words)
-        return [_mid_sentence(phrases[words]) for words in chosen]
+        return [phrases[words] for words in chosen]
 
     def _text(self, doc: str | int) -> str:
         return doc if isinstance(doc, str) else self.corpus[doc]
@@ -295,12 +301,6 @@ class TextModel:
             # a word the corpus never saw is as rare as can be
             self._max_idf = max(self._idf_of.values(), default=1.0)
         return self._idf_of
-
-
-def _mid_sentence(words: str) -> str:
-    """ "Mentoring programs" -> "mentoring programs", but "DEI" and "GitHub" keep their capitals."""
-    first = words.split(" ", 1)[0]
-    return words if any(c.isupper() for c in first[1:]) else words[:1].lower() + words[1:]
 
 
 def cross_similarity(
