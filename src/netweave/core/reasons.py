@@ -124,7 +124,9 @@ class ProfileReasons:
     ...     print(reason)
     Bo asked to meet Ana
     Ana and Bo both work on mentoring
-    Ana and Bo are both based in France
+    Easy to follow up: Ana and Bo work similar hours
+    >>> ProfileReasons(f, Weights(), set(), set(), set()).facts(0, 1)[-1].kind
+    'region'
     """
 
     def __init__(
