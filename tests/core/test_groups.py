@@ -369,16 +369,45 @@ def test_describe_group_theme_from_community_kind() -> None:
     )
 
 
-def test_describe_group_theme_from_time_zone_region() -> None:
+def test_describe_group_time_zones_are_never_a_theme() -> None:
     zones = ["Europe/Berlin", "Europe/Lisbon", "Europe/Paris", "Europe/Oslo"]
     people = [person(i, timezone=z, interests=(f"t{i}",)) for i, z in enumerate(zones)]
-    assert describe_group(people) == ("Europe", ("All in Europe's time zones",))
+    assert describe_group(people) == ("Mixed interests", ())
 
 
-def test_describe_group_region_falls_back_to_country() -> None:
+def test_describe_group_region_only_from_locations_not_a_zone_area() -> None:
+    # a zone's area spans places people do not share: Milan and Bangalore are not "Africa"
+    people = [
+        person(0, timezone="Africa/Lagos", location="Milan, Italy"),
+        person(1, timezone="Africa/Lagos", location="Bangalore, India"),
+        person(2, timezone="Africa/Cairo"),
+    ]
+    assert describe_group(people) == ("Mixed interests", ())
+
+
+def test_describe_group_country_when_everyone_gave_it() -> None:
+    places = ["Lagos, Nigeria", "Abuja, Nigeria", "Kano, nigeria"]
+    people = [person(i, timezone="UTC", location=loc) for i, loc in enumerate(places)]
+    assert describe_group(people) == ("Nigeria", ("All based in Nigeria",))
+
+
+def test_describe_group_country_of_some_is_no_theme() -> None:
     places = ["Lagos, Nigeria", "Abuja, Nigeria", "Oslo, Norway"]
     people = [person(i, timezone="UTC", location=loc) for i, loc in enumerate(places)]
-    assert describe_group(people) == ("Nigeria", ("2 of 3 in Nigeria",))
+    assert describe_group(people) == ("Mixed interests", ())
+
+
+def test_describe_group_theme_from_a_phrase_most_wrote() -> None:
+    abouts = [
+        "We study volunteer burnout in hospices.",
+        "Volunteer burnout, and how rotas help.",
+        "Field work on coral reefs.",
+    ]
+    people = [person(i, about=text) for i, text in enumerate(abouts)]
+    assert describe_group(people) == (
+        "volunteer burnout",
+        ("2 of 3 wrote about volunteer burnout",),
+    )
 
 
 def test_describe_group_mixed_when_nothing_is_shared() -> None:

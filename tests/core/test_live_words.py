@@ -27,5 +27,23 @@ def test_conversation_prompt_uses_a_looking_for_reason():
     assert "grants" in conversation_prompt([reason])
 
 
+def test_conversation_prompt_uses_the_seeking_reason_with_names():
+    reason = "Kofi knows about grant funding, which Ana is looking for"
+    assert conversation_prompt([reason]) == (
+        "Ana is looking for help with grant funding: Kofi, where would you start?"
+    )
+
+
+def test_conversation_prompt_for_a_trio_says_all():
+    prompt = conversation_prompt(["Ana, Bo and Cy all wrote about volunteer burnout"])
+    assert prompt == "You all wrote about volunteer burnout: how did you come to it?"
+
+
+def test_conversation_prompt_reads_the_older_wording():
+    assert conversation_prompt(["You both run data science communities"]).startswith(
+        "You both run data science communities:"
+    )
+
+
 def test_conversation_prompt_without_reasons_changes_by_round():
     assert conversation_prompt([], 1) != conversation_prompt([], 2)

@@ -235,7 +235,7 @@ def test_plan_rounds_meets_mutual_requests_beyond_the_candidate_graph() -> None:
 @pytest.mark.parametrize(
     ("modes", "forbidden", "already_met", "present", "why"),
     [
-        (["live"] * 4, {(0, 1)}, [], None, "forbidden: on an avoid list"),
+        (["live"] * 4, {(0, 1)}, [], None, "the organizers keep these two apart"),
         (["live"] * 4, set(), [(0, 1)], None, "met before"),
         (["async", "async", "live", "live"], set(), [], None, "p0@x.org is async"),
         (["live"] * 4, set(), [], {0, 2, 3}, "not placed: p1@x.org is not taking part"),

@@ -13,7 +13,7 @@ Examples
 ...               requests=("ana@x.org",))
 >>> aff = build_affinity([ana, kofi])
 >>> aff.reasons(0, 1)
-('Kofi Mensah asked to meet Ana Lima', 'You both work on mentoring', 'Both in the UTC time zone')
+('Kofi asked to meet Ana', 'Ana and Kofi both work on mentoring')
 """
 
 from __future__ import annotations
@@ -377,7 +377,9 @@ def build_affinities(
                 forbidden=frozenset(f.avoided() | (met if mode == "exclude" else set())),
                 requests=frozenset(requests),
                 must_meet=frozenset(must),
-                explainer=ProfileReasons(f, spec.weights, requests, must, penalised),
+                explainer=ProfileReasons(
+                    f, spec.weights, requests, must, penalised, met if mode == "exclude" else set()
+                ),
             )
         )
     return out

@@ -109,10 +109,12 @@ def rescored(old: Plan, new: Plan, affinity: Affinity, people: Sequence[Person])
     ...                 describe_meeting(aff, [2, 3], "Room 2")))
     >>> old = Plan((), (rnd,), metrics={"total_score": 10.0})
     >>> [(m.score, m.reasons[0]) for m in rnd.meetings]
-    [(5.0, 'You both work on events'), (5.0, 'You both work on grants')]
+    [(5.0, 'Ana and Bo both work on events'), (5.0, 'Cy and Dee both work on grants')]
     >>> new = rescored(old, swap_in_round(old, 1, "bo@x.org", "cy@x.org"), aff, people)
-    >>> [(m.score, m.reasons) for m in new.rounds[0].meetings]
-    [(1.0, ('Both in the UTC time zone',)), (1.0, ('Both in the UTC time zone',))]
+    >>> for m in new.rounds[0].meetings:  # nothing in common: still a reason
+    ...     print(m.score, m.reasons)
+    1.0 ('New to each other: Ana and Cy bring different experience',)
+    1.0 ('New to each other: Bo and Dee bring different experience',)
     >>> new.metrics["total_score"], new.metrics["edited_by_hand"]
     (2.0, True)
     """

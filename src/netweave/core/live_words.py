@@ -51,10 +51,16 @@ _PROMPTS = (
     "What would you do with one extra day a month for your community?",
     "What question do you wish more people asked you about your work?",
 )
-_SHARED = re.compile(r"^You both work on (.+)$")
-_SEEKING = re.compile(r"^(.+?) is looking for someone who knows about (.+?): (.+) works on that$")
+# the planner's sentences (see netweave.core.reason_words), and the older "You both ..."
+# wording that plans published before names were used still hold
+_SHARED = re.compile(r"^(?:You|.+? (both|all)) work on (.+)$")
+_SEEKING = re.compile(r"^(.+?) knows about (.+?), which (.+?) is looking for$")
+_OLD_SEEKING = re.compile(
+    r"^(.+?) is looking for someone who knows about (.+?): (.+) works on that$"
+)
 _ASKED = re.compile(r"asked to meet")
-_COMMUNITY = re.compile(r"^You both run (.+)$")
+_COMMUNITY = re.compile(r"^(?:You|.+? (both|all)) run (.+)$")
+_WROTE = re.compile(r"^.+? (both|all) wrote about (.+)$")
 
 
 def conversation_prompt(reasons: Sequence[str], round_number: int = 1) -> str:
@@ -63,19 +69,25 @@ def conversation_prompt(reasons: Sequence[str], round_number: int = 1) -> str:
 
     Examples
     --------
-    >>> conversation_prompt(["You both work on mentoring and events"])
+    >>> conversation_prompt(["Ana and Bo both work on mentoring and events"])
     'You both work on mentoring and events: what is working for you there right now, and what is not?'
+    >>> conversation_prompt(["Kofi knows about grants, which Ana is looking for"])
+    'Ana is looking for help with grants: Kofi, where would you start?'
     """  # noqa: E501
     for reason in reasons:
         if m := _SEEKING.match(reason):
+            return f"{m.group(3)} is looking for help with {m.group(2)}: {m.group(1)}, where would you start?"  # noqa: E501
+        if m := _OLD_SEEKING.match(reason):
             return f"{m.group(1)} is looking for help with {m.group(2)}: {m.group(3)}, where would you start?"  # noqa: E501
         if _ASKED.search(reason):
             return "One of you asked for this meeting: start with why."
         if m := _SHARED.match(reason):
             return (
-                f"You both work on {m.group(1)}: what is working for you there right now, "
-                "and what is not?"
+                f"You {m.group(1) or 'both'} work on {m.group(2)}: what is working for you "
+                "there right now, and what is not?"
             )
         if m := _COMMUNITY.match(reason):
-            return f"You both run {m.group(1)}: how do you welcome newcomers?"
+            return f"You {m.group(1) or 'both'} run {m.group(2)}: how do you welcome newcomers?"
+        if m := _WROTE.match(reason):
+            return f"You {m.group(1)} wrote about {m.group(2)}: how did you come to it?"
     return _PROMPTS[(max(round_number, 1) - 1) % len(_PROMPTS)]

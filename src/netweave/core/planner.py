@@ -22,6 +22,7 @@ from netweave.core.group_wording import describe_group
 from netweave.core.groups import generations_for, plan_groups
 from netweave.core.people import Person
 from netweave.core.plan import Group, Meeting, Participant, Plan, Round, Unmatched
+from netweave.core.reasons import meeting_reasons
 from netweave.core.rounds import RoundsResult, plan_rounds
 from netweave.core.scoring import forbid, score_specs
 
@@ -198,8 +199,9 @@ def describe_meeting(
 ) -> Meeting:
     """The :class:`Meeting` of ``members`` (positions in ``aff``) with its score and reasons.
 
-    A trio lists the best reason of each of its pairs first, then the rest; a meeting of one
-    is a person with the host. ``room=None`` makes an async meeting.
+    The reasons are :func:`~netweave.core.reasons.meeting_reasons` (a trio's name whom each
+    is about); a meeting of one is a person with the host. ``room=None`` makes an async
+    meeting.
 
     Examples
     --------
@@ -208,7 +210,7 @@ def describe_meeting(
     >>> kofi = Person("kofi@x.org", "kofi@x.org", "Kofi", interests=("mentoring",))
     >>> aff = build_affinity([ana, kofi])
     >>> describe_meeting(aff, [0, 1], "Room 1").reasons[0]
-    'You both work on mentoring'
+    'Ana and Kofi both work on mentoring'
     >>> describe_meeting(aff, [1], "Room 2").reasons == (HOST_REASON,)
     True
     """
@@ -216,13 +218,9 @@ def describe_meeting(
     if len(members) == 1:
         return Meeting(room, ids, 0.0, (HOST_REASON,), pinned=pinned)
     pairs = [(a, b) for k, a in enumerate(members) for b in members[k + 1 :]]
-    per_pair = [aff.reasons(a, b) for a, b in pairs]
-    reasons: list[str] = []
-    for depth in range(max((len(r) for r in per_pair), default=0)):
-        reasons += [r[depth] for r in per_pair if depth < len(r) and r[depth] not in reasons]
     score = sum(aff.score(a, b) for a, b in pairs)
-    limit = 3 if len(members) == 2 else 4
-    return Meeting(room, ids, score, tuple(reasons[:limit]), is_async=room is None, pinned=pinned)
+    reasons = meeting_reasons(aff, members)
+    return Meeting(room, ids, score, reasons, is_async=room is None, pinned=pinned)
 
 
 def _rounds_to_plan(

@@ -25,6 +25,7 @@ import numpy as np
 from netweave.core.affinity import Affinity
 from netweave.core.bounds import PartnerScan, pair_keys, scan_partners
 from netweave.core.matching import max_weight_matching
+from netweave.core.reasons import why_apart
 from netweave.core.round_spec import (
     RoundSpec,
     async_demand_error,
@@ -758,7 +759,7 @@ class _Planner:
             if not spec.active[p]:
                 return f"not placed: {ids[p]} is not taking part"
         if not self.aff.allowed(asker, asked):
-            return "forbidden: on an avoid list"
+            return why_apart(self.aff, asker, asked)
         if min(asker, asked) * spec.n + max(asker, asked) in self.met_before_set:
             return "met before"
         if spec.asyn[asker] and spec.asyn[asked]:

@@ -31,14 +31,21 @@ Examples
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterator, Sequence
-from functools import cache, lru_cache
+from collections.abc import Collection, Iterator, Sequence
+from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
+
+from netweave.core.phrases import (
+    common_phrases,
+    normalise,
+    stop_words,
+    strip_accents,
+    strip_boilerplate,
+)
 
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -79,32 +86,6 @@ def check_backend(backend: str) -> str:
     return backend
 
 
-# words every registration form answer uses: they would make everyone look alike
-# fmt: off
-_FORM_WORDS = frozenset((
-    "someone", "somebody", "looking", "look", "ideally", "interested", "especially", "really",
-    "like", "love", "want", "wants", "hope", "hoping", "currently", "days", "spend", "lot",
-    "lots", "things", "thing", "stuff", "etc", "eg", "ie", "im", "ive", "id",
-))
-# fmt: on
-
-
-@cache
-def _stop_words() -> frozenset[str]:
-    # scikit-learn takes a second to import: only commands that compare texts pay for it
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # noqa: PLC0415 - heavy library, loaded when used
-
-    return frozenset(ENGLISH_STOP_WORDS | _FORM_WORDS)
-
-
-def _strip_accents(text: str) -> str:
-    """ "José" -> "Jose", as scikit-learn's ``strip_accents_unicode``."""
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}/|\n\r\t]+|\s[-–—]+\s")
 _WORD = re.compile(r"\b\w\w+\b")
 
@@ -113,8 +94,8 @@ _WORD = re.compile(r"\b\w\w+\b")
 def _clauses(text: str) -> tuple[tuple[str, ...], ...]:
     """The content words of ``text``, clause by clause (cached: reasons ask for the same
     profile texts again and again)."""
-    text = _strip_accents(text.lower())
-    stop = _stop_words()
+    text = strip_accents(strip_boilerplate(text).lower())
+    stop = stop_words()
     return [
         [w for w in _WORD.findall(clause) if w not in stop] for clause in _CLAUSE_BREAK.split(text)
     ]
@@ -137,7 +118,7 @@ def analyze(text: str) -> list[str]:
 
 
 def _vectorizer() -> TfidfVectorizer:
-    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415 - heavy library, loaded when used
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
     return TfidfVectorizer(
         analyzer=analyze,  # English stop words, accents stripped, unigrams and bigrams
@@ -146,41 +127,6 @@ def _vectorizer() -> TfidfVectorizer:
         norm="l2",
         dtype=np.float32,
     )
-
-
-def _common_runs(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> set[tuple[str, ...]]:
-    """Maximal runs of consecutive words found in both texts (within a clause)."""
-    # flatten with a separator that matches nothing, so runs never cross a clause
-    xs = [w for clause in a for w in (*clause, None)]
-    ys = [w for clause in b for w in (*clause, None)]
-    where: dict[str, list[int]] = {}
-    for j, y in enumerate(ys):
-        if y is not None:
-            where.setdefault(y, []).append(j)
-    runs: set[tuple[str, ...]] = set()
-    previous: dict[int, int] = {}  # j -> length of the common run ending at (i - 1, j)
-    for i, x in enumerate(xs):  # xs ends with a separator, which closes the last runs
-        current = {j: previous.get(j - 1, 0) + 1 for j in where.get(x, ())} if x else {}
-        for j, length in previous.items():
-            if j + 1 not in current:  # the run ending at (i - 1, j) cannot grow: keep it
-                runs.add(tuple(xs[i - length : i]))
-        previous = current
-    return {r for r in runs if not any(len(o) > len(r) and _inside(r, o) for o in runs)}
-
-
-def _short_runs(runs: set[tuple[str, ...]], longest: int = 3) -> set[tuple[str, ...]]:
-    """Runs of at most ``longest`` words: a longer one is a shared template sentence, which
-    reads badly in a reason; its two-word phrases say the same briefly."""
-    out = {r for r in runs if len(r) <= longest}
-    for r in runs:
-        if len(r) > longest:
-            out.update(r[k : k + 2] for k in range(len(r) - 1))
-    return out
-
-
-def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    n = len(short)
-    return any(long[k : k + n] == short for k in range(len(long) - n + 1))
 
 
 def iter_dot_blocks(
@@ -254,8 +200,8 @@ class TextModel:
     >>> model = TextModel(["open science", "open source software", "science outreach"])
     >>> model.cross_similarity(["open science"], ["open science", ""]).round(2).tolist()
     [[1.0, 0.0]]
-    >>> model.shared_terms(0, 2)
-    ['science']
+    >>> model.shared_terms("Outreach via open source", "open source software and outreach")
+    ['open source', 'outreach']
     """
 
     def __init__(self, corpus: Sequence[str], backend: str = "tfidf") -> None:
@@ -302,25 +248,40 @@ class TextModel:
         np.fill_diagonal(out, 0.0)
         return out
 
-    def shared_terms(self, a: str | int, b: str | int, k: int = 3) -> list[str]:
-        """The ``k`` most informative words or phrases that ``a`` and ``b`` share, best first.
+    def shared_terms(
+        self, a: str | int, b: str | int, k: int = 3, *, avoid: Collection[str] = ()
+    ) -> list[str]:
+        """The ``k`` most informative phrases that ``a`` and ``b`` share, best first.
 
-        ``a`` and ``b`` are texts, or positions in the fitted corpus. Shared phrases are the
-        longest runs of content words found in both texts (so "volunteer management", not
-        "volunteer" and "management"); a phrase ranks by the summed rarity (idf) of its words
-        in the fitted corpus, so rare shared words come first. Ties break alphabetically. A
-        single word that more than half of a corpus of four or more texts uses ("run" in
-        "I run a ...") says nothing about a pair and is left out.
+        ``a`` and ``b`` are texts, or positions in the fitted corpus. A phrase is a run of
+        consecutive words as both wrote it (see :func:`~netweave.core.phrases.common_phrases`:
+        "volunteer management", "codes of conduct"), given as ``a`` wrote it. Phrases rank by
+        the summed rarity (idf) of their words in the fitted corpus, so rare shared words come
+        first; ties break alphabetically. A phrase shares no word with a better one, nor with
+        ``avoid`` (words a reason already names). A single word that more than half of a
+        corpus of four or more texts uses says nothing about a pair and is left out.
         """
-        runs = _short_runs(_common_runs(_clauses(self._text(a)), _clauses(self._text(b))))
+        phrases = common_phrases(self._text(a), self._text(b))
         idf = self._idf()
-        runs = {r for r in runs if len(r) > 1 or r[0] not in self._everyone}
-        ranked = sorted(runs, key=lambda run: (-sum(idf.get(w, self._max_idf) for w in run), run))
+        stop = stop_words()
+        skip = {w for phrase in avoid for w in normalise(phrase).split()}
+
+        def rarity(words: tuple[str, ...]) -> float:
+            parts = [p for w in words for p in re.split(r"[-']", w) if p and p not in stop]
+            return sum(idf.get(p, self._max_idf) for p in parts)
+
+        ranked = sorted(
+            (words for words in phrases if len(words) > 1 or words[0] not in self._everyone),
+            key=lambda words: (-rarity(words), words),
+        )
         chosen: list[tuple[str, ...]] = []
-        for run in ranked:  # a word is named once: "carpentries style", not also "style"
-            if len(chosen) < k and not any(set(run) & set(c) for c in chosen):
-                chosen.append(run)
-        return [" ".join(run) for run in chosen]
+        for words in ranked:  # a word is named once: "carpentries style", not also "style"
+            if len(chosen) == k:
+                break
+            named = {w for c in chosen for w in c} | skip
+            if not (set(words) - {"of"}) & named:
+                chosen.append(words)
+        return [phrases[words] for words in chosen]
 
     def _text(self, doc: str | int) -> str:
         return doc if isinstance(doc, str) else self.corpus[doc]
@@ -378,7 +339,9 @@ def shared_terms(a: str, b: str, k: int = 3) -> list[str]:
     Use :meth:`TextModel.shared_terms` when a whole event's vocabulary is at hand: its word
     rarities rank the terms better than two texts alone can.
 
-    >>> shared_terms("mentoring programs for new members", "a mentoring program for members")
-    ['members', 'mentoring']
+    >>> shared_terms("codes of conduct for new members", "our code of conduct and charters")
+    ['codes of conduct']
+    >>> shared_terms("Mentoring programs for new members", "mentoring programs, members")
+    ['mentoring programs']
     """
     return TextModel([a, b]).shared_terms(0, 1, k)
