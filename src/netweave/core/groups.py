@@ -29,9 +29,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from netweave.core.affinity import Affinity
-from netweave.core.group_search import search_groups
+from netweave.core.group_search import DENSE_MAX, search_groups
 
 __all__ = [
     "GroupsResult",
@@ -202,8 +203,7 @@ def group_score(affinity: Affinity, group: Sequence[int]) -> float:
     6.0
     """
     idx = np.asarray(group, dtype=np.intp)
-    block = affinity.scores[np.ix_(idx, idx)].astype(np.float64)
-    return float(np.triu(block, 1).sum())
+    return float(np.triu(affinity.block(idx, idx), 1).sum())
 
 
 # --------------------------------------------------------------------------------------------
@@ -266,10 +266,11 @@ def _search_groups(
     """:func:`search_groups` over the free people; the groups and generations run."""
     local = {p: k for k, p in enumerate(free)}
     forbidden = [(local[i], local[j]) for i, j in affinity.forbidden if i in local and j in local]
+    weights, people = _weights(affinity, free)
     found = search_groups(
-        affinity.scores,
+        weights,
         sizes,
-        people=None if len(free) == affinity.n else free,
+        people=people,
         forbidden=forbidden,
         seed=rng,
         generations=max_iterations,
@@ -279,6 +280,20 @@ def _search_groups(
     for p, g in enumerate(found.labels.tolist()):
         planned[g].append(free[p])
     return planned, found.generations
+
+
+def _weights(
+    affinity: Affinity, free: list[int]
+) -> tuple[np.ndarray | sp.csr_matrix, list[int] | None]:
+    """What the search reads: the score matrix; for sparse scores, the exact block among the
+    free people when the memetic search runs on a dense copy anyway, else the graph."""
+    everyone = len(free) == affinity.n
+    if affinity.scores is not None:
+        return affinity.scores, None if everyone else free
+    if len(free) <= DENSE_MAX:
+        return affinity.block(free, free), None
+    assert affinity.graph is not None
+    return affinity.graph, None if everyone else free
 
 
 def plan_groups(
