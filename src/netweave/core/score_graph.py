@@ -144,7 +144,7 @@ class PairScorer:
     >>> f = Features.of([ana, bo], "tfidf", datetime(2026, 1, 15, 12, tzinfo=UTC))
     >>> scorer = PairScorer(f, Weights(), Listed(requests=frozenset({(1, 0)})))
     >>> scorer(np.array([0]), np.array([1])).round(3).tolist()
-    [9.182]
+    [7.08]
     """
 
     def __init__(
@@ -290,7 +290,7 @@ def build_graphs(
     >>> f = Features.of(people, "tfidf", datetime(2026, 1, 15, 12, tzinfo=UTC))
     >>> (g,) = build_graphs(f, [Weights()], [Listed()], keep=1)
     >>> g.graph.toarray().round(2).tolist()[0]
-    [0.0, 6.29, 0.0, 0.0]
+    [0.0, 5.0, 0.0, 0.0]
     """
     n = len(f.people)
     tables = _Tables(f)
