@@ -25,6 +25,7 @@ import scipy.sparse as sp
 
 from netweave.core.affinity import Affinity
 from netweave.core.bounds import PartnerScan, pair_keys, scan_partners
+from netweave.core.fair_swaps import lift_planner
 from netweave.core.matching import max_weight_matching
 from netweave.core.round_spec import (
     RoundSpec,
@@ -200,6 +201,8 @@ def plan_rounds(
         planner.plan_round(number)
         if progress is not None:
             progress(number, spec.rounds)
+    if spec.fairness > 0:
+        lift_planner(planner)
     return planner.result()
 
 

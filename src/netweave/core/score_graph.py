@@ -20,6 +20,7 @@ proven bound without visiting every pair.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -56,21 +57,35 @@ class Listed:
         """Every unordered pair that gets a bonus or a penalty."""
         return {pair(a, b) for a, b in self.requests} | set(self.must) | set(self.penalised)
 
+    @functools.cached_property
+    def kinds(self) -> tuple[set[Pair], ...]:
+        """One-way requests, mutual requests, must-meet and penalised pairs (made once)."""
+        mutual = {pair(a, b) for a, b in self.requests if (b, a) in self.requests}
+        one_way = {pair(a, b) for a, b in self.requests} - mutual
+        return one_way, mutual, set(self.must), set(self.penalised)
+
     def bonus(self, w: Weights, lo: np.ndarray, hi: np.ndarray, n: int) -> np.ndarray:
         """The listed part of the score of each pair ``(lo, hi)``, ``lo < hi``."""
         out = np.zeros(len(lo))
         keys = lo.astype(np.int64) * n + hi
-        mutual = {pair(a, b) for a, b in self.requests if (b, a) in self.requests}
-        one_way = {pair(a, b) for a, b in self.requests} - mutual
-        for pairs, amount in (
-            (one_way, w.request),
-            (mutual, w.mutual_request),
-            (self.must, w.must_meet),
-            (self.penalised, -w.history_penalty),
-        ):
+        amounts = (w.request, w.mutual_request, w.must_meet, -w.history_penalty)
+        for k, (pairs, amount) in enumerate(zip(self.kinds, amounts, strict=True)):
             if pairs and amount:
-                out[np.isin(keys, _keys(pairs, n))] += amount
+                out[_member(keys, self._sorted_keys(k, n))] += amount
         return out
+
+    def _sorted_keys(self, k: int, n: int) -> np.ndarray:
+        cache = self.__dict__.setdefault("_key_cache", {})
+        if (k, n) not in cache:
+            cache[k, n] = _keys(self.kinds[k], n)
+        return cache[k, n]
+
+
+def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    if len(sorted_keys) == 0:
+        return np.zeros(len(keys), bool)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[at] == keys
 
 
 def _keys(pairs: Iterable[Pair], n: int) -> np.ndarray:
