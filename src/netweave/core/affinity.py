@@ -19,7 +19,6 @@ Examples
 from __future__ import annotations
 
 import csv
-import functools
 import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,16 +27,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
-from netweave.core.cells import neutralise
 from netweave.core.config import HISTORY_MODES, Weights
+from netweave.core.edge_text import csv_rows, id_bytes
 from netweave.core.features import Features, Pair, closeness, pair
 from netweave.core.people import Person
 from netweave.core.reasons import ProfileReasons
+from netweave.core.score_graph import Listed, build_graphs
 from netweave.core.text import check_backend, iter_dot_blocks
 
 __all__ = [
+    "GRAPH_KEEP",
     "REFERENCE_INSTANT",
+    "SPARSE_ABOVE",
     "Affinity",
     "AffinitySpec",
     "affinity_from_edges",
@@ -53,13 +56,17 @@ Explainer = Callable[[int, int], tuple[str, ...]]
 class Affinity:
     """Symmetric pair scores over people ``0..n-1`` (``ids[i]`` names person ``i``).
 
-    ``scores`` is an ``(n, n)`` float32 matrix, symmetric, zero on the diagonal. A forbidden
-    pair keeps whatever score it has in the matrix but planners must never use it: always ask
-    :meth:`allowed`.
+    Dense: ``scores`` is an ``(n, n)`` float32 matrix, symmetric, zero on the diagonal.
+    Sparse (many people): ``scores`` is None and ``graph`` a symmetric CSR matrix holding
+    everyone's best partners and every listed pair; ``scorer(i, j)`` gives the exact score of
+    any pairs (absent: a pair outside the graph scores 0) and ``ceiling[i]`` is at least the
+    score of any pair of ``i`` outside the graph. Read scores through :meth:`score`,
+    :meth:`pair_scores` and :meth:`block`, which work either way. A forbidden pair keeps
+    whatever score it has but planners must never use it: always ask :meth:`allowed`.
     """
 
     ids: tuple[str, ...]
-    scores: np.ndarray
+    scores: np.ndarray | None
     #: unordered pairs ``(i, j)``, ``i < j``, that must never meet (avoid lists, history)
     forbidden: frozenset[tuple[int, int]] = frozenset()
     #: directed requests ``(asker, asked)``
@@ -68,24 +75,88 @@ class Affinity:
     must_meet: frozenset[tuple[int, int]] = frozenset()
     #: ``explainer(i, j)`` gives the top reasons for a pair, best first
     explainer: Explainer | None = None
+    #: sparse form: candidate pairs with their exact scores (see the class notes)
+    graph: sp.csr_matrix | None = None
+    scorer: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+    ceiling: np.ndarray | None = None
     _index: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         n = len(self.ids)
-        if self.scores.shape != (n, n):
-            raise ValueError(f"scores must be {n}x{n}, got {self.scores.shape}")
+        held = self.scores if self.scores is not None else self.graph
+        if held is None:
+            raise ValueError("an Affinity needs scores or a graph")
+        if held.shape != (n, n):
+            raise ValueError(f"scores must be {n}x{n}, got {held.shape}")
+        if self.graph is not None and not self.graph.has_sorted_indices:
+            self.graph.sort_indices()  # lookups rely on it
         object.__setattr__(self, "_index", {pid: i for i, pid in enumerate(self.ids)})
 
     @property
     def n(self) -> int:
         return len(self.ids)
 
+    @property
+    def sparse(self) -> bool:
+        """True when the scores are a candidate graph rather than a matrix."""
+        return self.scores is None
+
     def index(self, pid: str) -> int:
         """The position of the person with id ``pid`` (ids are lower-cased emails)."""
         return self._index[pid.lower()]
 
     def score(self, i: int, j: int) -> float:
-        return float(self.scores[i, j])
+        if self.scores is not None:
+            return float(self.scores[i, j])
+        return float(self.pair_scores(np.array([i]), np.array([j]))[0])
+
+    def pair_scores(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """The scores of the pairs ``(i[k], j[k])`` as float64, dense or sparse.
+
+        Examples
+        --------
+        >>> s = np.array([[0, 2, 1], [2, 0, 3], [1, 3, 0]], dtype=np.float32)
+        >>> dense = Affinity(("a", "b", "c"), s)
+        >>> sparse = Affinity(("a", "b", "c"), None, graph=sp.csr_matrix(s))
+        >>> dense.pair_scores([0, 1], [1, 2]).tolist(), sparse.pair_scores([0, 1], [1, 2]).tolist()
+        ([2.0, 3.0], [2.0, 3.0])
+        """
+        i, j = np.asarray(i, dtype=np.intp), np.asarray(j, dtype=np.intp)
+        if self.scores is not None:
+            return self.scores[i, j].astype(np.float64)
+        return self._sparse_scores(i.ravel(), j.ravel()).reshape(i.shape)
+
+    def _sparse_scores(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Graph pairs read from the graph; the others from the scorer (or 0 without one)."""
+        g = self.graph
+        assert g is not None
+        if "_keys" not in self.__dict__:  # the graph's entries as sorted keys, made once
+            rows = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(g.indptr))
+            object.__setattr__(self, "_keys", rows * self.n + g.indices)
+        keys: np.ndarray = self.__dict__["_keys"]
+        query = i.astype(np.int64) * self.n + j
+        at = np.minimum(np.searchsorted(keys, query), max(len(keys) - 1, 0))
+        hit = keys[at] == query if len(keys) else np.zeros(len(query), bool)
+        out = np.where(hit, g.data[at] if len(keys) else 0.0, 0.0).astype(np.float64)
+        if self.scorer is not None and not hit.all():
+            out[~hit] = self.scorer(i[~hit], j[~hit])
+        out[i == j] = 0.0
+        return out
+
+    def block(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
+        """The float64 scores of ``rows`` against ``cols``, exact in either form.
+
+        Examples
+        --------
+        >>> s = np.array([[0, 2, 1], [2, 0, 3], [1, 3, 0]], dtype=np.float32)
+        >>> Affinity(("a", "b", "c"), None, graph=sp.csr_matrix(s)).block([0], [1, 2]).tolist()
+        [[2.0, 1.0]]
+        """
+        r, c = np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)
+        if self.scores is not None:
+            return self.scores[np.ix_(r, c)].astype(np.float64)
+        i, j = np.broadcast_arrays(r[:, None], c[None, :])
+        return self.pair_scores(i, j)
 
     def allowed(self, i: int, j: int) -> bool:
         return i != j and pair(i, j) not in self.forbidden
@@ -111,7 +182,10 @@ class Affinity:
         """
         n = self.n
         pairs: set[tuple[int, int]] = set()
-        if n > 1:
+        if n > 1 and self.graph is not None:
+            pairs.update(self._graph_top(k))
+        elif n > 1:
+            assert self.scores is not None
             masked = self.scores.astype(np.float32, copy=True)
             np.fill_diagonal(masked, -np.inf)
             for i, j in self.forbidden:
@@ -129,6 +203,24 @@ class Affinity:
                 pairs.add(pair(a, b))
         return sorted(pairs)
 
+    def _graph_top(self, k: int) -> Iterator[tuple[int, int]]:
+        """Each person's ``k`` best allowed partners in the graph."""
+        assert self.graph is not None
+        coo = self.graph.tocoo()
+        ok = coo.row != coo.col
+        if self.forbidden:
+            bad = np.array(sorted(self.forbidden), dtype=np.int64)
+            bad_keys = bad[:, 0] * self.n + bad[:, 1]
+            lo, hi = np.minimum(coo.row, coo.col), np.maximum(coo.row, coo.col)
+            ok &= ~np.isin(lo.astype(np.int64) * self.n + hi, bad_keys)
+        rows, cols, vals = coo.row[ok], coo.col[ok], coo.data[ok]
+        order = np.lexsort((cols, -vals, rows))
+        rows, cols = rows[order], cols[order]
+        rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+        mine = rank < k
+        lo, hi = np.minimum(rows[mine], cols[mine]), np.maximum(rows[mine], cols[mine])
+        return zip(lo.tolist(), hi.tolist(), strict=True)
+
     def subset(self, keep: Sequence[int]) -> Affinity:
         """The affinity restricted to the people at positions ``keep`` (renumbered 0..)."""
         pos = {old: new for new, old in enumerate(keep)}
@@ -143,9 +235,13 @@ class Affinity:
 
         parent = self.explainer
         explainer = (lambda i, j: parent(keep[i], keep[j])) if parent else None
+        scorer = self.scorer
         return Affinity(
             ids=tuple(self.ids[i] for i in keep),
-            scores=self.scores[np.ix_(idx, idx)],
+            scores=None if self.scores is None else self.scores[np.ix_(idx, idx)],
+            graph=None if self.graph is None else self.graph[idx][:, idx].tocsr(),
+            scorer=(lambda i, j: scorer(idx[i], idx[j])) if scorer else None,
+            ceiling=None if self.ceiling is None else self.ceiling[idx],
             forbidden=remap(self.forbidden, ordered=False),
             requests=remap(self.requests, ordered=True),
             must_meet=remap(self.must_meet, ordered=False),
@@ -158,6 +254,11 @@ class Affinity:
 #: the instant whose UTC offsets are compared when no event time is given: a fixed date keeps
 #: scores reproducible (daylight saving time would otherwise make them depend on today)
 REFERENCE_INSTANT = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+#: above this many people :func:`build_affinities` builds sparse affinities: the dense
+#: matrices cost 4·n² bytes each (3,000 people: 36 MB; 50,000: 10 GB)
+SPARSE_ABOVE = 3000
+#: partners kept per person in the sparse graph (twice the rounds' default candidates)
+GRAPH_KEEP = 60
 # rows per block when a part is computed by broadcasting (time zones, regions)
 _ROWS_PER_BLOCK = 512
 
@@ -342,12 +443,20 @@ def build_affinities(
     history: Iterable[tuple[str, str]] = (),
     text_backend: str = "tfidf",
     when: datetime | None = None,
+    sparse: bool | None = None,
+    keep: int = GRAPH_KEEP,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Affinity]:
     """One :class:`Affinity` per spec, computing each part of the score only once.
 
     The planner needs two weightings of the same people (one-on-one rounds and small groups);
     the ``n x n`` products of the parts dominate the cost, so both are summed in one pass.
     See :func:`build_affinity` for the parts and parameters.
+
+    Above :data:`SPARSE_ABOVE` people (or with ``sparse=True``) the affinities are sparse:
+    each person's ``keep`` best partners and every listed pair, found in row blocks by
+    :func:`~netweave.core.score_graph.build_graphs`, with exact scores for any other pair on
+    demand; ``progress(done, total)`` is called per block of rows.
 
     Examples
     --------
@@ -361,6 +470,8 @@ def build_affinities(
     """
     modes = [_history_mode(spec.history_mode) for spec in specs]
     f = Features.of(people, check_backend(text_backend), when or REFERENCE_INSTANT)
+    if sparse if sparse is not None else len(people) > SPARSE_ABOVE:
+        return _sparse_affinities(f, specs, modes, list(history), keep, progress)
     all_scores = _profile_scores(f, [spec.weights for spec in specs])
     requests, history = f.requests(), list(history)
     out = []
@@ -383,6 +494,40 @@ def build_affinities(
             )
         )
     return out
+
+
+def _sparse_affinities(
+    f: Features,
+    specs: Sequence[AffinitySpec],
+    modes: Sequence[str],
+    history: list[tuple[str, str]],
+    keep: int,
+    progress: Callable[[int, int], None] | None,
+) -> list[Affinity]:
+    requests = f.requests()
+    listed, forbidden, explainers = [], [], []
+    for spec, mode in zip(specs, modes, strict=True):
+        must = f.pairs(spec.must_meet)
+        met = f.pairs(history) if mode != "ignore" else set()
+        penalised = met if mode == "penalise" else set()
+        listed.append(Listed(frozenset(requests), frozenset(must), frozenset(penalised)))
+        forbidden.append(frozenset(f.avoided() | (met if mode == "exclude" else set())))
+        explainers.append(ProfileReasons(f, spec.weights, requests, must, penalised))
+    graphs = build_graphs(f, [s.weights for s in specs], listed, keep, progress)
+    return [
+        Affinity(
+            ids=tuple(p.id for p in f.people),
+            scores=None,
+            forbidden=banned,
+            requests=frozenset(requests),
+            must_meet=lst.must,
+            explainer=explainer,
+            graph=g.graph,
+            scorer=g.scorer,
+            ceiling=g.ceiling,
+        )
+        for g, lst, banned, explainer in zip(graphs, listed, forbidden, explainers, strict=True)
+    ]
 
 
 def _profile_scores(f: Features, weight_sets: Sequence[Weights]) -> list[np.ndarray]:
@@ -583,14 +728,14 @@ def write_edges(affinity: Affinity, path: str | Path) -> int:
     a@x,b@x,1.25
     b@x,c@x,3
     """
-    ids = _id_bytes(affinity.ids)
+    ids = id_bytes(affinity.ids)
     forbidden = np.array(sorted(affinity.forbidden), dtype=np.intp).reshape(-1, 2)
     forbidden.sort(axis=1)
     written = 0
     with Path(path).open("wb") as fh:
         fh.write(b"a,b,score\n")
         for rows, cols, micro in _positive_pairs(affinity.scores, forbidden):
-            fh.write(_csv_rows(ids[rows], ids[cols], micro))
+            fh.write(csv_rows(ids[rows], ids[cols], micro))
             written += len(rows)
     return written
 
@@ -612,84 +757,3 @@ def _positive_pairs(scores: np.ndarray, forbidden: np.ndarray) -> Iterator[tuple
         rows, cols = np.nonzero(keep)
         if len(rows):
             yield rows + start, cols, micro[rows, cols]
-
-
-def _id_bytes(ids: Sequence[str]) -> np.ndarray:
-    """The ids as NUL-padded UTF-8 byte strings of one width (CSV-quoted where needed, and
-    neutralised like every CSV cell the project writes: see :mod:`netweave.core.cells`)."""
-    cells = [_csv_cell(neutralise(pid)).encode() for pid in ids]
-    return np.array(cells, dtype=f"S{max((len(c) for c in cells), default=1) or 1}")
-
-
-def _csv_cell(text: str) -> str:
-    if any(c in text for c in ',"\n\r'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def _as_bytes(column: np.ndarray) -> np.ndarray:
-    """A fixed-width bytes column as a ``(rows, width)`` uint8 matrix."""
-    return column.view(np.uint8).reshape(len(column), column.dtype.itemsize)
-
-
-def _whole_digits(values: np.ndarray) -> np.ndarray:
-    """Each value in decimal as ASCII, right-aligned, leading positions NUL."""
-    if values.max(initial=0) < _SMALL:
-        return np.take(_small_wholes(), values, axis=0)  # the usual case: a lookup
-    return _digits_of(values, len(str(int(values.max()))))
-
-
-# scores below this (all of them, with the default weights) have their digits looked up
-_SMALL = 10_000
-
-
-@functools.cache
-def _small_wholes() -> np.ndarray:
-    return _digits_of(np.arange(_SMALL, dtype=np.int64), len(str(_SMALL - 1)))
-
-
-def _digits_of(values: np.ndarray, count: int) -> np.ndarray:
-    powers = 10 ** np.arange(count - 1, -1, -1, dtype=np.int64)
-    digits = ((values[:, None] // powers) % 10 + ord("0")).astype(np.uint8)
-    digits[values[:, None] < powers] = 0  # leading zeros (but 0 itself keeps its digit)
-    digits[:, -1] = (values % 10 + ord("0")).astype(np.uint8)
-    return digits
-
-
-@functools.cache
-def _fractions() -> np.ndarray:
-    """``"." + 6 digits`` for every millionth, trailing zeros NUL; all NUL for 0 (7 MB)."""
-    frac = np.arange(1_000_000, dtype=np.int64)
-    powers = 10 ** np.arange(5, -1, -1, dtype=np.int64)
-    digits = ((frac[:, None] // powers) % 10 + ord("0")).astype(np.uint8)
-    # digit p and every digit after it are zero when frac is a multiple of 10^(6 - p)
-    trailing = (frac[:, None] % (powers * 10)) == 0
-    digits[trailing] = 0
-    dot = np.where(frac > 0, ord("."), 0).astype(np.uint8)[:, None]
-    return np.hstack([dot, digits])
-
-
-def _csv_rows(a: np.ndarray, b: np.ndarray, micro: np.ndarray) -> bytes:
-    """CSV lines ``a,b,score`` built as one byte matrix; NUL bytes mark what to leave out.
-
-    Formatting millions of rows one at a time in Python would take minutes; here every
-    step is a whole-array operation (about 0.5 s per million rows).
-    """
-    whole, frac = np.divmod(micro, 1_000_000)
-    parts = [
-        _as_bytes(a),
-        b",",
-        _as_bytes(b),
-        b",",
-        _whole_digits(whole),
-        _fractions()[frac],
-        b"\n",
-    ]
-    widths = [1 if isinstance(p, bytes) else p.shape[1] for p in parts]
-    table = np.empty((len(micro), sum(widths)), dtype=np.uint8)
-    at = 0
-    for part, width in zip(parts, widths, strict=True):
-        table[:, at : at + width] = ord(part) if isinstance(part, bytes) else part
-        at += width
-    flat = table.ravel()
-    return flat[flat != 0].tobytes()

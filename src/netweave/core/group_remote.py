@@ -71,9 +71,7 @@ def attach_remote(
         raise ValueError("remote people must be distinct and not already in a group")
     avg = np.stack(
         [
-            affinity.scores[np.ix_(remote, list(mem))].astype(np.float64).mean(axis=1)
-            if len(mem)
-            else np.zeros(len(remote))
+            affinity.block(remote, list(mem)).mean(axis=1) if len(mem) else np.zeros(len(remote))
             for mem in groups
         ],
         axis=1,

@@ -29,9 +29,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from netweave.core.affinity import Affinity
-from netweave.core.group_search import search_groups
+from netweave.core.group_search import DENSE_MAX, search_groups
 
 __all__ = [
     "GroupsResult",
@@ -201,8 +202,22 @@ def group_score(affinity: Affinity, group: Sequence[int]) -> float:
     6.0
     """
     idx = np.asarray(group, dtype=np.intp)
-    block = affinity.scores[np.ix_(idx, idx)].astype(np.float64)
-    return float(np.triu(block, 1).sum())
+    return float(np.triu(affinity.block(idx, idx), 1).sum())
+
+
+def _sparse_group_scores(affinity: Affinity, groups: Sequence[Sequence[int]]) -> tuple[float, ...]:
+    """:func:`group_score` of every group, all pairs scored in one call (a call per group
+    to the exact scorer costs milliseconds each)."""
+    lo, hi, owner = [], [], []
+    for g, members in enumerate(groups):
+        for k, a in enumerate(members):
+            for b in members[k + 1 :]:
+                lo.append(a)
+                hi.append(b)
+                owner.append(g)
+    values = affinity.pair_scores(np.array(lo, dtype=np.intp), np.array(hi, dtype=np.intp))
+    totals = np.bincount(np.array(owner, dtype=np.intp), values, minlength=len(groups))
+    return tuple(float(t) for t in totals)
 
 
 # --------------------------------------------------------------------------- plan_groups
@@ -264,10 +279,11 @@ def _search_groups(
     """:func:`search_groups` over the free people; the groups and generations run."""
     local = {p: k for k, p in enumerate(free)}
     forbidden = [(local[i], local[j]) for i, j in affinity.forbidden if i in local and j in local]
+    weights, people = _weights(affinity, free)
     found = search_groups(
-        affinity.scores,
+        weights,
         sizes,
-        people=None if len(free) == affinity.n else free,
+        people=people,
         forbidden=forbidden,
         seed=rng,
         generations=max_iterations,
@@ -277,6 +293,20 @@ def _search_groups(
     for p, g in enumerate(found.labels.tolist()):
         planned[g].append(free[p])
     return planned, found.generations
+
+
+def _weights(
+    affinity: Affinity, free: list[int]
+) -> tuple[np.ndarray | sp.csr_matrix, list[int] | None]:
+    """What the search reads: the score matrix; for sparse scores, the exact block among the
+    free people when the memetic search runs on a dense copy anyway, else the graph."""
+    everyone = len(free) == affinity.n
+    if affinity.scores is not None:
+        return affinity.scores, None if everyone else free
+    if len(free) <= DENSE_MAX:
+        return affinity.block(free, free), None
+    assert affinity.graph is not None
+    return affinity.graph, None if everyone else free
 
 
 def plan_groups(
@@ -370,7 +400,11 @@ def plan_groups(
             + " Allow smaller groups, or drop some avoid entries."
         )
     groups = sorted([tuple(sorted(g)) for g in planned] + fixed, key=lambda g: g[0])
-    scores = tuple(group_score(affinity, g) for g in groups)
+    scores = (
+        _sparse_group_scores(affinity, groups)
+        if affinity.sparse
+        else tuple(group_score(affinity, g) for g in groups)
+    )
     return GroupsResult(
         groups=tuple(groups),
         score=float(sum(scores)),

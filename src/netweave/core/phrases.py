@@ -75,7 +75,7 @@ def stop_words() -> frozenset[str]:
     (True, True, False)
     """
     # scikit-learn takes a second to import: only commands that compare texts pay for it
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # noqa: PLC0415 - heavy library, loaded when used
 
     return frozenset(ENGLISH_STOP_WORDS | FORM_WORDS)
 

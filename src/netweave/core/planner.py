@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from netweave.core.affinity import Affinity, build_affinities
+from netweave.core.affinity import GRAPH_KEEP, Affinity, build_affinities
 from netweave.core.bounds import upper_bound
 from netweave.core.config import EventConfig
 from netweave.core.exact import ExactResult, solve_rounds
@@ -82,7 +82,7 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
     history = list(data.history)
     seconds: dict[str, float] = {}
     t = time.perf_counter()
-    aff, group_aff = _affinities(data, history, config)
+    aff, group_aff = _affinities(data, history, config, progress)
     aff = forbid(aff, data.forbidden)
     t = _timed(seconds, "affinity", t)
     modes = [p.mode for p in people]
@@ -110,8 +110,12 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
     if exact is not None:
         result = exact.result
         t = _timed(seconds, "exact", t)
+    if progress:
+        progress("bound", 0, 1)
     bound = _rounds_bound(aff, modes, config)
     t = _timed(seconds, "bound", t)
+    if progress:
+        progress("bound", 1, 1)
     async_people = {i for i, m in enumerate(modes) if m == "async"}
     rounds = _rounds_to_plan(aff, result, async_people, pinned)
     t = _timed(seconds, "reasons", t)
@@ -254,13 +258,24 @@ def _live_first(members: tuple[int, ...], async_people: set[int]) -> tuple[int, 
 
 
 def _affinities(
-    data: PlanningInput, history: Sequence[tuple[str, str]], config: EventConfig
+    data: PlanningInput,
+    history: Sequence[tuple[str, str]],
+    config: EventConfig,
+    progress: Progress | None = None,
 ) -> tuple[Affinity, Affinity]:
     """Scores for the rounds and for the groups (the same scores when given from outside)."""
     if data.affinity is not None:
         return data.affinity, data.affinity
     specs = score_specs(config, groups=data.groups)
-    built = build_affinities(data.people, specs, history=history, text_backend=config.text_backend)
+    report = (lambda done, total: progress("scores", done, total)) if progress else None
+    built = build_affinities(
+        data.people,
+        specs,
+        history=history,
+        text_backend=config.text_backend,
+        keep=max(GRAPH_KEEP, 2 * config.candidates),
+        progress=report,
+    )
     return built[0], built[-1]
 
 

@@ -21,9 +21,11 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
+import scipy.sparse as sp
 
 from netweave.core.affinity import Affinity
 from netweave.core.bounds import PartnerScan, pair_keys, scan_partners
+from netweave.core.fair_swaps import lift_planner
 from netweave.core.matching import max_weight_matching
 from netweave.core.reasons import why_apart
 from netweave.core.round_spec import (
@@ -195,11 +197,13 @@ def plan_rounds(
         already_met,
     )
     pins = check_pinned(pinned or {}, spec, planned)
-    planner = _Planner(planned, spec, pins, real_scores=affinity.scores)
+    planner = _Planner(planned, spec, pins, real=affinity)
     for number in range(1, spec.rounds + 1):
         planner.plan_round(number)
         if progress is not None:
             progress(number, spec.rounds)
+    if spec.fairness > 0:
+        lift_planner(planner)
     return planner.result()
 
 
@@ -212,7 +216,15 @@ def _boosted(affinity: Affinity, boost: Sequence[float] | None) -> Affinity:
         raise ValueError(f"boost has {b.size} entries for {affinity.n} people")
     if not np.isfinite(b).all() or (b < 0).any():
         raise ValueError("boost must hold finite weights >= 0")
-    return replace(affinity, scores=affinity.scores * (1 + (b[:, None] + b[None, :]) / 2))
+    if affinity.scores is not None:
+        return replace(affinity, scores=affinity.scores * (1 + (b[:, None] + b[None, :]) / 2))
+    assert affinity.graph is not None
+    coo = affinity.graph.tocoo()
+    factor = 1 + (b[coo.row] + b[coo.col]) / 2
+    graph = sp.csr_matrix((coo.data * factor, (coo.row, coo.col)), shape=coo.shape)
+    scorer = affinity.scorer
+    boosted = (lambda i, j: scorer(i, j) * (1 + (b[i] + b[j]) / 2)) if scorer is not None else None
+    return replace(affinity, graph=graph, scorer=boosted, ceiling=None)
 
 
 # --------------------------------------------------------------------------- planner
@@ -242,11 +254,13 @@ class _Planner:
         affinity: Affinity,
         spec: RoundSpec,
         pinned: dict[int, list[tuple[int, ...]]],
-        real_scores: np.ndarray,
+        real: Affinity,
     ) -> None:
         self.aff, self.spec, self.pinned = affinity, spec, pinned
+        # dense scores are read as the matrix (float32 arithmetic, as always); sparse ones
+        # through the affinity, exact for any pair
         self.scores = affinity.scores
-        self.real_scores = real_scores  # what ``total`` sums (the scores unless boosted)
+        self.real = real  # what ``total`` sums (the scores unless boosted)
         n = spec.n
         check_people(spec)
         depth = max(spec.rounds, spec.async_matches) + 1
@@ -520,7 +534,7 @@ class _Planner:
         if len(lonely_live) == 0 or len(people) < 2:
             return []
         idx = np.array(people)
-        sub = self.scores[np.ix_(idx, idx)].astype(np.float64)
+        sub = self.aff.block(idx, idx)
         ok = np.triu(np.ones((len(idx), len(idx)), bool), 1)
         asyn = self.spec.asyn[idx]
         ok &= ~(asyn[:, None] & asyn[None, :])
@@ -541,6 +555,10 @@ class _Planner:
                 slots[q] -= 1
                 out.append((p, q))
         return out
+
+    def _s(self, a: int, b: int) -> float:
+        """The score of one pair: a float32 scalar from a matrix, as before; exact if sparse."""
+        return self.scores[a, b] if self.scores is not None else self.aff.score(a, b)
 
     def _can_meet(self, a: int, b: int) -> bool:
         return b not in self.partners[a] and b not in self.forbidden_of[a] and a != b
@@ -600,7 +618,9 @@ class _Planner:
         n = self.spec.n
         prio = self._priority(np.minimum(a, t) * n + np.maximum(a, t))
         prio = prio + self._priority(np.minimum(b, t) * n + np.maximum(b, t))
-        gain = self.scores[t, a].astype(np.float64) + self.scores[t, b]
+        gain = self.aff.pair_scores(np.full(len(a), t), a) + self.aff.pair_scores(
+            np.full(len(b), t), b
+        )
         idx = np.flatnonzero(ok)
         order = np.lexsort((self.spec.rank[a[idx]], -gain[idx], -prio[idx]))
         return int(idx[order[0]])
@@ -629,15 +649,15 @@ class _Planner:
             if not self.in_trio[leave] and self._can_meet(x, stay)
         ]
         # x's best seats first; a bounded search keeps this rare fallback cheap at any size
-        seats.sort(key=lambda s: (-float(self.scores[x, s[0]]), int(self.spec.rank[s[0]])))
+        seats.sort(key=lambda s: (-self._s(x, s[0]), int(self.spec.rank[s[0]])))
         best, best_gain = None, -np.inf
         for stay, leave, m in seats[:_SITTER_TRIES]:
             k = self._best_pair_for(leave, ready, skip=m)
             if k < 0:
                 continue
             c, d = ready[k]
-            gain = self.scores[x, stay] - self.scores[leave, stay]
-            gain += self.scores[leave, c] + self.scores[leave, d]
+            gain = self._s(x, stay) - self._s(leave, stay)
+            gain += self._s(leave, c) + self._s(leave, d)
             if gain > best_gain:
                 best, best_gain = (m, (min(x, stay), max(x, stay)), ready[k], leave), gain
         if best is None:
@@ -659,15 +679,15 @@ class _Planner:
             if live[m[0]] and live[m[1]]:
                 mate[m[0]], mate[m[1]] = m[1], m[0]
         seats = [p for p in mate if not in_trio[p] and self._can_meet(x, p)]
-        seats = sorted(seats, key=lambda p: (-float(self.scores[x, p]), int(self.spec.rank[p])))
+        seats = sorted(seats, key=lambda p: (-self._s(x, p), int(self.spec.rank[p])))
         best, best_gain = None, -np.inf
         for k, a in enumerate(seats[:_SITTER_TRIES]):
             for b in seats[k + 1 : _SITTER_TRIES]:
                 pa, pb = mate[a], mate[b]
                 if pa == b or not self._can_meet(a, b) or not self._can_meet(pa, pb):
                     continue
-                s = self.scores
-                gain = s[x, a] + s[x, b] + s[a, b] + s[pa, pb] - s[a, pa] - s[b, pb]
+                s = self._s
+                gain = s(x, a) + s(x, b) + s(a, b) + s(pa, pb) - s(a, pa) - s(b, pb)
                 if gain > best_gain:
                     best, best_gain = (a, b, pa, pb), gain
         if best is None:
@@ -721,7 +741,7 @@ class _Planner:
         for k, a in enumerate(meeting):
             for b in meeting[k + 1 :]:
                 self._mark_met(a, b)
-                s = float(self.scores[a, b])
+                s = float(self._s(a, b))
                 self.achieved[a] += s
                 self.achieved[b] += s
                 self.n_partners[a] += 1
@@ -730,7 +750,9 @@ class _Planner:
 
     def result(self) -> RoundsResult:
         spec = self.spec
-        total = float(sum(float(self.real_scores[a, b]) for a, b in sorted(self.met_here)))
+        met = np.array(sorted(self.met_here), dtype=np.intp).reshape(-1, 2)
+        real = self.real.pair_scores(met[:, 0], met[:, 1])
+        total = float(sum(real.tolist()))  # summed in order, as always
         caps = np.where(spec.asyn, spec.async_matches, spec.rounds)
         caps = np.minimum(caps, self.best.shape[1] - 1)
         best = self.best[np.arange(spec.n), caps]

@@ -118,7 +118,7 @@ def analyze(text: str) -> list[str]:
 
 
 def _vectorizer() -> TfidfVectorizer:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415 - heavy library, loaded when used
 
     return TfidfVectorizer(
         analyzer=analyze,  # English stop words, accents stripped, unigrams and bigrams
