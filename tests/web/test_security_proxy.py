@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 from django.urls import reverse
 
-from netweave.web import proxy
+from netweave.web.common import proxy
 from netweave.web.common.proxy import client_address, forwarded_client, parse_trusted
 
 LOCKED = "Sign-in paused for 15 minutes"
