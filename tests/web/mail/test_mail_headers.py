@@ -27,7 +27,7 @@ from tests.web.factories import (
 
 pytestmark = pytest.mark.django_db
 
-SRC = Path(__file__).resolve().parents[2] / "src" / "netweave"
+SRC = Path(__file__).resolve().parents[3] / "src" / "netweave"
 
 
 def _async_meeting(community, subject_name: str) -> Event:
