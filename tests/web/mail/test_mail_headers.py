@@ -90,7 +90,7 @@ class RefusingBackend(BaseEmailBackend):
 
 
 def test_send_failure_of_any_kind_is_recorded_not_raised(settings):
-    settings.EMAIL_BACKEND = "tests.web.test_mail_headers.RefusingBackend"
+    settings.EMAIL_BACKEND = "tests.web.mail.test_mail_headers.RefusingBackend"
 
     record = send_email("ana@example.org", "link", {"event": EventFactory(), "link": "x"})
 

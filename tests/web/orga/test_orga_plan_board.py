@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from netweave.web.matching.domain.storage import save_plan
 from netweave.web.matching.models import Meeting, PlanVersion
@@ -259,9 +262,12 @@ def test_board_query_count_independent_of_registrations(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    # an earlier event, so both boards read a community history (a fixed number of queries)
+    start = timezone.now() + dt.timedelta(days=30)
+    _registrations_and_plan(EventFactory(community=community, rounds=2, starts_at=start), 10)
     counts = []
-    for live in (10, 40):
-        event = EventFactory(community=community, rounds=2)
+    for k, live in enumerate((10, 40), start=1):
+        event = EventFactory(community=community, rounds=2, starts_at=start + dt.timedelta(days=k))
         _registrations_and_plan(event, live)
         with CaptureQueriesContext(connection) as ctx:
             assert orga_client.get(url("plan", event.pk) + view).status_code == 200
