@@ -76,6 +76,12 @@ def test_met_pairs_unrecorded_round_did_not_happen_once_done(planned):
     assert met_pairs(_done(event)) == {_pair(r[0], r[1])}
 
 
+def test_met_pairs_groups_held_alone_make_a_record(planned):
+    event, r = planned
+    HeldMeetingFactory(event=event, round=0, seats=[r[0], r[5]])
+    assert met_pairs(_done(event)) == set()
+
+
 def test_met_pairs_done_event_without_a_record_keeps_its_plan(planned):
     event, r = planned
     assert _pair(r[2], r[5]) in met_pairs(_done(event))

@@ -83,15 +83,18 @@ def meetings_by_event(events: Iterable[Event], *, groups: bool = False) -> dict[
     """event pk -> who met whom per round, by the module's rule (rounds in order; round 0,
     the groups, only when ``groups``). Four or five queries for any number of events."""
     events = list(events)
-    held = held_meetings(events, groups=groups)
+    # the groups' record counts for "the event has a record" (rule 3) whatever is asked
+    held = held_meetings(events, groups=True)
     planned = planned_meetings(events, groups=groups)
-    return {e.pk: _rule(e, held.get(e.pk, {}), planned.get(e.pk, {})) for e in events}
+    return {e.pk: _rule(e, held.get(e.pk, {}), planned.get(e.pk, {}), groups) for e in events}
 
 
-def _rule(event: Event, held: Meetings, planned: Meetings) -> Meetings:
+def _rule(event: Event, held: Meetings, planned: Meetings, groups: bool) -> Meetings:
     ended = bool(held) and event.status == Event.Status.DONE
     out: Meetings = {}
     for number in sorted(held.keys() | planned.keys()):
+        if number == 0 and not groups:
+            continue
         if number in held:
             out[number] = held[number]
         elif not ended:
