@@ -16,6 +16,7 @@ import numpy as np
 
 from netweave.core.affinity import Affinity
 from netweave.core.bounds import pair_keys
+from netweave.core.reasons import why_apart
 
 __all__ = [
     "InfeasibleError",
@@ -25,6 +26,7 @@ __all__ = [
     "check_people",
     "check_pinned",
     "make_spec",
+    "why_unmet",
 ]
 
 
@@ -308,3 +310,54 @@ def _check_pinned_meeting(
                     f"pinned {who} meet twice (rounds {seen_pairs[(a, b)]} and {number})"
                 )
             seen_pairs[(a, b)] = number
+
+
+def why_unmet(
+    affinity: Affinity,
+    spec: RoundSpec,
+    asker: int,
+    asked: int,
+    *,
+    met_before: Collection[int],
+    request_count: Mapping[int, int],
+) -> str:
+    """Why the request of ``asker`` to meet ``asked`` is not in the plan, for the organizer.
+
+    ``met_before`` holds the pair keys of :attr:`RoundSpec.met_before`; ``request_count`` how
+    many requests each person is in.
+
+    Examples
+    --------
+    >>> from netweave.core.affinity import Affinity
+    >>> aff = Affinity(("ana", "bo", "cy"), np.zeros((3, 3), np.float32))
+    >>> spec = make_spec(aff, ["live", "async", "async"], 2, 1, "trio", 30, 1.0, 0, None, ())
+    >>> why_unmet(aff, spec, 1, 2, met_before=set(), request_count={1: 1, 2: 1})
+    'not placed: bo is async and cy is async'
+    >>> why_unmet(aff, spec, 0, 1, met_before=set(), request_count={0: 3, 1: 1})
+    'no room in any round: ana is in 3 requests but has 2 meetings'
+    """
+    ids = spec.ids
+    if asker == asked:
+        return "not placed: asked to meet themselves"
+    for p in (asker, asked):
+        if not spec.active[p]:
+            return f"not placed: {ids[p]} is not taking part"
+    if not affinity.allowed(asker, asked):
+        return why_apart(affinity, asker, asked)
+    if min(asker, asked) * spec.n + max(asker, asked) in met_before:
+        return "met before"
+    if spec.asyn[asker] and spec.asyn[asked]:
+        return f"not placed: {ids[asker]} is async and {ids[asked]} is async"
+    return _why_no_room(spec, (asker, asked), request_count)
+
+
+def _why_no_room(spec: RoundSpec, pair: tuple[int, int], request_count: Mapping[int, int]) -> str:
+    for p in pair:
+        wanted = request_count[p]
+        cap = spec.async_matches if spec.asyn[p] else spec.rounds
+        if wanted > cap:
+            return (
+                f"no room in any round: {spec.ids[p]} is in {wanted} requests "
+                f"but has {cap} meetings"
+            )
+    return "no room in any round: better or earlier-placed requests took their slots"

@@ -27,7 +27,6 @@ from netweave.core.affinity import Affinity
 from netweave.core.bounds import PartnerScan, pair_keys, scan_partners
 from netweave.core.fair_swaps import lift_planner
 from netweave.core.matching import max_weight_matching
-from netweave.core.reasons import why_apart
 from netweave.core.round_spec import (
     RoundSpec,
     async_demand_error,
@@ -35,6 +34,7 @@ from netweave.core.round_spec import (
     check_people,
     check_pinned,
     make_spec,
+    why_unmet,
 )
 
 __all__ = ["RoundsResult", "plan_rounds"]
@@ -770,35 +770,16 @@ class _Planner:
         out = []
         for asker, asked in sorted(self.aff.requests):
             if (min(asker, asked), max(asker, asked)) not in self.met_here:
-                out.append((asker, asked, self._why_unmet(asker, asked)))
-        return tuple(out)
-
-    def _why_unmet(self, asker: int, asked: int) -> str:
-        spec, ids = self.spec, self.spec.ids
-        if asker == asked:
-            return "not placed: asked to meet themselves"
-        for p in (asker, asked):
-            if not spec.active[p]:
-                return f"not placed: {ids[p]} is not taking part"
-        if not self.aff.allowed(asker, asked):
-            return why_apart(self.aff, asker, asked)
-        if min(asker, asked) * spec.n + max(asker, asked) in self.met_before_set:
-            return "met before"
-        if spec.asyn[asker] and spec.asyn[asked]:
-            return f"not placed: {ids[asker]} is async and {ids[asked]} is async"
-        return self._why_no_room(asker, asked)
-
-    def _why_no_room(self, asker: int, asked: int) -> str:
-        spec = self.spec
-        for p in (asker, asked):
-            wanted = self.request_count[p]
-            cap = spec.async_matches if spec.asyn[p] else spec.rounds
-            if wanted > cap:
-                return (
-                    f"no room in any round: {spec.ids[p]} is in {wanted} requests "
-                    f"but has {cap} meetings"
+                why = why_unmet(
+                    self.aff,
+                    self.spec,
+                    asker,
+                    asked,
+                    met_before=self.met_before_set,
+                    request_count=self.request_count,
                 )
-        return "no room in any round: better or earlier-placed requests took their slots"
+                out.append((asker, asked, why))
+        return tuple(out)
 
 
 def _normalise(scores: np.ndarray) -> np.ndarray:
