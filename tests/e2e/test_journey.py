@@ -253,11 +253,10 @@ def _intro_answered(site, event, plan) -> None:
         "#id_video", files=[{"name": "me.mp4", "mimeType": "video/mp4", "buffer": mp4_bytes(20)}]
     )
     page.locator("#upload-form button[type=submit]").click()
-    # the page uploads with a progress bar (XHR) when it can: wait for the stored video
-    for _ in range(50):
-        if Intro.objects.filter(registration=noah).exclude(video_name="").exists():
-            break
-        page.wait_for_timeout(200)
+    # The page uploads with a progress bar (XHR), then follows the server's redirect. Wait for
+    # that page in the browser, not by polling the database: a read while the server thread is
+    # still writing hits SQLite's shared-cache table lock ("database table is locked").
+    page.wait_for_selector("text=Your video is saved", timeout=20_000)
     intro = Intro.objects.get(registration=noah)
     assert intro.video_name, "the upload stored no video"
     assert intro.video_type == "video/mp4"
