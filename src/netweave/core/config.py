@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from netweave.core.text import TEXT_BACKENDS
+from netweave.core.watching import watch_cap
 
 __all__ = [
     "GROUP_WEIGHTS",
@@ -134,6 +135,8 @@ class EventConfig:
     seed: int = 0
     odd: str = "trio"  # or "host"
     async_matches: int | None = None  # None = same as rounds
+    #: a live person watches at most one async intro in every this many rounds; 0 = no cap
+    watch_every: int = 3
     candidates: int = 30  # per-person candidate list size for the rounds
     fairness: float = 1.0  # strength of boosting people who are behind (0 = pure total)
     #: events up to this many people get their rounds solved exactly (an integer program)
@@ -180,6 +183,15 @@ class EventConfig:
         """How many matches each async participant gets (``async_matches`` or ``rounds``)."""
         return self.rounds if self.async_matches is None else self.async_matches
 
+    @property
+    def watch_cap(self) -> int | None:
+        """The most intros one live person watches (:func:`~netweave.core.watching.watch_cap`).
+
+        >>> EventConfig(rounds=4).watch_cap, EventConfig(rounds=4, watch_every=0).watch_cap
+        (2, None)
+        """
+        return watch_cap(self.rounds, self.watch_every)
+
     def replace(self, **overrides: Any) -> EventConfig:
         """A copy with some fields changed (for command-line overrides), validated again.
 
@@ -203,7 +215,7 @@ def _value_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
         at_least(name, low)
     for name, low in (("async_matches", 0), ("candidates", 1), ("fairness", 0), ("group_min", 2)):
         at_least(name, low)
-    for name in ("exact_up_to", "exact_nodes"):
+    for name in ("exact_up_to", "exact_nodes", "watch_every"):
         at_least(name, 0)
     at_least("exact_time_limit", 0, strict=True)
     at_least("group_time_limit", 0, strict=True)
@@ -311,6 +323,7 @@ _KEYS: dict[str, dict[str, tuple[str, _ReadFn]]] = {
     "rounds": {
         "odd": ("odd", _text),
         "async_matches": ("async_matches", _int),
+        "watch_every": ("watch_every", _int),
         "candidates": ("candidates", _int),
         "fairness": ("fairness", _number),
         "exact_up_to": ("exact_up_to", _int),
@@ -552,6 +565,11 @@ _HELP: dict[str, tuple[tuple[str, str, str], ...]] = {
             "async_matches",
             "async_matches",
             "matches per async participant; unset = as many as rounds",
+        ),
+        (
+            "watch_every",
+            "watch_every",
+            "a live person watches at most one async intro in this many rounds (0 = no cap)",
         ),
         ("candidates", "candidates", "best partners considered per person (20-40 loses < 0.05 %)"),
         (

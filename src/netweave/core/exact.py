@@ -443,6 +443,7 @@ def solve_rounds(
     pinned: Mapping[int, Sequence[tuple[int, ...]]] | None = None,
     boost: Sequence[float] | None = None,
     keep_fairness: bool = True,
+    watch_cap: int | None = None,
     time_limit: float = 5.0,
     node_limit: int | None = None,
 ) -> ExactResult:
@@ -455,6 +456,8 @@ def solve_rounds(
         takes part and nobody met before (the history is in ``affinity.forbidden``).
     heuristic : RoundsResult
         The heuristic's plan: the plan to beat, and the fairness and tiers to keep.
+    watch_cap : int, optional
+        The most intros one live person watches, as for the heuristic; None: no cap.
     keep_fairness : bool
         Everyone's share (as in :attr:`RoundsResult.shares`) must reach the heuristic
         plan's worst-off share; False asks for the best total whatever the fairness.
@@ -484,7 +487,9 @@ def solve_rounds(
     ('optimal', 22.0, False)
     """
     start = time.perf_counter()
-    prob = rounds_problem(affinity, modes, rounds, async_matches, odd, pinned or {}, boost)
+    prob = rounds_problem(
+        affinity, modes, rounds, async_matches, odd, pinned or {}, boost, watch_cap
+    )
     budget = _Budget(node_limit, start + time_limit, time_limit)
     solver = _Solver(prob, heuristic, keep_fairness, budget)
     solver.fix_tiers()

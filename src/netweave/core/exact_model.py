@@ -10,6 +10,8 @@ the trio (three live people, each with two trio partners) or the host meeting:
   the round's trio (at most one a round, nobody in two) or the host (at most one a round,
   nobody more often than the heuristic's plan has anyone);
 - each async person gets their matches, at most ``ceil(matches / rounds)`` in a round;
+- no live person watches more intros than the watching cap
+  (:func:`~netweave.core.watching.watch_cap`);
 - no pair meets twice; forbidden pairs (avoid lists, history) and two async people are not
   columns at all; pinned meetings are columns fixed at 1;
 - rounds without pins are interchangeable, so they are ordered (symmetry breaking).
@@ -68,6 +70,7 @@ class RoundsProblem:
     one_way: np.ndarray  # bool per pair: a one-way request (and not strong)
     pins: dict[int, list[tuple[int, ...]]]  # 0-based round -> meetings
     best: np.ndarray  # per person: the sum of their c best allowed planned scores
+    watch_cap: int | None = None  # most intros one live person watches; None: no cap
     key: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -122,6 +125,7 @@ def rounds_problem(
     odd: str,
     pinned: Mapping[int, Sequence[tuple[int, ...]]],
     boost: Sequence[float] | None,
+    watch_cap: int | None = None,
 ) -> RoundsProblem:
     """The arrays of the problem :func:`~netweave.core.rounds.plan_rounds` solves for
     ``affinity`` (see there for the arguments; ``pinned`` rounds are 1-based, as there).
@@ -181,6 +185,7 @@ def rounds_problem(
         one_way=one_way,
         pins=pins,
         best=_best_possible(n, lo, hi, score, caps),
+        watch_cap=watch_cap,
     )
 
 
@@ -309,6 +314,7 @@ class RoundsModel:
         self._trio_rows()
         self._host_rows(host_visits)
         self._async_rows()
+        self._watch_rows()
         self._pair_rows()
         self._symmetry_rows()
         self._pin()
@@ -384,6 +390,17 @@ class RoundsModel:
                 mine = np.flatnonzero(prob.asyn[end])
                 rows.put(first + where[end[mine]], self._x(r, mine), 1.0)
                 rows.put(total + where[end[mine]], self._x(r, mine), 1.0)
+
+    def _watch_rows(self) -> None:
+        """No live person watches more intros than the cap over all rounds."""
+        prob, rows = self.prob, self.rows
+        if prob.watch_cap is None or not len(self.remote) or not len(self.people):
+            return
+        first = rows.block(len(self.people), 0.0, float(prob.watch_cap))
+        mixed = np.flatnonzero(prob.asyn[prob.lo] != prob.asyn[prob.hi])
+        watcher = np.where(prob.asyn[prob.lo[mixed]], prob.hi[mixed], prob.lo[mixed])
+        for r in range(prob.rounds):
+            rows.put(first + self.pos[watcher], self._x(r, mixed), 1.0)
 
     def _pair_rows(self) -> None:
         """No pair meets twice (as a pair or inside a trio)."""

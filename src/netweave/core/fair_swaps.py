@@ -8,7 +8,8 @@ tries, in every round where ``w`` sits in a plain pair ``(w, x)``, each of ``w``
 partners ``a`` whose partner that round is ``b``: the exchange ``(w, a), (x, b)`` is taken
 when all four come out above ``w``'s share before (so the lowest share only rises) and the
 total loses at most what is left of a small budget. Pinned meetings, trios, host meetings and
-requested or must-meet pairs are never touched.
+requested or must-meet pairs are never touched, and no exchange takes a live person over
+the watching cap (:class:`~netweave.core.watching.WatchLoad`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from netweave.core.watching import WatchLoad
 
 __all__ = ["BUDGET_SHARE", "SwapState", "lift_planner", "lift_worst_off"]
 
@@ -52,6 +55,8 @@ class SwapState:
     candidates: Sequence[np.ndarray]
     #: meetings that must stay as they are (pinned, requested, must-meet)
     fixed: Callable[[tuple[int, ...]], bool]
+    #: intros watched per live person against the cap (changed in place); None: no cap
+    watch: WatchLoad | None = None
 
     def shares(self) -> np.ndarray:
         return np.divide(
@@ -156,6 +161,7 @@ def lift_planner(planner: Any, budget_share: float = BUDGET_SHARE) -> tuple[int,
         best=planner.best[np.arange(n), caps],
         candidates=_candidates(n, planner.lo, planner.hi, planner.base),
         fixed=fixed,
+        watch=planner.watch,
     )
     total = float(planner.achieved.sum()) / 2
     done = lift_worst_off(state, budget_share * max(total, 0.0))
@@ -218,6 +224,8 @@ def _round_moves(
         b = theirs[0] if theirs[1] == a else theirs[1]
         if (state.asyn[w] and state.asyn[a]) or not _can_meet(state, x, b):
             continue
+        if state.watch is not None and not state.watch.swap_ok([(w, x), (a, b)], [(w, a), (x, b)]):
+            continue
         options.append((a, b))
     if not options:
         return None
@@ -269,6 +277,11 @@ def _apply(
         meetings.remove(m)
     meetings.extend(new)
     meetings.sort()
+    if state.watch is not None:
+        for m in old:
+            state.watch.remove(m)
+        for m in new:
+            state.watch.add(m)
     for (p, q), sign in ((old[0], -1), (old[1], -1), (new[0], 1), (new[1], 1)):
         s = float(state.score(np.array([p]), np.array([q]))[0])
         state.achieved[p] += sign * s

@@ -102,6 +102,7 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
         seed=config.seed,
         pinned=pinned,
         boost=data.newcomer_boost,
+        watch_cap=config.watch_cap,
         progress=report,
     )
     t = _timed(seconds, "rounds", t)
@@ -165,6 +166,7 @@ def _prove(
         pinned=pinned,
         boost=boost,
         keep_fairness=config.fairness > 0,
+        watch_cap=config.watch_cap,
         time_limit=config.exact_time_limit,
         node_limit=config.exact_nodes,
     )

@@ -51,6 +51,7 @@ class RoundSpec:
     rank: np.ndarray  # seeded tie-break order: lower goes first
     met_before: np.ndarray  # sorted pair keys
     ids: tuple[str, ...]
+    watch_cap: int | None = None  # most intros one live person watches; None: no cap
 
 
 def make_spec(
@@ -64,6 +65,8 @@ def make_spec(
     seed: int,
     present: Collection[int] | None,
     already_met: Iterable[tuple[int, int]],
+    *,
+    watch_cap: int | None = None,
 ) -> RoundSpec:
     """Check the arguments of :func:`~netweave.core.rounds.plan_rounds` (see there) and
     gather them: who takes part live or async, a seeded tie-break rank, the pairs met before.
@@ -97,6 +100,8 @@ def make_spec(
     matches = rounds if async_matches is None else async_matches
     if matches < 0:
         raise InfeasibleError(f"async matches must be >= 0, got {matches}")
+    if watch_cap is not None and watch_cap < 0:
+        raise ValueError(f"watch_cap must be >= 0, got {watch_cap}")
     active = np.zeros(n, bool)
     if present is None:
         active[:] = True
@@ -122,6 +127,7 @@ def make_spec(
         rank=rank,
         met_before=pair_keys(already_met, n) if n else np.zeros(0, np.int64),
         ids=affinity.ids,
+        watch_cap=watch_cap,
     )
 
 
