@@ -44,6 +44,7 @@ from netweave.core.affinity import Affinity
 from netweave.core.people import Person
 from netweave.core.plan import Meeting
 from netweave.core.planner import describe_meeting
+from netweave.core.watching import WatchLoad
 
 __all__ = [
     "PresentReplan",
@@ -117,6 +118,8 @@ class _Round:
     capacity: Counter[int]
     used: Counter[int]
     meetings: list[tuple[int, ...]]
+    #: intros each live person watches at this event, against the cap
+    watch: WatchLoad
 
     def can_meet(self, a: int, b: int) -> bool:
         return (
@@ -137,6 +140,8 @@ class _Round:
             return False
         if len(members) == 3 and (self.has_trio() or self.trio_history.intersection(members)):
             return False
+        if len(members) == 2 and not self.watch.pair_ok(*members):
+            return False
         return all(self.can_meet(a, b) for a, b in _pairs_of(members))
 
     def has_trio(self) -> bool:
@@ -146,11 +151,13 @@ class _Round:
         meeting = tuple(sorted(members))
         self.meetings.append(meeting)
         self.used.update(meeting)
+        self.watch.add(meeting)
         return meeting
 
     def remove(self, meeting: tuple[int, ...]) -> None:
         self.meetings.remove(meeting)
         self.used.subtract(meeting)
+        self.watch.remove(meeting)
 
     def free_slots(self, people: Iterable[int]) -> list[int]:
         """People with room left, once per open slot (async people may have several)."""
@@ -167,6 +174,8 @@ def replan_round(
     odd: Literal["trio", "host"] = "trio",
     seed: int = 0,
     trio_history: Collection[int] = (),
+    watch_cap: int | None = None,
+    watched: Iterable[Sequence[int]] = (),
 ) -> ReplanResult:
     """Re-plan one round for the people who are there.
 
@@ -191,6 +200,12 @@ def replan_round(
         Breaks ties; the same inputs and seed give the same round.
     trio_history : collection of int
         People who already sat in a trio at this event: nobody sits in two.
+    watch_cap : int, optional
+        The most intros one live person watches at this event
+        (:func:`~netweave.core.watching.watch_cap`); None: no cap.
+    watched : iterable of meetings
+        Meetings of the event's other rounds (held, or planned later): the intros watched
+        in them count against ``watch_cap``.
 
     Returns
     -------
@@ -242,6 +257,7 @@ def replan_round(
         capacity=Counter(),
         used=Counter(),
         meetings=[],
+        watch=WatchLoad([m == "async" for m in modes], watch_cap, fixed=watched),
     )
     plan = _normalised(planned, n)
     _set_capacity(state, here, plan)
@@ -376,7 +392,7 @@ def _allowed_matrix(state: _Round, people: list[int]) -> np.ndarray:
     pos = {p: k for k, p in enumerate(people)}
     ok = ~np.eye(m, dtype=bool)
     asyn = np.array([state.is_async[p] for p in people], dtype=bool)
-    ok &= ~(asyn[:, None] & asyn[None, :])
+    ok &= ~(asyn[:, None] & asyn[None, :]) & state.watch.pair_mask(np.array(people, np.int64))
     for a, b in (*state.aff.forbidden, *state.met):
         if a in pos and b in pos:
             ok[pos[a], pos[b]] = ok[pos[b], pos[a]] = False
@@ -512,6 +528,7 @@ def replan_for_present(
     later: Iterable[Meeting] = (),
     odd: Literal["trio", "host"] = "trio",
     seed: int = 0,
+    watch_cap: int | None = None,
 ) -> PresentReplan:
     """Re-plan the round ``base`` for the people ``present``, in the words it is stored in.
 
@@ -531,8 +548,9 @@ def replan_for_present(
     later : iterable of Meeting
         Meetings planned for later rounds: their pairs are avoided when that costs nobody
         a partner, so that later rounds stay as planned.
-    odd, seed
-        As for :func:`replan_round`.
+    odd, seed, watch_cap
+        As for :func:`replan_round`; the intros watched in ``held`` and ``later`` (with an
+        async person present) count against ``watch_cap``.
 
     Returns
     -------
@@ -560,10 +578,24 @@ def replan_for_present(
         (index[a], index[b]) for m in later for a, b in m.pairs() if a in index and b in index
     }
 
+    here = {int(p) for p in present}
+    watched = [m for m in seen if len(m) == 2] + [
+        pair for pair in planned_later if any(p in here and modes[p] == "async" for p in pair)
+    ]
+
     def run(avoid: set[Pair]) -> ReplanResult:
         pairs = {_pair(a, b) for a, b in met | avoid}
         return replan_round(
-            affinity, modes, planned, present, pairs, odd=odd, seed=seed, trio_history=in_trio
+            affinity,
+            modes,
+            planned,
+            present,
+            pairs,
+            odd=odd,
+            seed=seed,
+            trio_history=in_trio,
+            watch_cap=watch_cap,
+            watched=watched,
         )
 
     result = run(planned_later)
