@@ -80,7 +80,8 @@ def test_plan_event_holds_the_configured_cap_through_the_exact_solver():
     watched = Counter(
         m.members[0] for r in plan.rounds for m in r.meetings if m.is_async
     )
-    assert watched and max(watched.values()) == 1
+    assert watched
+    assert max(watched.values()) == 1
 
 
 def test_watch_load_counts_fixed_meetings_once():

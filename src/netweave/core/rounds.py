@@ -27,7 +27,6 @@ from netweave.core.bounds import PartnerScan, pair_keys, scan_partners
 from netweave.core.fair_swaps import lift_planner
 from netweave.core.matching import max_weight_matching
 from netweave.core.newcomers import boosted_affinity
-from netweave.core.watching import WatchLoad
 from netweave.core.round_spec import (
     RoundSpec,
     async_demand_error,
@@ -37,6 +36,7 @@ from netweave.core.round_spec import (
     make_spec,
     why_unmet,
 )
+from netweave.core.watching import WatchLoad
 
 __all__ = ["RoundsResult", "plan_rounds"]
 
@@ -280,7 +280,7 @@ class _Planner:
         self.met_here: set[tuple[int, int]] = set()
         self.rounds: list[list[tuple[int, ...]]] = []
         self.unmatched: list[tuple[int, int, str]] = []
-        self.watch = WatchLoad(spec.asyn, spec.watch_cap, fixed=sum(pinned.values(), []))
+        self.watch = WatchLoad(spec.asyn, spec.watch_cap, fixed=[m for ms in pinned.values() for m in ms])
         self._reserve_pinned()
         self.slots = self._schedule_async()
 
