@@ -77,9 +77,7 @@ def test_plan_event_holds_the_configured_cap_through_the_exact_solver():
     ]
     config = EventConfig(rounds=3, watch_every=3, exact_up_to=80)
     plan = plan_event(PlanningInput(people, groups=False), config)
-    watched = Counter(
-        m.members[0] for r in plan.rounds for m in r.meetings if m.is_async
-    )
+    watched = Counter(m.members[0] for r in plan.rounds for m in r.meetings if m.is_async)
     assert watched
     assert max(watched.values()) == 1
 

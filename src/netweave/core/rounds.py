@@ -280,7 +280,8 @@ class _Planner:
         self.met_here: set[tuple[int, int]] = set()
         self.rounds: list[list[tuple[int, ...]]] = []
         self.unmatched: list[tuple[int, int, str]] = []
-        self.watch = WatchLoad(spec.asyn, spec.watch_cap, fixed=[m for ms in pinned.values() for m in ms])
+        pins = [m for meetings in pinned.values() for m in meetings]
+        self.watch = WatchLoad(spec.asyn, spec.watch_cap, fixed=pins)
         self._reserve_pinned()
         self.slots = self._schedule_async()
 
