@@ -18,7 +18,7 @@ from netweave.web.events.models import Event, Registration
 __all__ = ["EventForm", "RegistrationFilterForm", "RegistrationForm"]
 
 # fields typed as wall-clock times in the event's own zone
-_LOCAL_TIMES = ("starts_at", "registration_opens", "registration_closes")
+_LOCAL_TIMES = ("starts_at", "registration_opens", "registration_closes", "intro_deadline")
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -54,6 +54,14 @@ class EventForm(PlainTextMixin, forms.ModelForm):
     group_minutes = forms.IntegerField(
         label="Minutes for the groups", min_value=1, max_value=240, initial=20
     )
+    watch_every = forms.IntegerField(
+        label="Watching an intro: at most one in every ... rounds",
+        min_value=1,
+        max_value=30,
+        initial=3,
+        help_text="A live person paired with an async participant watches their intro that "
+        "round. 3 = at most one round in three (2 of 4 rounds); 1 = no limit.",
+    )
 
     class Meta:
         model = Event
@@ -72,18 +80,23 @@ class EventForm(PlainTextMixin, forms.ModelForm):
             "registration_opens",
             "registration_closes",
             "fully_async",
+            "intro_deadline",
+            "watch_every",
         ]
         labels = {
             "starts_at": "Starts at",
             "registration_opens": "Registration opens",
             "registration_closes": "Registration closes",
             "fully_async": "Everyone takes part asynchronously (no live session)",
+            "intro_deadline": "Async intros due by",
         }
         help_texts = {
             "starts_at": "Date and time of the live session, in the event's time zone.",
             "registration_opens": "Optional: the form stays closed before this time.",
             "registration_closes": "Optional: the form closes automatically at this time.",
             "groups_enabled": "After the one-on-one rounds, people meet in small groups.",
+            "intro_deadline": "Async participants without an intro by then get no live "
+            "partners: theirs meet someone live, and they are told. Empty: a day before.",
         }
         widgets = {name: LocalDateTimeInput() for name in _LOCAL_TIMES}
 
@@ -121,6 +134,9 @@ class EventForm(PlainTextMixin, forms.ModelForm):
         low, high = cleaned.get("group_min"), cleaned.get("group_max")
         if low and high and low > high:
             self.add_error("group_max", "The largest group cannot be smaller than the smallest.")
+        due, starts = cleaned.get("intro_deadline"), cleaned.get("starts_at")
+        if due and starts and due > starts:
+            self.add_error("intro_deadline", "Intros must be due before the event starts.")
         opens, closes = cleaned.get("registration_opens"), cleaned.get("registration_closes")
         if opens and closes and closes <= opens:
             self.add_error("registration_closes", "Registration must close after it opens.")

@@ -42,6 +42,11 @@ class Event(models.Model):
     registration_closes = models.DateTimeField(null=True, blank=True)
     #: everyone takes part asynchronously (see the async issue)
     fully_async = models.BooleanField(default=False)
+    #: async people whose intro is missing by then get live partners instead; empty: a day
+    #: before the start (``events.timeline.intro_deadline``)
+    intro_deadline = models.DateTimeField(null=True, blank=True)
+    #: a live person watches at most one async intro in every this many rounds (0: no cap)
+    watch_every = models.PositiveSmallIntegerField(default=3)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     #: overrides of the core's EventConfig (weights, fairness, ...), as in event.toml
     settings = models.JSONField(default=dict, blank=True)

@@ -17,6 +17,7 @@ from netweave.web.events.models import Event, Registration
 __all__ = [
     "event_ends_at",
     "groups_start_at",
+    "intro_deadline",
     "is_night",
     "night_notice",
     "round_starts_at",
@@ -42,6 +43,17 @@ def event_ends_at(event: Event) -> dt.datetime:
     if event.groups_enabled:
         end += dt.timedelta(minutes=event.group_minutes)
     return end
+
+
+def intro_deadline(event: Event) -> dt.datetime:
+    """When async intros are due: the organizers' deadline, else a day before the start.
+
+    Async people without an intro by then are taken out of the plan and their live partners
+    meet someone live (``intros.domain.deadline``)."""
+    if event.intro_deadline is not None:
+        return event.intro_deadline
+    # a fully async event has no live partners to re-plan: intros are due when it opens
+    return event.starts_at if event.fully_async else event.starts_at - dt.timedelta(days=1)
 
 
 def is_night(moment: dt.datetime, tz: str) -> bool:

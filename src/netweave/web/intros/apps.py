@@ -17,11 +17,17 @@ class IntrosConfig(AppConfig):
         from netweave.web.intros.domain.digests import send_due_digests  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.domain.personal_data import INTROS_DATA  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.domain.reminders import send_due_reminders  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.intros.domain.deadline import send_due_deadlines  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.panels import async_panel  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.intros.queries.intros import async_without_intro  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.live.domain.watchable import register_missing_intros  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.mail.due import register_due  # noqa: PLC0415 - app registry: loaded in ready()
 
         register_panel(async_panel)
         register_event_tab(EventTab("Async", "orga:intros", ("intros",), order=45))
         register_due("intros-digests", send_due_digests)
         register_due("intros-reminders", send_due_reminders)
+        register_due("intros-deadline", send_due_deadlines)
+        # the live run pairs nobody with an async person who has no intro to watch
+        register_missing_intros(async_without_intro)
         register_personal_data(INTROS_DATA)

@@ -197,6 +197,7 @@ class Reminder(models.Model):
         INTRO = "intro", "Record your intro"
         OPEN = "open", "Your matches are ready"
         CLOSING = "closing", "The answer window closes soon"
+        MISSED = "missed", "No intro by the deadline: partners re-planned"
 
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="async_reminders"

@@ -45,7 +45,7 @@ from netweave.web.intros.errors import AnswersClosedError, IntroError, NotPartne
 from netweave.web.intros.forms import AnswersForm, IntroForm, IntroSettingsForm, MessageForm
 from netweave.web.intros.media import CAPTIONS_MAX_BYTES
 from netweave.web.intros.models import GroupMessage
-from netweave.web.intros.queries.deadlines import digest_due_at
+from netweave.web.intros.queries.deadlines import async_timing, digest_due_at
 from netweave.web.intros.queries.digests import digest_entries, digest_sent
 from netweave.web.intros.queries.groups import group_members, group_of
 from netweave.web.intros.queries.intros import duration_text, intro_of, open_intro_media
@@ -482,8 +482,12 @@ def group(request: HttpRequest, token: str) -> HttpResponse:
 def overview(request: HttpRequest, event_pk: int) -> HttpResponse:
     event = event_for(request.user, event_pk)
     statuses = digest_statuses(event)
-    forms = form_statuses(event)
+    now = timezone.now()
+    timing = async_timing(event, now)
+    # before the forms open nothing is missing yet: only what is due now is shown
+    forms = form_statuses(event) if timing.forms_open else []
     context = {
+        "timing": timing,
         "event": event,
         "community": event.community,
         "limits": intro_settings(event),
@@ -495,7 +499,7 @@ def overview(request: HttpRequest, event_pk: int) -> HttpResponse:
         "sent": sum(1 for s in statuses if s.sent_at),
         "with_intro": sum(1 for s in statuses if s.has_intro),
         "zone": zone(event.timezone),
-        "now": timezone.now(),
+        "now": now,
     }
     return render(request, "intros/orga_overview.html", context)
 

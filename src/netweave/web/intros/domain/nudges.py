@@ -21,6 +21,7 @@ from netweave.web.intros import tasks
 from netweave.web.intros.domain.intros import locked_intro
 from netweave.web.intros.models import Intro, Nudge
 from netweave.web.intros.queries.answers import form_state
+from netweave.web.intros.queries.deadlines import async_timing
 from netweave.web.intros.queries.organizer import form_statuses
 
 __all__ = [
@@ -49,8 +50,10 @@ def nudge_authors(
 ) -> int:
     """Remind authors of missing forms by email: the ``(author pk, subject pk)`` pairs given,
     or every missing form. Someone nudged within the last hour is skipped. Returns how many
-    reminders were queued."""
+    reminders were queued; none before the forms open (the event's start)."""
     now = now or timezone.now()
+    if not async_timing(event, now).forms_open:
+        return 0
     missing = {
         (f.author.pk, f.subject.pk): f for f in form_statuses(event, now) if not f.filled and f.open
     }

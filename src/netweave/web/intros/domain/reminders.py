@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from netweave.web.events.links import personal_url
 from netweave.web.events.models import Event, Registration
+from netweave.web.events.timeline import intro_deadline
 from netweave.web.intros.domain.sending import MAX_ATTEMPTS, active_events, attempts_after, link_for
 from netweave.web.intros.models import Nudge, Reminder
 from netweave.web.intros.queries.answers import form_state
@@ -24,6 +25,7 @@ from netweave.web.mail.models import OutboxMessage
 
 __all__ = [
     "send_due_reminders",
+    "send_reminder_once",
     "send_intro_request_email",
     "send_nudge_email",
 ]
@@ -34,7 +36,7 @@ INTRO_REMINDER_BEFORE = dt.timedelta(days=2)
 CLOSING_REMINDER_BEFORE = dt.timedelta(hours=24)
 
 
-def _send_reminder(registration: Registration, kind: str, context: dict, now: dt.datetime) -> bool:
+def send_reminder_once(registration: Registration, kind: str, context: dict, now: dt.datetime) -> bool:
     """Send one reminder at most once (row lock + ``sent_at`` in the sending transaction)."""
     with transaction.atomic():
         Reminder.objects.get_or_create(registration=registration, kind=kind)
@@ -58,9 +60,11 @@ def _send_reminder(registration: Registration, kind: str, context: dict, now: dt
 
 
 def _intro_reminder(registration: Registration, now: dt.datetime) -> dict | None:
-    """Async participants without an intro, from two days before the event until it starts."""
+    """Async participants without an intro, from two days before the event (or a day
+    before the intro deadline, if earlier) until the deadline."""
     event = registration.event
-    if not event.starts_at - INTRO_REMINDER_BEFORE <= now < event.starts_at:
+    due = intro_deadline(event)
+    if not min(event.starts_at - INTRO_REMINDER_BEFORE, due - CLOSING_REMINDER_BEFORE) <= now < due:
         return None
     if event.status in (Event.Status.DRAFT, Event.Status.DONE):
         return None
@@ -70,6 +74,7 @@ def _intro_reminder(registration: Registration, now: dt.datetime) -> dict | None
     return {
         "link": link_for("portal:intro", registration),
         "starts": format_moment(event.starts_at, registration.member.timezone),
+        "due": format_moment(due, registration.member.timezone),
         "max_minutes": duration_text(intro_settings(event).max_video_seconds),
     }
 
@@ -119,7 +124,7 @@ def send_due_reminders(now: dt.datetime) -> int:
         )
         for registration in digest_recipients(event):
             for kind, context in _reminders_due(registration, now, done):
-                sent += _send_reminder(registration, kind, context, now)
+                sent += send_reminder_once(registration, kind, context, now)
     return sent
 
 

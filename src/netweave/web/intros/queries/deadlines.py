@@ -4,14 +4,17 @@ the digest going out, and how such a moment is written in an email."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from netweave.web.common.timezones import zone
-from netweave.web.events.models import Registration
-from netweave.web.events.timeline import event_ends_at
+from netweave.web.events.models import Event, Registration
+from netweave.web.events.timeline import event_ends_at, intro_deadline
 from netweave.web.intros.models import IntroSettings
 from netweave.web.intros.queries.settings import intro_settings
 
 __all__ = [
+    "AsyncTiming",
+    "async_timing",
     "digest_due_at",
     "format_moment",
     "local_moment",
@@ -65,6 +68,25 @@ def digest_due_at(registration: Registration, limits: IntroSettings | None = Non
         day += dt.timedelta(days=1)
         moment = local_moment(day, limits.digest_time, tz)
     return moment
+
+
+@dataclass(frozen=True)
+class AsyncTiming:
+    """What of async participation is due at a moment, for the organizers' Async tab."""
+
+    #: when intros are due, and whether that has passed (partners were then re-planned)
+    intros_due_at: dt.datetime
+    intros_past: bool
+    #: partner forms open when the event starts: before, none is missing and nobody is
+    #: reminded
+    forms_open_at: dt.datetime
+    forms_open: bool
+
+
+def async_timing(event: Event, now: dt.datetime) -> AsyncTiming:
+    """When intros and partner forms are due for ``event``, seen at ``now``."""
+    due = intro_deadline(event)
+    return AsyncTiming(due, now >= due, event.starts_at, now >= event.starts_at)
 
 
 def format_moment(moment: dt.datetime, tz: str) -> str:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import IO
 
-from netweave.web.events.models import Registration
+from django.db.models import Q
+
+from netweave.web.events.models import Event, Registration
 from netweave.web.intros.models import Intro
 from netweave.web.intros.storage import intro_storage
 
 __all__ = [
+    "async_without_intro",
     "duration_text",
     "intro_of",
     "open_intro_media",
@@ -18,6 +21,16 @@ __all__ = [
 
 def intro_of(registration: Registration) -> Intro | None:
     return Intro.objects.filter(registration=registration).first()
+
+
+def async_without_intro(event: Event) -> frozenset[int]:
+    """Registration pks of ``event``'s async people with no intro a partner could watch: no
+    video, no link and no text (:attr:`Intro.has_content`). One query."""
+    has_content = (
+        Q(intro__video_name__gt="") | Q(intro__link_url__gt="") | Q(intro__text__regex=r"\S")
+    )
+    rows = Registration.objects.filter(event=event, mode=Registration.Mode.ASYNC)
+    return frozenset(rows.exclude(has_content).values_list("pk", flat=True))
 
 
 def duration_text(seconds: float) -> str:

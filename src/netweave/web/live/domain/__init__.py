@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from netweave.web.live.domain.checkin import add_walk_in, mark_present, set_attendance
 from netweave.web.live.domain.errors import LiveError, StaleStateError
-from netweave.web.live.domain.replan import replan_next_round
+from netweave.web.live.domain.replan import replan_missing_intros, replan_next_round
 from netweave.web.live.domain.state import (
     end_event,
     live_state,
@@ -34,6 +34,7 @@ __all__ = [
     "live_state",
     "mark_present",
     "next_round",
+    "replan_missing_intros",
     "replan_next_round",
     "set_attendance",
     "set_messages",

@@ -2,6 +2,10 @@
 
 **All or nothing.** A re-plan is computed before anything is written, then stored in one
 transaction; a failure leaves the running round and the stored rounds as they were.
+
+Async people take part through their intro: one whose intro is missing
+(:func:`~netweave.web.live.domain.watchable.missing_intros`) is left out, so no live person is
+sent to watch nothing, and no live person watches more intros than the event's cap.
 """
 
 from __future__ import annotations
@@ -18,8 +22,13 @@ from netweave.core.plan import Plan
 from netweave.web.events.models import Event
 from netweave.web.live.domain.errors import LiveError
 from netweave.web.live.domain.roster import Roster, attendance_statuses, roster_of
-from netweave.web.live.domain.rounds import require_published, round_base, round_numbers
-from netweave.web.live.domain.state import live_state
+from netweave.web.live.domain.rounds import (
+    live_state,
+    require_published,
+    round_base,
+    round_numbers,
+)
+from netweave.web.live.domain.watchable import intro_gaps, missing_intros
 from netweave.web.live.models import Attendance, HeldMeeting, LiveState, Replan
 from netweave.web.live.queries.met import held_rounds
 from netweave.web.matching.domain.forbidden import forbidden_pairs
@@ -32,7 +41,7 @@ from netweave.web.matching.domain.inputs import (
 from netweave.web.matching.domain.storage import plan_from_version
 from netweave.web.matching.models import PlanVersion
 
-__all__ = ["replan_next_round"]
+__all__ = ["replan_missing_intros", "replan_next_round", "replan_round_for"]
 
 User = AbstractBaseUser
 Phase = LiveState.Phase
@@ -59,8 +68,17 @@ def _affinity(event: Event, people: Sequence[Any]) -> Any:
 
 
 def replan_next_round(event: Event, number: int, user: User | None = None) -> Replan:
-    """Re-plan round ``number`` for the people checked in (walk-ins included; async people
-    always count, through their intro video), before it starts.
+    """Re-plan round ``number`` for the people checked in; see :func:`replan_round_for`."""
+    return replan_round_for(event, number, user, checked_in=True)
+
+
+def replan_round_for(
+    event: Event, number: int, user: User | None = None, *, checked_in: bool
+) -> Replan:
+    """Re-plan round ``number`` before it starts, for the live people checked in
+    (``checked_in``; walk-ins included) or for every live person not marked absent (before
+    the event, or when an intro vanished at a round's start), and the async people whose
+    intro exists.
 
     Keeps every meeting of the round as it stands (the newest re-plan, else the published
     plan) whose people are all there, pairs the others well, never repeats a pair that met
@@ -79,7 +97,9 @@ def replan_next_round(event: Event, number: int, user: User | None = None) -> Re
     plan = plan_from_version(version)
     base, _ = round_base(event, version, number, roster, plan)
     try:
-        rows, changes, present = _replanned(event, people, roster, plan, base, number)
+        rows, changes, present = _replanned(
+            event, people, roster, plan, base, number, checked_in=checked_in
+        )
     except LiveError:
         raise
     except ValueError as exc:  # the core's refusals (nobody present, ...)
@@ -100,6 +120,36 @@ def replan_next_round(event: Event, number: int, user: User | None = None) -> Re
         )
 
 
+def replan_missing_intros(event: Event, user: User | None = None) -> list[int]:
+    """Re-plan every round not started yet that pairs someone with an async person whose
+    intro is missing (:func:`~netweave.web.live.domain.watchable.missing_intros`): their live
+    partners meet someone live instead. The rounds re-planned, in order; one that cannot be
+    (fewer than two live people left) keeps its plan, and the round start tries again."""
+    version = require_published(event)
+    missing = missing_intros(event)
+    if not missing:
+        return []
+    state = live_state(event)
+    held = set(HeldMeeting.objects.filter(event=event).values_list("round", flat=True))
+    started = state.round if state.phase == Phase.ROUND else 0
+    if state.phase in (Phase.GROUPS, Phase.ENDED):
+        return []
+    roster = roster_of(event)
+    plan = plan_from_version(version)
+    done = []
+    for number in round_numbers(version):
+        if number <= started or number in held:
+            continue
+        base, _ = round_base(event, version, number, roster, plan)
+        if intro_gaps(base, roster, missing):
+            try:
+                replan_round_for(event, number, user, checked_in=False)
+            except LiveError:
+                continue
+            done.append(number)
+    return done
+
+
 def _check_replannable(state: LiveState, version: PlanVersion, number: int) -> None:
     if number not in round_numbers(version):
         raise LiveError(f"The published plan has no round {number}.")
@@ -116,27 +166,49 @@ def _replanned(
     plan: Plan,
     base: Sequence[CoreMeeting],
     number: int,
+    *,
+    checked_in: bool,
 ) -> tuple[list[dict[str, Any]], dict[str, Any], int]:
     # core.live loads numpy and rustworkx: only when a round is re-planned
     from netweave.core.live import replan_for_present  # noqa: PLC0415 - numpy, loaded when used
 
     aff, config = _affinity(event, people)
     statuses = attendance_statuses(event)
-    present = [
-        i
-        for i, p in enumerate(people)
-        if p.mode == "async" or statuses.get(roster.pk[p.id]) == Status.PRESENT
-    ]
+    missing = missing_intros(event)
+
+    def here(pk: int, mode: str) -> bool:
+        if mode == "async":
+            return pk not in missing
+        status = statuses.get(pk, Status.UNKNOWN)
+        return status == Status.PRESENT if checked_in else status != Status.ABSENT
+
+    present = [i for i, p in enumerate(people) if here(roster.pk[p.id], p.mode)]
     live_present = sum(1 for i in present if people[i].mode == "live")
     if live_present < 2:
         raise LiveError(
             "Fewer than two live people are checked in: tick who is here (or paste Zoom's "
             "participant list) before re-planning."
         )
-    held = [m for n, ms in held_rounds(event).items() if n > 0 for m in ms]
+    held_by_round = held_rounds(event)
+    held = [m for n, ms in held_by_round.items() if n > 0 for m in ms]
+    if not checked_in and live_state(event).phase == Phase.WAITING:
+        # re-planning ahead, before the event (the intro deadline): the earlier rounds will
+        # be held as they stand now
+        version = require_published(event)
+        for n in range(1, number):
+            if n not in held_by_round:
+                held += [m.members for m in round_base(event, version, n, roster, plan)[0]]
     later = [m for r in plan.rounds if r.number > number for m in r.meetings]
     out = replan_for_present(
-        aff, people, base, present, held=held, later=later, odd=config.odd, seed=config.seed
+        aff,
+        people,
+        base,
+        present,
+        held=held,
+        later=later,
+        odd=config.odd,
+        seed=config.seed,
+        watch_cap=config.watch_cap,
     )
     return [_row(m, roster) for m in out.meetings], out.changes, live_present
 

@@ -11,14 +11,27 @@ from netweave.core.plan import Plan
 from netweave.web.events.models import Event
 from netweave.web.live.domain.errors import LiveError
 from netweave.web.live.domain.roster import Roster
-from netweave.web.live.models import HeldMeeting, Replan
+from netweave.web.live.models import HeldMeeting, LiveState, Replan
 from netweave.web.matching.domain.storage import plan_from_version
 from netweave.web.matching.models import PlanVersion
 from netweave.web.matching.queries.schedule import published_plan
 
-__all__ = ["has_groups", "latest_replan", "require_published", "round_base", "round_numbers"]
+__all__ = [
+    "has_groups",
+    "latest_replan",
+    "live_state",
+    "require_published",
+    "round_base",
+    "round_numbers",
+]
 
 Source = HeldMeeting.Source
+
+
+def live_state(event: Event) -> LiveState:
+    """The event's live state, created (not started) on first use."""
+    state, _ = LiveState.objects.get_or_create(event=event)
+    return state
 
 
 def require_published(event: Event) -> PlanVersion:

@@ -18,12 +18,21 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from netweave.core.plan import Meeting as CoreMeeting
 from netweave.web.events.models import Event
 from netweave.web.live.domain.errors import LiveError, StaleStateError
 from netweave.web.live.domain.groups import groups_now, record_groups
 from netweave.web.live.domain.record import record_round
-from netweave.web.live.domain.roster import absent_ids, roster_of
-from netweave.web.live.domain.rounds import has_groups, require_published, round_base, round_numbers
+from netweave.web.live.domain.replan import replan_round_for
+from netweave.web.live.domain.roster import Roster, absent_ids, roster_of
+from netweave.web.live.domain.rounds import (
+    has_groups,
+    live_state,
+    require_published,
+    round_base,
+    round_numbers,
+)
+from netweave.web.live.domain.watchable import intro_gaps, missing_intros
 from netweave.web.live.models import HeldMeeting, LiveState
 from netweave.web.matching.models import PlanVersion
 
@@ -40,12 +49,6 @@ __all__ = [
 ]
 
 Phase = LiveState.Phase
-
-
-def live_state(event: Event) -> LiveState:
-    """The event's live state, created (not started) on first use."""
-    state, _ = LiveState.objects.get_or_create(event=event)
-    return state
 
 
 @contextmanager
@@ -93,7 +96,9 @@ def start_event(event: Event, expected_version: int | None) -> LiveState:
 
 def start_round(event: Event, number: int, expected_version: int | None) -> LiveState:
     """Start round ``number``: its meetings (the newest re-plan, else the published plan,
-    without people marked absent) are recorded as held, and the countdown starts."""
+    without people marked absent) are recorded as held, and the countdown starts. A meeting
+    with an async partner whose intro has vanished is re-planned first, so that nobody is
+    sent to watch an intro that does not exist."""
     version = require_published(event)
     if number not in round_numbers(version):
         raise LiveError(f"The published plan has no round {number}.")
@@ -104,6 +109,8 @@ def start_round(event: Event, number: int, expected_version: int | None) -> Live
             raise LiveError(f"Round {number} has already been run.")
         roster = roster_of(event)
         meetings, source = round_base(event, version, number, roster)
+        if intro_gaps(meetings, roster, missing_intros(event)):
+            meetings, source = _without_gaps(event, version, number, roster, meetings, source)
         record_round(event, number, meetings, source, roster, absent_ids(event))
         now = timezone.now()
         state.phase, state.round = Phase.ROUND, number
@@ -111,6 +118,23 @@ def start_round(event: Event, number: int, expected_version: int | None) -> Live
         state.ends_at = now + dt.timedelta(minutes=event.minutes_per_round)
         _mark_event(event, Event.Status.LIVE)
     return state
+
+
+def _without_gaps(
+    event: Event,
+    version: PlanVersion,
+    number: int,
+    roster: Roster,
+    meetings: list[CoreMeeting],
+    source: str,
+) -> tuple[list[CoreMeeting], str]:
+    """Round ``number`` re-planned around the intros that vanished; as it was when that
+    cannot be done (fewer than two live people left): the round must still start."""
+    try:
+        replan_round_for(event, number, checked_in=False)
+    except LiveError:
+        return meetings, source
+    return round_base(event, version, number, roster)
 
 
 def next_round_number(event: Event, version: PlanVersion, state: LiveState) -> int | None:

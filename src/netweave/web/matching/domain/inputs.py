@@ -159,6 +159,7 @@ def event_config(event: Event) -> EventConfig:
         minutes_per_round=event.minutes_per_round,
         group_min=event.group_min,
         group_max=event.group_max,
+        watch_every=event.watch_every,
     )
 
 
@@ -174,6 +175,7 @@ def check_config(event: Event) -> EventConfig:
             minutes_per_round=event.minutes_per_round,
             group_min=event.group_min,
             group_max=event.group_max,
+            watch_every=event.watch_every,
         )
 
 
