@@ -319,13 +319,18 @@ class HeldMeetingFactory(factory.django.DjangoModelFactory):
     seats = factory.PostGeneration(_seat)
 
 
-def published_example(event: Event | None = None) -> tuple[list[Registration], object]:
+def published_example(
+    event: Event | None = None, *, intro: bool = True
+) -> tuple[list[Registration], object]:
     """:func:`example_registrations` with :func:`example_plan` saved and published; returns
-    the registrations (8 live, then 1 async) and the published PlanVersion."""
+    the registrations (8 live, then 1 async) and the published PlanVersion. The async person
+    has a written intro unless ``intro`` is False (their partners have something to watch)."""
     from netweave.web.matching.domain.publish import publish_plan
     from netweave.web.matching.domain.storage import save_plan
 
     regs = example_registrations(event)
+    if intro:
+        IntroFactory(registration=regs[-1])
     version = publish_plan(save_plan(regs[0].event, example_plan(regs), note="Generated"))
     return regs, version
 

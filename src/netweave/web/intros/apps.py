@@ -14,13 +14,15 @@ class IntrosConfig(AppConfig):
         from netweave.web.common.panels import register_panel  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.common.personal_data import register_personal_data  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.common.tabs import EventTab, register_event_tab  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.intros.domain.deadline import send_due_deadlines  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.domain.digests import send_due_digests  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.domain.personal_data import INTROS_DATA  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.domain.reminders import send_due_reminders  # noqa: PLC0415 - app registry: loaded in ready()
-        from netweave.web.intros.domain.deadline import send_due_deadlines  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.panels import async_panel  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.intros.queries.answers import answered_intros  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.queries.intros import async_without_intro  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.live.domain.watchable import register_missing_intros  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.live.queries.met import register_async_evidence  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.mail.due import register_due  # noqa: PLC0415 - app registry: loaded in ready()
 
         register_panel(async_panel)
@@ -30,4 +32,6 @@ class IntrosConfig(AppConfig):
         register_due("intros-deadline", send_due_deadlines)
         # the live run pairs nobody with an async person who has no intro to watch
         register_missing_intros(async_without_intro)
+        # follow-up counts an async meeting only when its intro was watched and answered
+        register_async_evidence(answered_intros)
         register_personal_data(INTROS_DATA)

@@ -17,7 +17,7 @@ from netweave.web.events.models import Event, Registration
 from netweave.web.followup import tasks
 from netweave.web.followup.errors import FollowupError
 from netweave.web.followup.models import Delivery
-from netweave.web.followup.queries.held import event_is_over, meetings_held
+from netweave.web.followup.queries.held import event_is_over, meetings_happened
 
 __all__ = [
     "SummariesQueued",
@@ -32,15 +32,18 @@ class SummariesQueued:
 
 
 def send_summaries(event: Event) -> SummariesQueued:
-    """Queue a summary for everyone who met someone at ``event`` and has none yet.
+    """Queue a summary for everyone who met someone at ``event`` (in a meeting that
+    happened: an async pairing whose intro was never watched and answered is none) and has
+    none yet.
 
     Safe to press twice: each registration's summary is claimed once
     (:func:`~netweave.web.followup.domain.sending.send_summary`).
     """
     if not event_is_over(event):
         raise FollowupError("Summaries go out after the event: mark the event as done first.")
-    meetings_held(event)
-    took_part = Registration.objects.filter(event=event, held_seats__isnull=False).distinct()
+    happened = meetings_happened(event)
+    took_part = Registration.objects.filter(event=event, held_seats__meeting__in=happened)
+    took_part = took_part.distinct()
     sent = set(
         Delivery.objects.filter(registration__event=event, kind=Delivery.Kind.SUMMARY).values_list(
             "registration_id", flat=True

@@ -23,12 +23,14 @@ from netweave.web.events.models import Event, Registration
 from netweave.web.events.timeline import event_ends_at
 from netweave.web.followup.errors import FollowupError
 from netweave.web.live.models import HeldMeeting, HeldSeat
+from netweave.web.live.queries.met import async_not_happened
 from netweave.web.matching.models import Group, GroupSeat, Meeting, Seat
 from netweave.web.matching.queries.schedule import published_plan
 
 __all__ = [
     "event_is_over",
     "meeting_of",
+    "meetings_happened",
     "meetings_held",
     "record_plan_as_held",
 ]
@@ -52,6 +54,14 @@ def meetings_held(event: Event) -> QuerySet[HeldMeeting]:
     if not held.exists() and event_is_over(event):
         record_plan_as_held(event)
     return held.order_by("round", "id")
+
+
+def meetings_happened(event: Event) -> QuerySet[HeldMeeting]:
+    """The held meetings of ``event`` that really happened, what follow-up counts: an async
+    meeting only when an intro was watched and answered
+    (:func:`~netweave.web.live.queries.met.async_not_happened`); the others as held."""
+    held = meetings_held(event)
+    return held.exclude(pk__in=async_not_happened(event))
 
 
 def record_plan_as_held(event: Event) -> int:

@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 
 from netweave.web.events.models import Event, Registration
 from netweave.web.followup.models import Delivery, EventFeedback, MeetingFeedback, StayInTouch
-from netweave.web.followup.queries.held import event_is_over, meetings_held
+from netweave.web.followup.queries.held import event_is_over, meetings_happened
 from netweave.web.live.models import Attendance
 from netweave.web.live.queries.met import met_pairs
 from netweave.web.mail.models import OutboxMessage
@@ -114,7 +114,7 @@ class Insight:
 
 def event_insight(event: Event) -> Insight:
     """The figures of ``event`` (materialises what happened once the event is over)."""
-    held = list(meetings_held(event).annotate(size=Count("seats")))
+    held = list(meetings_happened(event).annotate(size=Count("seats")))
     regs = Registration.objects.filter(event=event)
     modes = Counter(regs.values_list("mode", flat=True))
     event_rating = rating_of(
@@ -146,14 +146,15 @@ def event_insight(event: Event) -> Insight:
 
 
 def _attended(event: Event) -> int:
-    """People checked in as present or seated in a held meeting (an event without a live
-    check-in still knows who took part from its meetings)."""
+    """People checked in as present or seated in a meeting that happened (an event without
+    a live check-in still knows who took part from its meetings; an async pairing whose
+    intro was never watched and answered does not count)."""
     present = Attendance.objects.filter(
         registration__event=event, status=Attendance.Status.PRESENT
     ).values("registration_id")
     return (
         Registration.objects.filter(event=event)
-        .filter(Q(pk__in=present) | Q(held_seats__isnull=False))
+        .filter(Q(pk__in=present) | Q(held_seats__meeting__in=meetings_happened(event)))
         .distinct()
         .count()
     )
@@ -255,7 +256,7 @@ def community_trend(event: Event) -> tuple[TrendPoint, ...]:
 
 
 def _trend_point(event: Event) -> TrendPoint:
-    held = meetings_held(event)
+    held = meetings_happened(event)
     ratings = MeetingFeedback.objects.filter(meeting__event=event).values_list(
         "valuable", flat=True
     )

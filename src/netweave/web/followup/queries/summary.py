@@ -12,7 +12,7 @@ from django.urls import reverse
 from netweave.web.events.models import Registration
 from netweave.web.events.partners import PartnerView, partner_views
 from netweave.web.followup.models import EventFeedback, MeetingFeedback, StayInTouch
-from netweave.web.followup.queries.held import meetings_held
+from netweave.web.followup.queries.held import meetings_happened
 from netweave.web.live.models import HeldMeeting
 
 __all__ = [
@@ -60,13 +60,14 @@ class Summary:
 
 
 def summary_for(registration: Registration) -> Summary:
-    """Everyone ``registration`` met (rounds, async meetings, their group), with profiles,
+    """Everyone ``registration`` met (rounds, async meetings whose intro was watched and
+    answered, their group), with profiles,
     contact details where both agreed, and the participant's own feedback so far."""
-    meetings_held(registration.event)
+    happened = meetings_happened(registration.event)
     # the consents are read fresh, so a withdrawal shows at once everywhere
     me = Registration.objects.select_related("event").get(pk=registration.pk)
     meetings = list(
-        HeldMeeting.objects.filter(seats__registration=registration)
+        HeldMeeting.objects.filter(seats__registration=registration, pk__in=happened)
         .prefetch_related("seats__registration__member")
         .order_by("round", "id")
     )

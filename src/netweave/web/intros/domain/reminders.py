@@ -25,9 +25,9 @@ from netweave.web.mail.models import OutboxMessage
 
 __all__ = [
     "send_due_reminders",
-    "send_reminder_once",
     "send_intro_request_email",
     "send_nudge_email",
+    "send_reminder_once",
 ]
 
 
@@ -36,7 +36,9 @@ INTRO_REMINDER_BEFORE = dt.timedelta(days=2)
 CLOSING_REMINDER_BEFORE = dt.timedelta(hours=24)
 
 
-def send_reminder_once(registration: Registration, kind: str, context: dict, now: dt.datetime) -> bool:
+def send_reminder_once(
+    registration: Registration, kind: str, context: dict, now: dt.datetime
+) -> bool:
     """Send one reminder at most once (row lock + ``sent_at`` in the sending transaction)."""
     with transaction.atomic():
         Reminder.objects.get_or_create(registration=registration, kind=kind)

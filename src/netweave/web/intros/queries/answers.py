@@ -8,13 +8,15 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from netweave.web.events.models import Registration
-from netweave.web.intros.models import Digest
+from netweave.web.events.models import Event, Registration
+from netweave.web.intros.models import Answers, Digest
 from netweave.web.intros.queries.deadlines import format_moment, window_closes_at
+from netweave.web.intros.queries.intros import async_without_intro
 from netweave.web.intros.queries.settings import intro_settings
 
 __all__ = [
     "FormState",
+    "answered_intros",
     "contact_question_for",
     "form_state",
     "questions_for",
@@ -49,6 +51,16 @@ def form_state(subject: Registration, viewer_tz: str, now: dt.datetime | None = 
         when = format_moment(closes, viewer_tz)
         return FormState(False, f"The window to answer for {name} closed on {when}.", None, closes)
     return FormState(True, closes_at=closes)
+
+
+def answered_intros(event: Event) -> frozenset[tuple[int, int]]:
+    """``(author pk, subject pk)`` pairs of ``event`` where the author filled in the partner
+    form for a subject whose intro exists: an intro watched and answered, what makes an
+    async meeting count as having happened
+    (:func:`netweave.web.live.queries.met.async_not_happened`). Two queries."""
+    missing = async_without_intro(event)
+    rows = Answers.objects.filter(subject__event=event).exclude(subject_id__in=missing)
+    return frozenset((a.author_id, a.subject_id) for a in rows if a.is_filled)
 
 
 def questions_for(subject: Registration) -> list[str]:

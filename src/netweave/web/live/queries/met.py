@@ -24,6 +24,13 @@ async partner's intro, or a fully async event's pairs) count like any one-on-one
 planned and held alike; a fully async event has no live run, so its plan counts. A meeting
 of three gives three pairs; a meeting with the host alone gives none.
 
+**What happened** is narrower, for what is counted after the event (follow-up's
+conversations and who took part): a held meeting happened, except an async one, which
+happened only when an intro was watched and answered, i.e. one of its people answered the
+partner form for another whose intro existed (:func:`async_not_happened`). An async pairing
+whose intro never existed is no conversation. The intros app knows intros and answers and
+sits above this app: it registers that evidence with :func:`register_async_evidence`.
+
 Everything is read in bulk (a fixed number of queries for any number of events) and keyed
 by registration pk; :func:`history_pairs` words it as core ids for the planner, which reads
 it through :func:`netweave.web.matching.domain.inputs.register_history_source` (registered
@@ -33,7 +40,7 @@ in this app's ``ready()``: matching sits below live and may not import it).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from netweave.web.events.models import Event, Registration
 from netweave.web.live.models import HeldMeeting, HeldSeat
@@ -46,7 +53,9 @@ from netweave.web.matching.domain.planned import (
 )
 
 __all__ = [
+    "AsyncEvidence",
     "Meetings",
+    "async_not_happened",
     "event_meetings",
     "held_meetings",
     "held_rounds",
@@ -56,7 +65,41 @@ __all__ = [
     "partners_by_registration",
     "partners_met",
     "planned_or_held",
+    "register_async_evidence",
 ]
+
+#: reads an event's ``(author pk, subject pk)`` pairs where the author answered the partner
+#: form for a subject whose intro existed: the evidence that an async meeting happened
+AsyncEvidence = Callable[[Event], frozenset[tuple[int, int]]]
+
+_evidence: list[AsyncEvidence] = []
+
+
+def register_async_evidence(source: AsyncEvidence) -> None:
+    """Make ``source`` the reader of which async meetings were watched and answered (the
+    intros app's :func:`netweave.web.intros.queries.answers.answered_intros`). Registering
+    again replaces it."""
+    _evidence[:] = [source]
+
+
+def async_not_happened(event: Event) -> set[int]:
+    """Held meeting pks of ``event``'s async one-on-one meetings that did not happen: nobody
+    in them answered for another whose intro existed. Empty when no evidence reader is
+    registered (then every held meeting counts). Two queries."""
+    if not _evidence:
+        return set()
+    answered = _evidence[0](event)
+    members: dict[int, list[int]] = defaultdict(list)
+    seats = HeldSeat.objects.filter(meeting__event=event, meeting__is_async=True)
+    for meeting_pk, reg_pk in seats.exclude(meeting__round=0).values_list(
+        "meeting_id", "registration_id"
+    ):
+        members[meeting_pk].append(reg_pk)
+    return {
+        pk
+        for pk, people in members.items()
+        if not any((a, b) in answered for a in people for b in people if a != b)
+    }
 
 
 def held_meetings(events: Sequence[Event | int], *, groups: bool = False) -> dict[int, Meetings]:
