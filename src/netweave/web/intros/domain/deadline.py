@@ -18,7 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from netweave.web.events.models import Event, Registration
-from netweave.web.events.timeline import intro_deadline
+from netweave.web.events.timeline import event_ends_at, intro_deadline
 from netweave.web.intros.domain.reminders import send_reminder_once
 from netweave.web.intros.domain.sending import LOOK_BACK, link_for
 from netweave.web.intros.errors import IntroError
@@ -75,8 +75,8 @@ def apply_intro_deadline(
 
 
 def send_due_deadlines(now: dt.datetime) -> int:
-    """Apply the deadline of every published event whose deadline has passed and whose
-    rounds are not over (registered with ``netweave send-due``); the emails sent."""
+    """Apply the deadline of every published event whose deadline has passed and which is
+    not over yet (registered with ``netweave send-due``); the emails sent."""
     sent = 0
     events = Event.objects.filter(
         fully_async=False,
@@ -84,6 +84,7 @@ def send_due_deadlines(now: dt.datetime) -> int:
         starts_at__gte=now - LOOK_BACK,
     ).select_related("community")
     for event in events:
-        if intro_deadline(event) <= now and published_plan(event) is not None:
+        over = now >= event_ends_at(event)
+        if intro_deadline(event) <= now and not over and published_plan(event) is not None:
             sent += apply_intro_deadline(event, now).told
     return sent
