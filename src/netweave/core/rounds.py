@@ -36,7 +36,7 @@ from netweave.core.round_spec import (
     make_spec,
     why_unmet,
 )
-from netweave.core.watching import WatchLoad
+from netweave.core.watching import WatchLoad, watch_note
 
 __all__ = ["RoundsResult", "plan_rounds"]
 
@@ -718,6 +718,7 @@ class _Planner:
                 self.slots[a, room[int(np.argmin(load))]] += 1
             else:
                 why = "no live person they could still be matched with was free this round"
+                why += watch_note(spec.watch_cap)
                 self.unmatched.append((number, a, why))
 
     def _pinned_async(self, a: int, rounds: np.ndarray) -> np.ndarray:

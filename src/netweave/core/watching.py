@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["WATCH_EVERY", "WatchLoad", "watch_cap"]
+__all__ = ["WATCH_EVERY", "WatchLoad", "watch_cap", "watch_note"]
 
 #: the default: a live person watches at most one intro in every 3 rounds
 WATCH_EVERY = 3
@@ -39,6 +39,19 @@ def watch_cap(rounds: int, every: int = WATCH_EVERY) -> int | None:
     if every == 0:
         return None
     return math.ceil(max(rounds, 0) / every)
+
+
+def watch_note(cap: int | None) -> str:
+    """What to add to "nobody could watch this async person's intro" when a cap applies.
+
+    Examples
+    --------
+    >>> watch_note(None), watch_note(1)
+    ('', ' (or within the watching cap of 1 intro per person)')
+    """
+    if cap is None:
+        return ""
+    return f" (or within the watching cap of {cap} intro{'' if cap == 1 else 's'} per person)"
 
 
 class WatchLoad:
