@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -204,3 +205,20 @@ def test_replan_keeps_pinned_group(run):
     second.refresh_from_db()
     kept = [g for g in plan_from_version(second).groups if set(g.members) == members]
     assert [g.pinned for g in kept] == [True]
+
+
+def test_generated_plan_spreads_the_watching_by_the_event_setting(run):
+    # 6 live and 3 async people over 3 rounds: without the cap the best scorers with the
+    # async people could watch in every round; with one in 3 rounds nobody watches twice
+    event = small_event(6, watch_every=3, groups_enabled=False)
+    Event.objects.filter(pk=event.pk).update(rounds=3)
+    event.refresh_from_db()
+    RegistrationFactory.create_batch(3, event=event, mode="async")
+    version = generated(event, run)
+    assert version.state == PlanVersion.State.READY
+    plan = plan_from_version(version)
+    watched = Counter(m.members[0] for r in plan.rounds for m in r.meetings if m.is_async)
+    assert len(plan.rounds) == 3
+    assert watched
+    assert max(watched.values()) == 1  # 9 async matches over 6 live people: some left open
+    assert any("watching cap" in u.why for u in plan.unmatched)
