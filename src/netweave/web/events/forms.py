@@ -59,6 +59,7 @@ class EventForm(PlainTextMixin, forms.ModelForm):
         min_value=1,
         max_value=30,
         initial=3,
+        required=False,
         help_text="A live person paired with an async participant watches their intro that "
         "round. 3 = at most one round in three (2 of 4 rounds); 1 = no limit.",
     )
@@ -115,6 +116,11 @@ class EventForm(PlainTextMixin, forms.ModelForm):
                     self.initial[name] = timezone.make_naive(value, zone)
         else:
             self.initial.setdefault("timezone", community.timezone)
+
+    def clean_watch_every(self) -> int:
+        # left empty: the default spacing, as for a new event
+        value = self.cleaned_data.get("watch_every")
+        return Event._meta.get_field("watch_every").get_default() if value is None else value
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
