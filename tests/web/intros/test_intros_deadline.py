@@ -16,11 +16,21 @@ from netweave.web.intros.domain.nudges import nudge_authors
 from netweave.web.intros.errors import IntroError
 from netweave.web.intros.models import Intro, Reminder
 from netweave.web.live.domain.replan import replan_next_round
+from netweave.web.live.domain.roster import roster_of
+from netweave.web.live.domain.rounds import round_base
 from netweave.web.live.domain.state import live_state, next_round, start_event
 from netweave.web.live.models import HeldMeeting, Replan
 from netweave.web.mail.due import send_due
 from netweave.web.matching.domain.inputs import event_config
-from tests.web.factories import AttendanceFactory, EventFactory, IntroFactory, published_example
+from netweave.web.matching.domain.publish import publish_plan
+from netweave.web.matching.domain.storage import save_plan
+from tests.web.factories import (
+    AttendanceFactory,
+    EventFactory,
+    IntroFactory,
+    example_plan,
+    published_example,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +129,17 @@ def test_deadline_leaves_a_plan_alone_when_the_intro_exists(no_intro):
 
     assert (outcome.replanned, outcome.told) == ((), 0)
     assert not Replan.objects.filter(event=event).exists()
+
+
+def test_a_plan_published_after_the_deadline_is_not_overridden_by_old_replans(no_intro):
+    event, regs = no_intro
+    apply_intro_deadline(event, now=_after_deadline(event))
+    version = publish_plan(save_plan(event, example_plan(regs), note="Again"))
+
+    _, source = round_base(event, version, 1, roster_of(event))
+
+    assert source == HeldMeeting.Source.PLAN
+    assert apply_intro_deadline(event, now=_after_deadline(event)).replanned == (1, 2)
 
 
 def test_send_due_applies_the_deadline_once_it_has_passed(no_intro):

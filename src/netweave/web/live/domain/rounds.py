@@ -65,9 +65,14 @@ def _core_meeting(row: Mapping[str, Any], roster: Roster) -> CoreMeeting | None:
     )
 
 
-def latest_replan(event: Event, number: int) -> Replan | None:
-    """Round ``number``'s newest re-plan, if it has one."""
-    return Replan.objects.filter(event=event, round=number).order_by("-id").first()
+def latest_replan(event: Event, number: int, version: PlanVersion | None = None) -> Replan | None:
+    """Round ``number``'s newest re-plan, if it has one; with ``version``, only one made
+    since it was published (a plan published again, after the intro deadline re-planned the
+    old one, is not overridden by those older re-plans)."""
+    found = Replan.objects.filter(event=event, round=number)
+    if version is not None and version.published_at is not None:
+        found = found.filter(created__gte=version.published_at)
+    return found.order_by("-id").first()
 
 
 def _plan_round(plan: Plan, number: int) -> list[CoreMeeting]:
@@ -82,7 +87,7 @@ def round_base(
     plan: Plan | None = None,
 ) -> tuple[list[CoreMeeting], str]:
     """Round ``number`` as it stands: the newest re-plan, else the published plan."""
-    latest = latest_replan(event, number)
+    latest = latest_replan(event, number, version)
     if latest is not None:
         meetings = [_core_meeting(row, roster) for row in latest.meetings]
         return [m for m in meetings if m is not None], Source.REPLAN

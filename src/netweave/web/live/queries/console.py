@@ -159,7 +159,7 @@ def console(event: Event, query: str = "", show: str = "") -> Console:
             "next_number": number,
             "next_source": source,
             "next_warnings": tuple(_warnings(event, meetings, roster, number)),
-            "next_replan": latest_replan(event, number),
+            "next_replan": latest_replan(event, number, version),
             "next_chat": "\n".join(chat_lines(number, meetings, names)),
         }
     return Console(
