@@ -42,7 +42,7 @@ pytestmark = pytest.mark.django_db
 
 def _full_community() -> Community:
     """A community with a row of every kind netweave stores."""
-    regs, version = published_example()
+    regs, version = published_example(intro=False)
     event, community = regs[0].event, regs[0].event.community
     maker = UserFactory()
     community.organizers.add(UserFactory())

@@ -143,7 +143,8 @@ def _seat(rows: list[HeldMeeting], members: list[list[int]]) -> None:
 
 
 def meeting_of(registration: Registration, meeting_pk: int) -> HeldMeeting:
-    """The held meeting ``meeting_pk`` if ``registration`` took part in it.
+    """The held meeting ``meeting_pk`` if ``registration`` took part in it and it happened
+    (an async pairing whose intro was never watched and answered did not).
 
     Raises :class:`FollowupError` otherwise: a feedback link works only for the meeting's
     own members, whatever number is typed into it.
@@ -151,6 +152,6 @@ def meeting_of(registration: Registration, meeting_pk: int) -> HeldMeeting:
     meeting = HeldMeeting.objects.filter(
         pk=meeting_pk, event_id=registration.event_id, seats__registration=registration
     ).first()
-    if meeting is None:
+    if meeting is None or meeting.pk in async_not_happened(registration.event):
         raise FollowupError("This feedback link is not for one of your meetings.")
     return meeting
