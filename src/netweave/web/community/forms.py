@@ -239,9 +239,7 @@ class ColumnMappingForm(forms.Form):
 
     def column_rows(self) -> list[tuple[ColumnGuess, Any]]:
         """Each column with its select (``None`` for a column without a header)."""
-        return [
-            (c, self[f"column_{c.index}"] if c.header else None) for c in self.reading.columns
-        ]
+        return [(c, self[f"column_{c.index}"] if c.header else None) for c in self.reading.columns]
 
     def mode_rows(self) -> list[tuple[ModeAnswer, Any]]:
         return [(m, self[f"mode_{n}"]) for n, m in self.mode_answers()]

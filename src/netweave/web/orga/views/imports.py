@@ -203,15 +203,22 @@ def mapping_step(
     again = ColumnMappingForm(reading=reading, chosen=form.chosen())
     if request.POST.get("action") == "reread":
         return _render_mapping(request, context, entry, again, [])
-    roster, errors = _apply(table, mapping)
-    preview = None
-    if roster is not None:
-        preview = preview_roster(community, roster, event=event, label=entry["label"])
-        errors = list(preview.errors)
+    preview, errors = _try(community, event, table, mapping, entry["label"])
     if errors:
         return _render_mapping(request, context, entry, again, _worded(errors, reading), 422)
     _remember(request, scope, {**entry, "mapping": mapping.to_dict()})
     return _show(request, context, scope, entry["label"], preview, [])
+
+
+def _try(
+    community: Community, event: Event | None, table: Table, mapping: ColumnMapping, label: str
+) -> tuple[ImportPreview | None, list[Issue]]:
+    """The preview of ``table`` read with ``mapping``, or the problems that stop it."""
+    roster, errors = _apply(table, mapping)
+    if roster is None:
+        return None, errors
+    preview = preview_roster(community, roster, event=event, label=label)
+    return preview, list(preview.errors)
 
 
 def _start(community: Community, table: Table, entry: dict[str, Any]) -> ColumnMapping:
@@ -234,7 +241,7 @@ def _mapping_page(
     start = _start(context["community"], table, entry)
     reading = _reading(table, start)
     # the file's problems under this reading, shown now: most are fixed by a select
-    _, errors = _apply(table, start)
+    _, errors = _try(context["community"], context["event"], table, start, entry["label"])
     form = ColumnMappingForm(reading=reading)
     status = 422 if errors else 200
     return _render_mapping(request, context, entry, form, _worded(errors, reading), status)
