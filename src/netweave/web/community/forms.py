@@ -128,7 +128,8 @@ class MemberForm(PlainTextMixin, forms.ModelForm):
             "tags",
         ]
         labels = {
-            "listed": "Appears in the member list others can pick from when registering",
+            "listed": "Listed (name and community) for the other participants of the events "
+            "they register for",
             "notes": "Organizer notes",
         }
         help_texts = {"notes": "Only organizers see these notes; participants never do."}
