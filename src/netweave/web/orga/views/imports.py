@@ -114,7 +114,7 @@ def _reading(table: Table, mapping: ColumnMapping) -> ColumnReading:
     return read_columns(table.header, table.rows, mapping, file=table.file, line=table.header_line)
 
 
-def _worded(issues: list[Issue], reading: ColumnReading) -> list[Issue]:
+def _worded(issues: list[Issue], reading: ColumnReading, mapping: ColumnMapping) -> list[Issue]:
     """The header-row problems in the words of this page (the core's name ``--columns``);
     the rows' problems as they are, with their line and column."""
     fields = reading.layout().fields
@@ -132,9 +132,13 @@ def _worded(issues: list[Issue], reading: ColumnReading) -> list[Issue]:
         if issue.code == "missing-column":
             continue
         if issue.code == "duplicate-column" and issue.column:
+            target = mapping.columns.get(issue.column, "")
+            rivals = [h for h, t in mapping.columns.items() if t == target and h != issue.column]
+            both = f"“{issue.column}” and “{rivals[0]}” are" if rivals else f"“{issue.column}” is"
+            what = TARGET_LABELS.get(target, "a field another column holds too")
             issue = Issue(
-                f"“{issue.column}” is read as a field another column holds too: read one of "
-                "them as “kept as profile text” or “not kept”.",
+                f"{both} both read as {what}: read one of them as “kept as profile text” or "
+                "“not kept”.",
                 issue.file,
                 issue.line,
                 issue.column,
@@ -205,7 +209,8 @@ def mapping_step(
         return _render_mapping(request, context, entry, again, [])
     preview, errors = _try(community, event, table, mapping, entry["label"])
     if errors:
-        return _render_mapping(request, context, entry, again, _worded(errors, reading), 422)
+        worded = _worded(errors, reading, mapping)
+        return _render_mapping(request, context, entry, again, worded, 422)
     _remember(request, scope, {**entry, "mapping": mapping.to_dict()})
     return _show(request, context, scope, entry["label"], preview, [])
 
@@ -244,7 +249,9 @@ def _mapping_page(
     _, errors = _try(context["community"], context["event"], table, start, entry["label"])
     form = ColumnMappingForm(reading=reading)
     status = 422 if errors else 200
-    return _render_mapping(request, context, entry, form, _worded(errors, reading), status)
+    worded = _worded(errors, reading, start)
+    chosen = "mapping" in entry
+    return _render_mapping(request, context, entry, form, worded, status, chosen=chosen)
 
 
 def _render_mapping(
@@ -254,9 +261,10 @@ def _render_mapping(
     form: ColumnMappingForm,
     errors: list[Issue],
     status: int = 200,
+    *,
+    chosen: bool = True,
 ) -> HttpResponse:
     # what decided a mapped column: this organizer's choice, or the community's last import
-    chosen = request.method == "POST" or "mapping" in entry
     context |= {
         "label": entry["label"],
         "mapping_form": form,
@@ -307,11 +315,13 @@ def confirm_step(
     if entry is None:
         messages.error(request, "There is no previewed file to import: please upload it again.")
         return redirect(urls["upload_url"])
-    if "mapping" not in entry:
+    try:
+        # re-validated like any column map: the session holds it, but the rule is the core's
+        mapping = ColumnMapping.from_dict(entry["mapping"])
+    except (KeyError, TypeError, AttributeError, RegistrationError):
         messages.error(request, "Check how the columns are read, then preview the import.")
         return redirect(urls["mapping_url"])
     table, errors = _table(entry)
-    mapping = _start(community, table, entry) if table else ColumnMapping()
     roster = None
     if table is not None:
         roster, errors = _apply(table, mapping)
