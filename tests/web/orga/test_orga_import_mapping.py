@@ -291,3 +291,13 @@ def test_mapping_remembered_mode_reading_is_applied_next_time(orga_client, event
     modes = {m.answer: m.mode for m in again.context["mapping_form"].reading.modes}
     assert modes["Not sure yet"] == "async"
     assert Registration.objects.filter(member__email="mei@example.org", mode="async").exists()
+
+
+def test_mapping_preview_says_where_to_settle_an_unclear_mode(orga_client, event):
+    preview = accept_reading(orga_client, _upload(orga_client, event))
+
+    unclear = [w for w in preview.context["preview"].warnings if w.code == "unclear-mode"]
+    assert [(w.line, "Change how the columns are read" in w.message) for w in unclear] == [
+        (4, True)
+    ]
+    assert "[modes]" not in unclear[0].message

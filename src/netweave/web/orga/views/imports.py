@@ -10,6 +10,7 @@ only the file this organizer mapped and previewed, read again from the server's 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -223,7 +224,19 @@ def _try(
     if roster is None:
         return None, errors
     preview = preview_roster(community, roster, event=event, label=label)
-    return preview, list(preview.errors)
+    warnings = tuple(_web_warning(w) for w in preview.warnings)
+    return replace(preview, warnings=warnings), list(preview.errors)
+
+
+def _web_warning(issue: Issue) -> Issue:
+    """An unclear mode answer: say where on these pages to settle it (the core names the
+    command line's column map)."""
+    if issue.code != "unclear-mode":
+        return issue
+    first = issue.message.split("; say how", 1)[0]
+    where = "pick live or async for it under “Change how the columns are read”"
+    message = f"{first}; to read it otherwise, {where}"
+    return replace(issue, message=message)
 
 
 def _start(community: Community, table: Table, entry: dict[str, Any]) -> ColumnMapping:
