@@ -301,3 +301,15 @@ def test_mapping_preview_says_where_to_settle_an_unclear_mode(orga_client, event
         (4, True)
     ]
     assert "[modes]" not in unclear[0].message
+
+
+def test_mapping_refused_change_voids_the_earlier_preview(orga_client, event):
+    response = _upload(orga_client, event)
+    accept_reading(orga_client, response)
+    again = orga_client.get(_mapping_url(event))
+
+    accept_reading(orga_client, again, {"Your name": "extra"})  # refused: no name column
+    confirm = _confirm(orga_client, event)
+
+    assert confirm.url == _mapping_url(event)
+    assert not event.registrations.exists()

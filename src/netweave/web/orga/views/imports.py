@@ -200,6 +200,8 @@ def mapping_step(
     if table is None:
         return _show(request, context, scope, entry["label"], None, errors)
     start = _start(community, table, entry)
+    # whatever was previewed before is void now: only the preview of this post may be imported
+    _remember(request, scope, {"key": entry["key"], "label": entry["label"]})
     form = ColumnMappingForm(request.POST, reading=_reading(table, start))
     if not form.is_valid():
         return _render_mapping(request, context, entry, form, [], status=422)
@@ -245,7 +247,7 @@ def _start(community: Community, table: Table, entry: dict[str, Any]) -> ColumnM
     if "mapping" in entry:
         try:
             return ColumnMapping.from_dict(entry["mapping"])
-        except RegistrationError:
+        except (AttributeError, TypeError, RegistrationError):
             pass  # re-validated, not trusted: a bad stored mapping is guessed afresh
     return remembered_mapping(community, table.header)
 
