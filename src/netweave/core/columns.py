@@ -20,7 +20,7 @@ import json
 import re
 import tomllib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -334,6 +334,41 @@ class ColumnMapping:
             For a target that is not in :data:`TARGETS` or a mode that is not live/async.
         """
         return _mapping_from(data, label, "")
+
+    def for_headers(self, headers: Iterable[str]) -> ColumnMapping:
+        """Only the entries for ``headers`` (matched as :meth:`to_dict`'s keys are: exactly,
+        then normalised), with every mode reading: a mapping remembered from last year's
+        file, as the starting guess for this year's.
+
+        Examples
+        --------
+        >>> last_year = ColumnMapping({"Mail": "email", "Shoe size": "skip"}, {"Maybe": "async"})
+        >>> last_year.for_headers(["mail", "Name"])
+        ColumnMapping(columns={'Mail': 'email'}, modes={'Maybe': 'async'})
+        """
+        keys = {_norm_header(h) for h in headers}
+        columns = {k: v for k, v in self.columns.items() if _norm_header(k) in keys}
+        return ColumnMapping(columns, dict(self.modes))
+
+    def updated(self, newer: ColumnMapping, limit: int = 200) -> ColumnMapping:
+        """These entries with ``newer``'s over them, at most ``limit`` of each kind (the
+        newest kept): what to remember after an import.
+
+        Examples
+        --------
+        >>> old = ColumnMapping({"Mail": "email", "Topic": "interests"})
+        >>> old.updated(ColumnMapping({"Topic": "extra"}, {"Maybe": "async"}))
+        ColumnMapping(columns={'Mail': 'email', 'Topic': 'extra'}, modes={'Maybe': 'async'})
+        """
+
+        def merge(old: Mapping[str, str], new: Mapping[str, str]) -> dict[str, str]:
+            items = [(k, v) for k, v in old.items() if k not in new] + list(new.items())
+            return dict(items[-limit:])
+
+        return ColumnMapping(
+            merge(self.columns, newer.columns),
+            merge(self.modes, newer.modes),  # type: ignore[arg-type]
+        )
 
     def to_toml(self) -> str:
         """The mapping as a TOML column map, readable by :func:`load_mapping`."""

@@ -21,7 +21,8 @@ from netweave.web.events.domain import (
 )
 from netweave.web.events.forms import EventForm
 from netweave.web.events.permissions import event_for
-from netweave.web.orga.views.members import community_for, confirm_step, upload_step
+from netweave.web.orga.views.imports import confirm_step, mapping_step, upload_step
+from netweave.web.orga.views.members import community_for
 
 
 @login_required
@@ -89,6 +90,12 @@ def change_status(request: HttpRequest, event_pk: int) -> HttpResponse:
 def import_upload(request: HttpRequest, event_pk: int) -> HttpResponse:
     event = event_for(request.user, event_pk)
     return upload_step(request, event.community, event)
+
+
+@login_required
+def import_mapping(request: HttpRequest, event_pk: int) -> HttpResponse:
+    event = event_for(request.user, event_pk)
+    return mapping_step(request, event.community, event)
 
 
 @login_required
