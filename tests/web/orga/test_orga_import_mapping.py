@@ -313,3 +313,12 @@ def test_mapping_refused_change_voids_the_earlier_preview(orga_client, event):
 
     assert confirm.url == _mapping_url(event)
     assert not event.registrations.exists()
+
+
+def test_mapping_first_and_last_name_columns_are_a_name(orga_client, event):
+    data = b"#,First name,Last name,Email\nr1,Ana,Lima,ana@example.org\nr2,Bo,Chen,bo@example.org\n"
+    response = _upload(orga_client, event, data, name="typeform.csv")
+    page = _text(orga_client.get(_mapping_url(event)))
+    assert "No column is read as name" not in page, page
+    assert _targets(orga_client.get(_mapping_url(event)))["First name"] == "first_name"
+    assert response.status_code in (200, 302)

@@ -118,7 +118,7 @@ def _reading(table: Table, mapping: ColumnMapping) -> ColumnReading:
 def _worded(issues: list[Issue], reading: ColumnReading, mapping: ColumnMapping) -> list[Issue]:
     """The header-row problems in the words of this page (the core's name ``--columns``);
     the rows' problems as they are, with their line and column."""
-    fields = reading.layout().fields
+    layout = reading.layout()
     worded = [
         Issue(
             f"No column is read as {TARGET_LABELS[name]}: pick it in the select of the column "
@@ -127,7 +127,7 @@ def _worded(issues: list[Issue], reading: ColumnReading, mapping: ColumnMapping)
             code="missing-column",
         )
         for name in REQUIRED
-        if name not in fields
+        if not layout.has(name)  # a name in two parts (first, last) is a name
     ]
     for issue in issues:
         if issue.code == "missing-column":
