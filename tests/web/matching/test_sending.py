@@ -12,14 +12,10 @@ from django.urls import reverse
 from netweave.core import plan as core
 from netweave.web.events.models import Registration
 from netweave.web.mail.models import OutboxMessage
+from netweave.web.matching.domain.delivery import deliver_schedules, send_schedule
 from netweave.web.matching.domain.errors import PlanError
 from netweave.web.matching.domain.publish import publish_plan
-from netweave.web.matching.domain.sending import (
-    deliver_schedules,
-    preview_schedule_email,
-    send_schedule,
-    send_schedules,
-)
+from netweave.web.matching.domain.sending import preview_schedule_email, send_schedules
 from netweave.web.matching.domain.storage import save_plan
 from netweave.web.matching.queries.recipients import schedule_recipients
 from netweave.web.matching.tasks import send_schedules_task

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from netweave.web.matching.domain.delivery import deliver_schedules
 from netweave.web.matching.domain.generate import generate_plan
-from netweave.web.matching.domain.sending import deliver_schedules
 from netweave.web.matching.models import PlanVersion
 
 

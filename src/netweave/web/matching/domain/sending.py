@@ -5,9 +5,8 @@ their personal link, their schedule in their own time zone, the event's join inf
 the calendar invite. Sending again after a new version is published emails only those whose
 schedule changed (:mod:`netweave.web.matching.queries.recipients`).
 
-Each email is keyed by registration and plan version in the outbox
-(:func:`~netweave.web.mail.domain.send_email_once`), so a retried task, or a second press
-while the first is still running, sends nothing twice.
+This module holds the preview and the press, which queues the task; what the task runs is
+:mod:`.delivery`.
 """
 
 from __future__ import annotations
@@ -17,24 +16,18 @@ from functools import partial
 
 from django.db import transaction
 
-from netweave.web.events.invites import invite_context, send_once_with_invite
+from netweave.web.events.invites import invite_context
 from netweave.web.events.models import Event, Registration
 from netweave.web.mail.domain import render_email
-from netweave.web.mail.models import OutboxMessage
 
-# the module, not its task (see request.py): tasks.py imports this module
+# the module, not its task, as request.py does (tasks.py loads the domain package)
 from netweave.web.matching import tasks
 from netweave.web.matching.domain.errors import PlanError
 from netweave.web.matching.domain.versions import lock_event
-from netweave.web.matching.models import PlanVersion
-from netweave.web.matching.queries.recipients import (
-    SCHEDULE_KIND,
-    schedule_key,
-    schedule_recipients,
-)
+from netweave.web.matching.queries.recipients import SCHEDULE_KIND, schedule_recipients
 from netweave.web.matching.queries.schedule import published_plan, schedule_for
 
-__all__ = ["EmailPreview", "deliver_schedules", "preview_schedule_email", "send_schedules"]
+__all__ = ["EmailPreview", "preview_schedule_email", "send_schedules"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,37 +70,3 @@ def send_schedules(event: Event, *, number: int) -> int:
             raise PlanError("Everyone already has their schedule from this version.")
         transaction.on_commit(partial(tasks.send_schedules_task.enqueue, plan.pk))
     return count
-
-
-def deliver_schedules(plan: PlanVersion) -> int:
-    """Email everyone who needs the schedule of ``plan``; how many emails went.
-
-    The task runs this. A version no longer published sends nothing (a newer one's sending
-    is what counts); each email is claimed by its key, so running this twice sends once.
-    """
-    event = plan.event
-    current = published_plan(event)
-    if current is None or current.pk != plan.pk:
-        return 0
-    recipients = schedule_recipients(event)
-    if recipients is None:
-        return 0
-    updates = {r.pk for r in recipients.updates}
-    sent = 0
-    for registration in recipients.everyone:
-        message = send_schedule(registration, plan, update=registration.pk in updates)
-        sent += message is not None and message.state == OutboxMessage.State.SENT
-    return sent
-
-
-def send_schedule(
-    registration: Registration, plan: PlanVersion, *, update: bool = False
-) -> OutboxMessage | None:
-    """``registration``'s schedule from ``plan``, at most once; None when it went already."""
-    return send_once_with_invite(
-        registration,
-        SCHEDULE_KIND,
-        schedule_key(registration, plan),
-        schedule=schedule_for(registration, plan),
-        update=update,
-    )
