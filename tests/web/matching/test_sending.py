@@ -69,6 +69,17 @@ def test_schedule_email_carries_link_invite_and_zone(mailoutbox):
     assert [a.mimetype for a in mailoutbox[0].attachments] == ["text/calendar"]
 
 
+def test_first_schedule_email_offers_a_way_out_an_update_does_not(mailoutbox):
+    regs, version = published_example()
+    deliver_schedules(version)
+    first = next(m for m in mailoutbox if regs[1].member.email in m.to)
+    mailoutbox.clear()
+    deliver_schedules(_republish(regs, _swapped(regs)))
+    update = next(m for m in mailoutbox if regs[1].member.email in m.to)
+    way_out = f"/p/{regs[1].token}/privacy/delete/"
+    assert (way_out in first.body, way_out in update.body) == (True, False)
+
+
 def test_schedule_email_reaches_only_its_owner(mailoutbox):
     _regs, version = published_example()
     deliver_schedules(version)

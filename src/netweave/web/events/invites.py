@@ -28,6 +28,7 @@ __all__ = [
     "confirmation_url",
     "invite_context",
     "registration_ics",
+    "removal_url",
     "send_link_email",
     "send_once_with_invite",
     "send_registration_email",
@@ -38,6 +39,12 @@ __all__ = [
 
 def confirmation_url(secret: str) -> str:
     return settings.BASE_URL + reverse("portal:registration_confirm", args=[secret])
+
+
+def removal_url(registration: Registration) -> str:
+    """Where someone who never asked to take part removes everything held about them (the
+    page emails its owner a confirmation link first)."""
+    return settings.BASE_URL + reverse("portal:privacy_delete", args=[registration.token])
 
 
 def send_registration_request(request: RegistrationRequest) -> OutboxMessage | None:
@@ -89,14 +96,12 @@ def send_registration_email(
     """The confirmation: the personal link and a calendar invite, in the member's zone;
     for a newcomer, a way to remove it all, and the link that confirms ``consents``."""
     night = night_notice(registration.event, registration.member.timezone, registration.mode)
-    remove = settings.BASE_URL + reverse("portal:privacy_delete", args=[registration.token])
     consent_link, asked = _consent_link(consents)
     return send_with_invite(
         registration,
         "registration",
         updated=updated,
         night=night,
-        remove_link=remove,
         consent_link=consent_link,
         consents_asked=" and to ".join(asked),
     )
@@ -143,7 +148,8 @@ def send_once_with_invite(
 
 def invite_context(registration: Registration, **extra: object) -> dict[str, object]:
     """What every email with a personal link is rendered with: the person, the event, the
-    link, their zone, the end time and the join information; ``extra`` on top."""
+    link, their zone, the end time, the join information and the way out for someone who
+    never asked to take part; ``extra`` on top."""
     member, event = registration.member, registration.event
     return {
         "registration": registration,
@@ -153,6 +159,7 @@ def invite_context(registration: Registration, **extra: object) -> dict[str, obj
         "tz_name": member.timezone,
         "ends_at": event_ends_at(event),
         "join": join_info(registration),
+        "remove_link": removal_url(registration),
         **extra,
     }
 
