@@ -2,7 +2,9 @@
 version is published, only those whose schedule changed since the one they were sent.
 
 What was sent is read from the outbox's keys (:func:`schedule_key`), so the answer is the
-same for the page that previews it and the task that sends it.
+same for the page that previews it and the task that sends it. Unlike the board's queries it
+reads two schedules per person who was sent an earlier version (a few queries each): fine
+for the sending page and its task, not for a page that polls.
 """
 
 from __future__ import annotations
