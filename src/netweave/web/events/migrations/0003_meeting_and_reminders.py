@@ -5,30 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0002_registration_request'),
+        ("events", "0002_registration_request"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='meeting_id',
-            field=models.CharField(blank=True, max_length=100, verbose_name='meeting ID'),
+            model_name="event",
+            name="meeting_id",
+            field=models.CharField(blank=True, max_length=100, verbose_name="meeting ID"),
         ),
         migrations.AddField(
-            model_name='event',
-            name='meeting_passcode',
-            field=models.CharField(blank=True, max_length=100, verbose_name='passcode'),
+            model_name="event",
+            name="meeting_passcode",
+            field=models.CharField(blank=True, max_length=100, verbose_name="passcode"),
         ),
         migrations.AddField(
-            model_name='event',
-            name='meeting_url',
-            field=models.URLField(blank=True, max_length=500, verbose_name='join link'),
+            model_name="event",
+            name="meeting_url",
+            field=models.URLField(blank=True, max_length=500, verbose_name="join link"),
         ),
         migrations.AddField(
-            model_name='event',
-            name='reminder_hours',
-            field=models.JSONField(blank=True, default=netweave.web.events.models.default_reminder_hours),
+            model_name="event",
+            name="reminder_hours",
+            field=models.JSONField(
+                blank=True, default=netweave.web.events.models.default_reminder_hours
+            ),
         ),
     ]

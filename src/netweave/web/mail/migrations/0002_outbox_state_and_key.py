@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mail', '0001_initial'),
+        ("mail", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboxmessage',
-            name='key',
+            model_name="outboxmessage",
+            name="key",
             field=models.CharField(blank=True, max_length=200, null=True, unique=True),
         ),
         migrations.AlterField(
-            model_name='outboxmessage',
-            name='state',
-            field=models.CharField(choices=[('queued', 'Queued'), ('sent', 'Sent'), ('failed', 'Failed')], default='sent', max_length=8),
+            model_name="outboxmessage",
+            name="state",
+            field=models.CharField(
+                choices=[("queued", "Queued"), ("sent", "Sent"), ("failed", "Failed")],
+                default="sent",
+                max_length=8,
+            ),
         ),
     ]
