@@ -199,3 +199,12 @@ def test_send_page_is_404_for_another_community(outsider_client, community):
     regs, _ = published_example(_event_of(community))
     url = reverse("orga:plan_send", args=[regs[0].event_id])
     assert outsider_client.get(url).status_code == 404
+
+
+def test_send_page_after_a_change_previews_an_update(orga_client, community):
+    regs, version = published_example(_event_of(community))
+    deliver_schedules(version)
+    _republish(regs, _swapped(regs))
+    page = orga_client.get(reverse("orga:plan_send", args=[version.event_id])).content.decode()
+    assert "changed</p>" in page.replace("\n", "")
+    assert "Send 4 emails" in page

@@ -39,13 +39,16 @@ class EmailPreview:
     body: str
 
 
-def preview_schedule_email(registration: Registration) -> EmailPreview | None:
-    """``registration``'s schedule email, rendered but not sent; None before publishing."""
+def preview_schedule_email(
+    registration: Registration, *, update: bool = False
+) -> EmailPreview | None:
+    """``registration``'s schedule email (an ``update`` after a change, or their first),
+    rendered but not sent; None before publishing."""
     schedule = schedule_for(registration)
     if schedule is None:
         return None
     member = registration.member
-    context = invite_context(registration, schedule=schedule, update=False)
+    context = invite_context(registration, schedule=schedule, update=update)
     subject, body = render_email(SCHEDULE_KIND, context, tz=member.timezone)
     return EmailPreview(to=member.email, subject=subject, body=body)
 

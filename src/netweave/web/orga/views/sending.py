@@ -43,10 +43,11 @@ def send(request: HttpRequest, event_pk: int) -> HttpResponse:
         sample = next(iter(recipients.everyone), None) or (
             Registration.objects.filter(event=event).select_related("member", "event").first()
         )
+    update = recipients is not None and sample in recipients.updates
     context = {
         "event": event,
         "recipients": recipients,
-        "preview": preview_schedule_email(sample) if sample else None,
+        "preview": preview_schedule_email(sample, update=update) if sample else None,
         "kind": SCHEDULE_KIND,
     }
     return render(request, "orga/plan_send.html", context)
