@@ -91,7 +91,9 @@ def schedule_recipients(event: Event) -> Recipients | None:
         v.number: v for v in PlanVersion.objects.filter(event=event, number__in=set(last.values()))
     }
     first, updates, unchanged = [], [], 0
-    registrations = Registration.objects.filter(event=event).select_related("member", "event")
+    registrations = Registration.objects.filter(event=event).select_related(
+        "member", "event__community"
+    )
     for registration in registrations.order_by("member__name", "pk"):
         number = last.get(registration.pk)
         if number is None:
