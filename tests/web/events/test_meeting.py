@@ -158,3 +158,16 @@ def test_public_registration_page_never_shows_the_meeting(client):
     page = client.get(reverse("portal:register", args=[event.community.slug, event.slug]))
     text = page.content.decode()
     assert (page.status_code, "zoom.us" in text, "462190" in text) == (200, False, False)
+
+
+def test_event_overview_shows_the_meeting_and_reminders(orga_client, community):
+    event = _event(community=community, reminder_hours=[24, 1])
+    page = orga_client.get(reverse("orga:event", args=[event.pk])).content.decode()
+    assert ZOOM.split("?")[0] in page
+    assert "24 hours and 1 hour before the start" in page
+
+
+def test_event_overview_asks_for_a_missing_meeting(orga_client, community):
+    event = EventFactory(community=community)
+    page = orga_client.get(reverse("orga:event", args=[event.pk])).content.decode()
+    assert "Add the join link" in page
