@@ -13,9 +13,10 @@ from netweave.web.common import timezones
 from netweave.web.common.validators import PlainTextMixin
 from netweave.web.community.forms import MemberChoiceField, TimezoneField
 from netweave.web.community.models import Community
+from netweave.web.events.meeting import validate_meeting_url
 from netweave.web.events.models import Event, Registration
 
-__all__ = ["EventForm", "RegistrationFilterForm", "RegistrationForm"]
+__all__ = ["EventForm", "RegistrationFilterForm", "RegistrationForm", "parse_reminder_hours"]
 
 # fields typed as wall-clock times in the event's own zone
 _LOCAL_TIMES = ("starts_at", "registration_opens", "registration_closes")
@@ -54,6 +55,23 @@ class EventForm(PlainTextMixin, forms.ModelForm):
     group_minutes = forms.IntegerField(
         label="Minutes for the groups", min_value=1, max_value=240, initial=20
     )
+    meeting_url = forms.URLField(
+        label="Join link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[validate_meeting_url],
+        help_text="The video meeting everyone joins (Zoom, Jitsi, Teams, ...), starting with "
+        "https://. Only registered people see it: in their emails, calendar invite and pages.",
+    )
+    reminder_hours = forms.CharField(
+        label="Reminders (hours before the start)",
+        required=False,
+        max_length=40,
+        initial="24, 1",
+        help_text="Comma-separated, e.g. 24, 1 for a day and an hour before. Leave empty for "
+        "no reminders.",
+    )
 
     class Meta:
         model = Event
@@ -72,6 +90,10 @@ class EventForm(PlainTextMixin, forms.ModelForm):
             "registration_opens",
             "registration_closes",
             "fully_async",
+            "meeting_url",
+            "meeting_id",
+            "meeting_passcode",
+            "reminder_hours",
         ]
         labels = {
             "starts_at": "Starts at",
@@ -84,6 +106,8 @@ class EventForm(PlainTextMixin, forms.ModelForm):
             "registration_opens": "Optional: the form stays closed before this time.",
             "registration_closes": "Optional: the form closes automatically at this time.",
             "groups_enabled": "After the one-on-one rounds, people meet in small groups.",
+            "meeting_id": "Optional: for people who join by typing the ID.",
+            "meeting_passcode": "Optional. Shown next to the link to registered people only.",
         }
         widgets = {name: LocalDateTimeInput() for name in _LOCAL_TIMES}
 
@@ -100,8 +124,12 @@ class EventForm(PlainTextMixin, forms.ModelForm):
                 value = getattr(self.instance, name)
                 if value is not None:
                     self.initial[name] = timezone.make_naive(value, zone)
+            self.initial["reminder_hours"] = ", ".join(map(str, self.instance.reminder_hours))
         else:
             self.initial.setdefault("timezone", community.timezone)
+
+    def clean_reminder_hours(self) -> list[int]:
+        return parse_reminder_hours(self.cleaned_data["reminder_hours"])
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
@@ -125,6 +153,29 @@ class EventForm(PlainTextMixin, forms.ModelForm):
         if opens and closes and closes <= opens:
             self.add_error("registration_closes", "Registration must close after it opens.")
         return cleaned
+
+
+#: reminders at most this many hours (two weeks) before, and at most this many of them
+MAX_REMINDER_HOURS, MAX_REMINDERS = 336, 4
+
+
+def parse_reminder_hours(text: str) -> list[int]:
+    """``"24, 1"`` as ``[24, 1]``: distinct whole hours, longest first.
+
+    >>> parse_reminder_hours("1, 24,24")
+    [24, 1]
+    >>> parse_reminder_hours("")
+    []
+    """
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    if not all(p.isdigit() and 1 <= int(p) <= MAX_REMINDER_HOURS for p in parts):
+        raise forms.ValidationError(
+            f"Give whole hours from 1 to {MAX_REMINDER_HOURS}, separated by commas, e.g. 24, 1."
+        )
+    hours = sorted({int(p) for p in parts}, reverse=True)
+    if len(hours) > MAX_REMINDERS:
+        raise forms.ValidationError(f"At most {MAX_REMINDERS} reminders.")
+    return hours
 
 
 def _as_wall_time_in(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:

@@ -11,6 +11,11 @@ from netweave.web.common.onetime import EmailedSecret
 from netweave.web.community.models import Community, Member
 
 
+def default_reminder_hours() -> list[int]:
+    """Reminders a day and an hour before the event (see :mod:`netweave.web.events.meeting`)."""
+    return [24, 1]
+
+
 def new_token() -> str:
     """An unguessable participant link token (192 bits)."""
     return secrets.token_urlsafe(24)
@@ -43,6 +48,13 @@ class Event(models.Model):
     #: everyone takes part asynchronously (see the async issue)
     fully_async = models.BooleanField(default=False)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    #: the video meeting everyone joins (any platform); shown only to registered people,
+    #: through :func:`netweave.web.events.meeting.join_info`
+    meeting_url = models.URLField("join link", max_length=500, blank=True)
+    meeting_id = models.CharField("meeting ID", max_length=100, blank=True)
+    meeting_passcode = models.CharField("passcode", max_length=100, blank=True)
+    #: hours before the start at which reminders go, e.g. ``[24, 1]``; empty: no reminders
+    reminder_hours = models.JSONField(default=default_reminder_hours, blank=True)
     #: overrides of the core's EventConfig (weights, fairness, ...), as in event.toml
     settings = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)

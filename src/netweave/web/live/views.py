@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from netweave.web.common.timezones import zone
 from netweave.web.events.links import registration_for_token
+from netweave.web.events.meeting import join_info
 from netweave.web.events.models import Event, Registration
 from netweave.web.events.permissions import event_for, registration_for
 from netweave.web.live.domain.checkin import add_walk_in, mark_present, set_attendance
@@ -326,8 +327,11 @@ def _live_context(registration: Registration) -> dict[str, Any]:
 @never_cache
 @require_GET
 def page(request: HttpRequest, token: str) -> HttpResponse:
-    """The participant's live page: whom they meet now and why, and the clock."""
-    return render(request, "live/page.html", _live_context(_registration(token)))
+    """The participant's live page: whom they meet now and why, the clock, and how to join
+    the video meeting (outside the part that polling replaces, so it never flickers)."""
+    registration = _registration(token)
+    context = {**_live_context(registration), "join": join_info(registration)}
+    return render(request, "live/page.html", context)
 
 
 @never_cache

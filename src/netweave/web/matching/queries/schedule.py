@@ -149,13 +149,14 @@ def _group(
     )
 
 
-def schedule_for(registration: Registration) -> Schedule | None:
+def schedule_for(registration: Registration, plan: PlanVersion | None = None) -> Schedule | None:
     """The participant's rounds and group in the published plan; None before publishing.
 
     Only a published version is ever read: drafts the organizers are still curating stay
-    private to them.
+    private to them. ``plan`` names an earlier published version instead (the one an email
+    was sent from), to tell what changed since.
     """
-    plan = published_plan(registration.event)
+    plan = plan or published_plan(registration.event)
     if plan is None:
         return None
     by_round = _meetings(plan, registration)
