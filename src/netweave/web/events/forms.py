@@ -13,7 +13,8 @@ from netweave.web.common import timezones
 from netweave.web.common.validators import PlainTextMixin
 from netweave.web.community.forms import MemberChoiceField, TimezoneField
 from netweave.web.community.models import Community
-from netweave.web.events.models import Event, Registration
+from netweave.web.events.models import Event, Registration, RoomMode
+from netweave.web.events.rooms import template_problems
 
 __all__ = ["EventForm", "RegistrationFilterForm", "RegistrationForm"]
 
@@ -54,6 +55,19 @@ class EventForm(PlainTextMixin, forms.ModelForm):
     group_minutes = forms.IntegerField(
         label="Minutes for the groups", min_value=1, max_value=240, initial=20
     )
+    room_mode = forms.ChoiceField(
+        label="How people reach their room",
+        required=False,
+        choices=[
+            ("", "Automatic: participants choose in Zoom with several rounds, the host "
+             "assigns with one"),
+            *RoomMode.choices,
+        ],
+        help_text="Zoom keeps only one set of pre-assigned rooms per meeting (round 1's or the "
+        "groups'), so for the other rounds people choose their room (their live page says "
+        "which), the host assigns everyone, or each meeting has its own link. See the "
+        "organizer guide, “Running the rounds in Zoom”.",
+    )
 
     class Meta:
         model = Event
@@ -72,6 +86,8 @@ class EventForm(PlainTextMixin, forms.ModelForm):
             "registration_opens",
             "registration_closes",
             "fully_async",
+            "room_mode",
+            "room_link_template",
         ]
         labels = {
             "starts_at": "Starts at",
@@ -84,6 +100,10 @@ class EventForm(PlainTextMixin, forms.ModelForm):
             "registration_opens": "Optional: the form stays closed before this time.",
             "registration_closes": "Optional: the form closes automatically at this time.",
             "groups_enabled": "After the one-on-one rounds, people meet in small groups.",
+            "room_link_template": "With “a link per meeting”: the address of a meeting's "
+            "room, e.g. https://meet.jit.si/ourevent-{round}-{room}-{secret}. Placeholders: "
+            "{event} (the web address), {round}, {room} (01, 02, ...) and {secret} (required: "
+            "a code made on this server, so nobody can guess another meeting's link).",
         }
         widgets = {name: LocalDateTimeInput() for name in _LOCAL_TIMES}
 
@@ -124,7 +144,19 @@ class EventForm(PlainTextMixin, forms.ModelForm):
         opens, closes = cleaned.get("registration_opens"), cleaned.get("registration_closes")
         if opens and closes and closes <= opens:
             self.add_error("registration_closes", "Registration must close after it opens.")
+        self._clean_room_link(cleaned)
         return cleaned
+
+    def _clean_room_link(self, cleaned: dict[str, Any]) -> None:
+        template = (cleaned.get("room_link_template") or "").strip()
+        cleaned["room_link_template"] = template
+        if template:
+            for problem in template_problems(template):
+                self.add_error("room_link_template", problem)
+        elif cleaned.get("room_mode") == RoomMode.LINKS:
+            self.add_error(
+                "room_link_template", "Give the link template: each meeting's room comes from it."
+            )
 
 
 def _as_wall_time_in(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:

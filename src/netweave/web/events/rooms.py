@@ -1,0 +1,149 @@
+"""How participants reach their room each round: the event's room mode, the link of a
+meeting's room, and what the host does in Zoom (one wording for the run sheet and the console).
+
+What Zoom offers, and why the modes are what they are, is in docs/organizer-guide.md
+("Running the rounds in Zoom"): Zoom keeps one pre-assignment per meeting, set when it is
+scheduled, so every round after the first needs participants to choose their room, the host
+to assign it, or a room of its own outside Zoom.
+"""
+
+from __future__ import annotations
+
+import string
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.crypto import salted_hmac
+
+from netweave.core.rooms import ZOOM_MAX_ROOMS, room_label, room_number
+from netweave.web.events.models import Event, RoomMode
+
+__all__ = [
+    "PLACEHOLDERS",
+    "RoomMode",
+    "room_link",
+    "room_mode",
+    "room_secret",
+    "round_steps",
+    "template_problems",
+    "validate_room_link_template",
+]
+
+#: what a room link template may hold, each as ``{name}``
+PLACEHOLDERS = ("event", "round", "room", "secret")
+
+
+def room_mode(event: Event) -> str:
+    """The event's room mode: as chosen, else participants choose (several rounds) or the host
+    assigns (one round, which Zoom's one pre-assignment covers)."""
+    if event.room_mode:
+        return event.room_mode
+    return RoomMode.ZOOM_CHOOSE if event.rounds > 1 else RoomMode.ZOOM_HOST
+
+
+def template_problems(template: str) -> list[str]:
+    """Why ``template`` cannot be a room link template (empty when it can)."""
+    try:
+        fields = [f for _, f, spec, conv in string.Formatter().parse(template) if f is not None]
+        specs = [(spec, conv) for _, f, spec, conv in string.Formatter().parse(template) if f]
+    except ValueError:
+        return ["A { or } is not closed: write placeholders as {room}, {round}, {event}, {secret}."]
+    problems = []
+    unknown = sorted({f for f in fields if f not in PLACEHOLDERS})
+    if unknown or any(spec or conv for spec, conv in specs):
+        known = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
+        shown = ", ".join(f"{{{f}}}" for f in unknown) or "a format after a colon"
+        problems.append(f"Unknown placeholder {shown}: use only {known}.")
+    if "secret" not in fields:
+        problems.append("Add {secret}: without it anyone could guess another meeting's link.")
+    if not problems:
+        sample = template.format(event="event", round="1", room="01", secret="0" * 20)
+        parts = urlsplit(sample)
+        if parts.scheme != "https" or not parts.netloc:
+            problems.append("The link must start with https:// and a host name.")
+        else:
+            try:
+                URLValidator(schemes=["https"])(sample)
+            except ValidationError:
+                problems.append("This is not a web address once the placeholders are filled.")
+    return problems
+
+
+def validate_room_link_template(value: str) -> None:
+    """The form's check of a room link template (:func:`template_problems`)."""
+    if problems := template_problems(value):
+        raise ValidationError(problems)
+
+
+def room_secret(event: Event, number: int, room: int) -> str:
+    """20 hex characters that only this server can make for room ``room`` of round
+    ``number`` (0 for the groups): an HMAC of the settings' ``SECRET_KEY``, so knowing
+    other rooms' links tells nothing about this one, and the same room keeps its link."""
+    value = f"{event.pk}:{number}:{room}"
+    return salted_hmac("netweave.events.rooms", value, algorithm="sha256").hexdigest()[:20]
+
+
+def room_link(event: Event, number: int, room: str | None) -> str | None:
+    """The link to room ``room`` of round ``number`` (0 for the groups), when the event
+    gives each meeting its own link; ``None`` otherwise or for a room without a number."""
+    numbered = room_number(room)
+    if room_mode(event) != RoomMode.LINKS or not event.room_link_template or numbered is None:
+        return None
+    return event.room_link_template.format(
+        event=event.slug or event.pk,
+        round=number,
+        room=f"{numbered:02d}",
+        secret=room_secret(event, number, numbered),
+    )
+
+
+def round_steps(event: Event, number: int, rooms: int, first: bool) -> tuple[str, ...]:
+    """What the host does in Zoom before round ``number`` (0: the groups), which uses
+    ``rooms`` rooms; ``first``: the first stage of the day. One wording for the run sheet and
+    the live console, matching what Zoom offers (docs/organizer-guide.md)."""
+    mode = room_mode(event)
+    top = room_label(f"Room {rooms}") if rooms else "Room 01"
+    steps: list[str] = []
+    if rooms > ZOOM_MAX_ROOMS and mode != RoomMode.LINKS:
+        steps.append(
+            f"This needs {rooms} rooms; Zoom opens at most {ZOOM_MAX_ROOMS}: the meetings in "
+            f"rooms above Room {ZOOM_MAX_ROOMS} have no Zoom room. Give each meeting its own "
+            "link (the event's room setting) or split the event over several Zoom meetings."
+        )
+    if mode == RoomMode.LINKS:
+        steps.append(
+            "No breakout rooms: each participant's live page has a “Join your room” button to "
+            "their meeting's own room. Stay in the main meeting for anyone who needs help."
+        )
+    elif mode == RoomMode.ZOOM_CHOOSE:
+        if first:
+            steps.append(
+                f"Once, before the first round: Breakout Rooms → create {rooms or 1} rooms with "
+                "“Let participants choose room”, named Room 01 … "
+                f"{top} (Zoom's “Breakout Room 1” … works too: the numbers are what people "
+                "look for). Keep these rooms all day: do not Recreate them. If you pre-assigned "
+                "this stage when scheduling, click Recreate → “Recover to pre-assigned rooms” "
+                "instead, add rooms up to "
+                f"{top} and tick “Allow participants to choose room” under Options."
+            )
+        steps.append(
+            "Paste the chat text, then Open All Rooms: everyone picks their room from the "
+            "Breakout Rooms button; their live page shows which, in big type. People on Zoom's "
+            "web client cannot choose: move them (and anyone left in the main room) with "
+            "Move to."
+        )
+    else:
+        steps.append(
+            f"Breakout Rooms → {'create' if first else 'Recreate →'} {rooms or 1} rooms, "
+            "“Assign manually”; then, in the order below, click Assign next to each room and "
+            "tick its people (or Move to from the list sorted by name). Open All Rooms."
+            # Zoom keeps one pre-assignment, set when scheduling: round 1's or the groups'
+            + (
+                " If you pre-assigned this stage when scheduling, “Recover to pre-assigned "
+                "rooms” does it for those signed in with their registered email."
+                if first or number == 0
+                else ""
+            )
+        )
+    return tuple(steps)
