@@ -22,6 +22,8 @@ from netweave.web.events.models import Event, RoomMode
 __all__ = [
     "PLACEHOLDERS",
     "RoomMode",
+    "chat_header",
+    "how_to_reach",
     "room_link",
     "room_mode",
     "room_secret",
@@ -127,6 +129,11 @@ def round_steps(event: Event, number: int, rooms: int, first: bool) -> tuple[str
                 "instead, add rooms up to "
                 f"{top} and tick “Allow participants to choose room” under Options."
             )
+        if number == 0:
+            steps.append(
+                "The groups use the same rooms: Group 1 meets in Room 01, Group 2 in Room 02, "
+                "and so on; each member's live page says which."
+            )
         steps.append(
             "Paste the chat text, then Open All Rooms: everyone picks their room from the "
             "Breakout Rooms button; their live page shows which, in big type. People on Zoom's "
@@ -147,3 +154,29 @@ def round_steps(event: Event, number: int, rooms: int, first: bool) -> tuple[str
             )
         )
     return tuple(steps)
+
+
+def chat_header(event: Event, number: int) -> str:
+    """The first line of the text the host pastes in Zoom's chat for round ``number``."""
+    mode = room_mode(event)
+    if mode == RoomMode.LINKS:
+        return (
+            f"Round {number}: open your netweave live page and click “Join your room”: "
+            "each meeting has its own link."
+        )
+    if mode == RoomMode.ZOOM_CHOOSE:
+        return (
+            f"Round {number}: click Breakout Rooms and join your room below (your netweave "
+            "live page shows it too)."
+        )
+    return f"Round {number}: I am moving you to your rooms now: click Join when Zoom asks."
+
+
+def how_to_reach(event: Event) -> str:
+    """How participants reach their room, as the host says it when a round starts."""
+    mode = room_mode(event)
+    if mode == RoomMode.LINKS:
+        return "click “Join your room” on your netweave live page"
+    if mode == RoomMode.ZOOM_CHOOSE:
+        return "click Breakout Rooms and join the room your netweave live page shows"
+    return "I am moving you into your breakout rooms: click Join when Zoom asks"
