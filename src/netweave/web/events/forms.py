@@ -59,8 +59,11 @@ class EventForm(PlainTextMixin, forms.ModelForm):
         label="How people reach their room",
         required=False,
         choices=[
-            ("", "Automatic: participants choose in Zoom with several rounds, the host "
-             "assigns with one"),
+            (
+                "",
+                "Automatic: participants choose in Zoom with several rounds, the host "
+                "assigns with one",
+            ),
             *RoomMode.choices,
         ],
         help_text="Zoom keeps only one set of pre-assigned rooms per meeting (round 1's or the "
