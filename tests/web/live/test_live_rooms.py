@@ -14,6 +14,7 @@ from netweave.web.events.rooms import room_link
 from netweave.web.live.domain.checkin import set_attendance
 from netweave.web.live.domain.replan import replan_next_round
 from netweave.web.live.domain.state import live_state, next_round, start_groups
+from netweave.web.matching.queries.schedule import schedule_for
 from tests.web.factories import AttendanceFactory, EventFactory, published_example
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +165,10 @@ def test_page_and_chat_agree_every_round_and_after_a_replan(client, orga_client,
     chat = _chat_rooms(_console(orga_client, event))
     assert chat[regs[0].member.name] == "Room 01"  # a kept meeting keeps its room
     _agree(client, orga_client, event, regs)  # round 2 re-planned
+
+
+def test_personal_page_names_rooms_as_the_live_page(client, live_event):
+    event, regs = live_event
+    assert [s.room for s in schedule_for(regs[3]).slots][:2] == ["Room 02", "Room 01"]
+    _next(event)
+    assert '<p class="room-now">Join Room 02</p>' in _page(client, regs[3])

@@ -165,3 +165,8 @@ def test_export_links_say_pre_assign_when_scheduling(orga_client, event, regs):
     content = orga_client.get(url).content.decode()
     assert "Upload from a CSV" not in content
     assert "when you schedule the meeting" in content
+
+
+def test_event_overview_says_the_room_mode(orga_client, event):
+    content = orga_client.get(reverse("orga:event", args=[event.pk])).content.decode()
+    assert "Zoom: participants choose their room (automatic: 2 round(s))" in content

@@ -26,6 +26,7 @@ __all__ = [
     "how_to_reach",
     "room_link",
     "room_mode",
+    "room_mode_label",
     "room_secret",
     "round_steps",
     "template_problems",
@@ -42,6 +43,12 @@ def room_mode(event: Event) -> str:
     if event.room_mode:
         return event.room_mode
     return RoomMode.ZOOM_CHOOSE if event.rounds > 1 else RoomMode.ZOOM_HOST
+
+
+def room_mode_label(event: Event) -> str:
+    """The event's room mode in words, saying when it was chosen automatically."""
+    label = RoomMode(room_mode(event)).label
+    return label if event.room_mode else f"{label} (automatic: {event.rounds} round(s))"
 
 
 def template_problems(template: str) -> list[str]:

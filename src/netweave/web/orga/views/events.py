@@ -21,6 +21,7 @@ from netweave.web.events.domain import (
 )
 from netweave.web.events.forms import EventForm
 from netweave.web.events.permissions import event_for
+from netweave.web.events.rooms import room_mode_label
 from netweave.web.orga.views.members import community_for, confirm_step, upload_step
 
 
@@ -61,6 +62,7 @@ def overview(request: HttpRequest, event_pk: int) -> HttpResponse:
         "counts": registration_counts(event),
         "transitions": manual_transitions(event),
         "next_step": next_step(event),
+        "room_mode": room_mode_label(event),
         "form": ImportForm(),
         "upload_url": reverse("orga:event_import", args=[event.pk]),
     }
