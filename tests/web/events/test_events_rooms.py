@@ -133,3 +133,13 @@ def test_steps_with_links_need_no_breakout_rooms():
         "No breakout rooms: each participant's live page has a “Join your room” button to "
         "their meeting's own room. Stay in the main meeting for anyone who needs help.",
     )
+
+
+def test_steps_offer_recovering_the_one_pre_assignment_only_for_round_1_or_the_groups():
+    event = EventFactory(rounds=4)
+    recover = "“Recover to pre-assigned rooms”"
+    assert recover in " ".join(round_steps(event, 1, 5, first=True))
+    assert recover not in " ".join(round_steps(event, 3, 5, first=False))
+    groups = " ".join(round_steps(event, 0, 5, first=False))
+    assert recover in groups
+    assert "Group 1 meets in Room 01" in groups

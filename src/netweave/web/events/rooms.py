@@ -108,11 +108,10 @@ def room_link(event: Event, number: int, room: str | None) -> str | None:
 
 
 def round_steps(event: Event, number: int, rooms: int, first: bool) -> tuple[str, ...]:
-    """What the host does in Zoom before round ``number`` (0: the groups), which uses
+    """What the host does in Zoom before round ``number`` (0: the groups), when the day uses
     ``rooms`` rooms; ``first``: the first stage of the day. One wording for the run sheet and
     the live console, matching what Zoom offers (docs/organizer-guide.md)."""
     mode = room_mode(event)
-    top = room_label(f"Room {rooms}") if rooms else "Room 01"
     steps: list[str] = []
     if rooms > ZOOM_MAX_ROOMS and mode != RoomMode.LINKS:
         steps.append(
@@ -126,41 +125,56 @@ def round_steps(event: Event, number: int, rooms: int, first: bool) -> tuple[str
             "their meeting's own room. Stay in the main meeting for anyone who needs help."
         )
     elif mode == RoomMode.ZOOM_CHOOSE:
-        if first:
-            steps.append(
-                f"Once, before the first round: Breakout Rooms → create {rooms or 1} rooms with "
-                "“Let participants choose room”, named Room 01 … "
-                f"{top} (Zoom's “Breakout Room 1” … works too: the numbers are what people "
-                "look for). Keep these rooms all day: do not Recreate them. If you pre-assigned "
-                "this stage when scheduling, click Recreate → “Recover to pre-assigned rooms” "
-                "instead, add rooms up to "
-                f"{top} and tick “Allow participants to choose room” under Options."
-            )
-        if number == 0:
-            steps.append(
-                "The groups use the same rooms: Group 1 meets in Room 01, Group 2 in Room 02, "
-                "and so on; each member's live page says which."
-            )
-        steps.append(
-            "Paste the chat text, then Open All Rooms: everyone picks their room from the "
-            "Breakout Rooms button; their live page shows which, in big type. People on Zoom's "
-            "web client cannot choose: move them (and anyone left in the main room) with "
-            "Move to."
-        )
+        steps += _choose_steps(number, max(rooms, 1), first)
     else:
-        steps.append(
-            f"Breakout Rooms → {'create' if first else 'Recreate →'} {rooms or 1} rooms, "
-            "“Assign manually”; then, in the order below, click Assign next to each room and "
-            "tick its people (or Move to from the list sorted by name). Open All Rooms."
-            # Zoom keeps one pre-assignment, set when scheduling: round 1's or the groups'
-            + (
-                " If you pre-assigned this stage when scheduling, “Recover to pre-assigned "
-                "rooms” does it for those signed in with their registered email."
-                if first or number == 0
-                else ""
-            )
-        )
+        steps += _host_steps(number, max(rooms, 1), first)
     return tuple(steps)
+
+
+def _choose_steps(number: int, rooms: int, first: bool) -> list[str]:
+    top = room_label(f"Room {rooms}")
+    steps = []
+    if first:
+        steps.append(
+            f"Once, before the first round: Breakout Rooms → create {rooms} rooms with “Let "
+            f"participants choose room”. Zoom names them “Breakout Room 1” …; renaming them "
+            f"Room 01 … {top} is optional: the numbers are what people look for. Keep these "
+            "rooms all day: never Recreate them."
+        )
+    if first or number == 0:
+        # Zoom keeps one pre-assignment, set when scheduling: round 1's or the groups'
+        steps.append(
+            "Only if you pre-assigned this stage when scheduling the meeting: click Recreate → "
+            f"“Recover to pre-assigned rooms” instead, add rooms up to {top} and tick “Allow "
+            "participants to choose room” under Options."
+        )
+    if number == 0:
+        steps.append(
+            "The groups use the same rooms: Group 1 meets in Room 01, Group 2 in Room 02, "
+            "and so on; each member's live page says which."
+        )
+    steps.append(
+        "Paste the chat text, then Open All Rooms: everyone picks their room from the "
+        "Breakout Rooms button; their live page shows which, in big type. People on Zoom's "
+        "web client cannot choose: move them (and anyone left in the main room) with Move to."
+    )
+    return steps
+
+
+def _host_steps(number: int, rooms: int, first: bool) -> list[str]:
+    steps = [
+        f"Breakout Rooms → {'create' if first else 'Recreate →'} {rooms} rooms, “Assign "
+        "manually”; then, in the order below, click Assign next to each room and tick its "
+        "people (or Move to from the list sorted by name). Open All Rooms."
+    ]
+    if first or number == 0:
+        # Zoom keeps one pre-assignment, set when scheduling: round 1's or the groups'
+        steps.append(
+            "Only if you pre-assigned this stage when scheduling the meeting: Recreate → "
+            "“Recover to pre-assigned rooms” places those signed in to the Zoom app with "
+            "their registered email; assign the others by hand."
+        )
+    return steps
 
 
 def chat_header(event: Event, number: int) -> str:
