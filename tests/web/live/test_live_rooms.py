@@ -14,6 +14,7 @@ from netweave.web.events.rooms import room_link
 from netweave.web.live.domain.checkin import set_attendance
 from netweave.web.live.domain.replan import replan_next_round
 from netweave.web.live.domain.state import live_state, next_round, start_groups
+from netweave.web.live.models import HeldMeeting
 from netweave.web.matching.queries.schedule import schedule_for
 from tests.web.factories import AttendanceFactory, EventFactory, published_example
 
@@ -172,3 +173,28 @@ def test_personal_page_names_rooms_as_the_live_page(client, live_event):
     assert [s.room for s in schedule_for(regs[3]).slots][:2] == ["Room 02", "Room 01"]
     _next(event)
     assert '<p class="room-now">Join Room 02</p>' in _page(client, regs[3])
+
+
+def _move_to_room_101(event, registration) -> None:
+    HeldMeeting.objects.filter(event=event, round=1, seats__registration=registration).update(
+        room="Room 101"
+    )
+
+
+def test_room_beyond_zoom_limit_says_so(client, live_event):
+    event, regs = live_event
+    _next(event)
+    _move_to_room_101(event, regs[3])
+    page = _page(client, regs[3])
+    assert '<p class="room-now">Room 101</p>' in page
+    assert "this room is not in Zoom: stay in the main room" in page
+
+
+def test_room_beyond_zoom_limit_still_has_its_link(client, live_event):
+    event, regs = live_event
+    _mode(event, RoomMode.LINKS, JITSI)
+    _next(event)
+    _move_to_room_101(event, regs[3])
+    page = html.unescape(_page(client, regs[3]))
+    assert f'href="{room_link(event, 1, "Room 101")}"' in page
+    assert "not in Zoom" not in page

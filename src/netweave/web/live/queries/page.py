@@ -11,7 +11,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 
 from netweave.core.live_words import conversation_prompt
-from netweave.core.rooms import room_label, room_number
+from netweave.core.rooms import ZOOM_MAX_ROOMS, room_label, room_number
 from netweave.web.events.models import Event, Registration
 from netweave.web.events.partners import PartnerView, partner_views
 from netweave.web.events.rooms import room_link, room_mode
@@ -51,6 +51,11 @@ class LiveMeeting:
     def with_host(self) -> bool:
         return not self.seats and not self.is_async
 
+    @property
+    def beyond_zoom(self) -> bool:
+        """Whether the room's number is above what Zoom opens in one meeting."""
+        return (self.number or 0) > ZOOM_MAX_ROOMS
+
 
 @dataclass(frozen=True)
 class LiveGroup:
@@ -64,6 +69,10 @@ class LiveGroup:
     label: str = ""
     number: int | None = None
     join_url: str | None = None
+
+    @property
+    def beyond_zoom(self) -> bool:
+        return (self.number or 0) > ZOOM_MAX_ROOMS
 
 
 @dataclass(frozen=True)
