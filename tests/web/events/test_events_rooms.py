@@ -143,3 +143,9 @@ def test_steps_offer_recovering_the_one_pre_assignment_only_for_round_1_or_the_g
     groups = " ".join(round_steps(event, 0, 5, first=False))
     assert recover in groups
     assert "Group 1 meets in Room 01" in groups
+
+
+def test_template_without_a_host_name_is_refused():
+    assert "This is not a web address once the placeholders are filled." in template_problems(
+        "https:///{secret}"
+    )
