@@ -142,6 +142,12 @@ def _choose_steps(number: int, rooms: int, first: bool) -> list[str]:
             f"“Recover to pre-assigned rooms” instead, add rooms up to {top} and tick “Allow "
             "participants to choose room” under Options."
         )
+    else:
+        # a re-plan with walk-ins may need a room more than were created before round 1
+        steps.append(
+            f"The rooms stay from round 1; this needs Room 01 … {top}: add any missing "
+            "with Add a Room."
+        )
     if number == 0:
         steps.append(
             "The groups use the same rooms: Group 1 meets in Room 01, Group 2 in Room 02, "
