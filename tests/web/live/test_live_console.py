@@ -93,7 +93,7 @@ def test_console_shows_the_chat_text_of_the_next_round(orga_client, live_event):
 
     page = _console(orga_client, event)
 
-    assert f"Round 1: Room 2 - {regs[3].member.name} &amp; {regs[4].member.name}" in page
+    assert f"Round 1: Room 02 - {regs[3].member.name} &amp; {regs[4].member.name}" in page
 
 
 def test_console_filters_people_by_status(orga_client, live_event):

@@ -130,7 +130,7 @@ def test_live_page_shows_the_room(client, live_event):
     event, regs = live_event
     _next(event)
 
-    assert "Room 2: you meet" in _page(client, regs[3])
+    assert "Room 02: you meet" in _page(client, regs[3])
 
 
 def test_live_page_shows_the_countdown_from_server_time(client, live_event):

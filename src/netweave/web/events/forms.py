@@ -14,7 +14,8 @@ from netweave.web.common.validators import PlainTextMixin
 from netweave.web.community.forms import MemberChoiceField, TimezoneField
 from netweave.web.community.models import Community
 from netweave.web.events.meeting import validate_meeting_url
-from netweave.web.events.models import Event, Registration
+from netweave.web.events.models import Event, Registration, RoomMode
+from netweave.web.events.rooms import template_problems
 
 __all__ = ["EventForm", "RegistrationFilterForm", "RegistrationForm", "parse_reminder_hours"]
 
@@ -73,6 +74,23 @@ class EventForm(PlainTextMixin, forms.ModelForm):
         "no reminders.",
     )
 
+    room_mode = forms.ChoiceField(
+        label="How people reach their room",
+        required=False,
+        choices=[
+            (
+                "",
+                "Automatic: participants choose in Zoom with several rounds, the host "
+                "assigns with one",
+            ),
+            *RoomMode.choices,
+        ],
+        help_text="Zoom keeps only one set of pre-assigned rooms per meeting (round 1's or the "
+        "groups'), so for the other rounds people choose their room (their live page says "
+        "which), the host assigns everyone, or each meeting has its own link. See the "
+        "organizer guide, “Running the rounds in Zoom”.",
+    )
+
     class Meta:
         model = Event
         fields = [
@@ -94,6 +112,8 @@ class EventForm(PlainTextMixin, forms.ModelForm):
             "meeting_id",
             "meeting_passcode",
             "reminder_hours",
+            "room_mode",
+            "room_link_template",
         ]
         labels = {
             "starts_at": "Starts at",
@@ -108,6 +128,10 @@ class EventForm(PlainTextMixin, forms.ModelForm):
             "groups_enabled": "After the one-on-one rounds, people meet in small groups.",
             "meeting_id": "Optional: for people who join by typing the ID.",
             "meeting_passcode": "Optional. Shown next to the link to registered people only.",
+            "room_link_template": "With “a link per meeting”: the address of a meeting's "
+            "room, e.g. https://meet.jit.si/ourevent-{round}-{room}-{secret}. Placeholders: "
+            "{event} (the web address), {round}, {room} (01, 02, ...) and {secret} (required: "
+            "a code made on this server, so nobody can guess another meeting's link).",
         }
         widgets = {name: LocalDateTimeInput() for name in _LOCAL_TIMES}
 
@@ -152,7 +176,19 @@ class EventForm(PlainTextMixin, forms.ModelForm):
         opens, closes = cleaned.get("registration_opens"), cleaned.get("registration_closes")
         if opens and closes and closes <= opens:
             self.add_error("registration_closes", "Registration must close after it opens.")
+        self._clean_room_link(cleaned)
         return cleaned
+
+    def _clean_room_link(self, cleaned: dict[str, Any]) -> None:
+        template = (cleaned.get("room_link_template") or "").strip()
+        cleaned["room_link_template"] = template
+        if template:
+            for problem in template_problems(template):
+                self.add_error("room_link_template", problem)
+        elif cleaned.get("room_mode") == RoomMode.LINKS:
+            self.add_error(
+                "room_link_template", "Give the link template: each meeting's room comes from it."
+            )
 
 
 #: reminders at most this many hours (two weeks) before, and at most this many of them

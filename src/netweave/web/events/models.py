@@ -21,6 +21,15 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+class RoomMode(models.TextChoices):
+    """How participants reach their room each round (docs/organizer-guide.md, "Running the
+    rounds in Zoom")."""
+
+    ZOOM_CHOOSE = "zoom_choose", "Zoom: participants choose their room"
+    ZOOM_HOST = "zoom_host", "Zoom: the host assigns the rooms"
+    LINKS = "links", "A link per meeting (no breakout rooms)"
+
+
 class Event(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -47,6 +56,13 @@ class Event(models.Model):
     registration_closes = models.DateTimeField(null=True, blank=True)
     #: everyone takes part asynchronously (see the async issue)
     fully_async = models.BooleanField(default=False)
+    #: how people reach their room each round; blank: chosen from the rounds
+    #: (``events.rooms.room_mode``, the one reader)
+    room_mode = models.CharField(
+        "how people reach their room", max_length=12, choices=RoomMode.choices, blank=True
+    )
+    #: with ``RoomMode.LINKS``: the URL of a meeting's room (``events.rooms``)
+    room_link_template = models.CharField("room link template", max_length=300, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     #: the video meeting everyone joins (any platform); shown only to registered people,
     #: through :func:`netweave.web.events.meeting.join_info`

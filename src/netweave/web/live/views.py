@@ -243,8 +243,8 @@ def replan(request: HttpRequest, event_pk: int, number: int) -> HttpResponse:
         messages.success(
             request,
             f"Round {number} is re-planned for {made.present} people: {changes['kept']} "
-            f"meeting(s) kept, {len(changes['new'])} new. Upload the new Zoom file before "
-            "starting the round.",
+            f"meeting(s) kept, {len(changes['new'])} new. Everyone's live page shows their "
+            "room; see “In Zoom” below before starting the round.",
         )
     return redirect(_console_url(event, "next"))
 

@@ -9,15 +9,18 @@ from typing import Any
 
 from django.db.models import Min, Q
 
-from netweave.core.live_words import chat_lines
 from netweave.core.plan import Meeting as CoreMeeting
+from netweave.core.plan import Plan
+from netweave.core.rooms import rooms_needed
 from netweave.web.events.models import Event, Registration
+from netweave.web.events.rooms import room_mode, round_steps
 from netweave.web.events.timeline import round_starts_at
 from netweave.web.live.domain.record import meeting_pairs
 from netweave.web.live.domain.roster import Roster, attendance_statuses, roster_of
 from netweave.web.live.domain.rounds import has_groups, latest_replan, round_base, round_numbers
 from netweave.web.live.domain.state import live_state, next_round_number
 from netweave.web.live.models import Attendance, HeldMeeting, LiveState, Replan
+from netweave.web.live.queries.exports import chat_text
 from netweave.web.live.queries.met import held_rounds
 from netweave.web.matching.domain.storage import plan_from_version
 from netweave.web.matching.models import PlanVersion
@@ -57,6 +60,10 @@ class Console:
     next_warnings: tuple[str, ...] = ()
     next_replan: Replan | None = None
     next_chat: str = ""
+    #: what the host does in Zoom before the next round (``events.rooms.round_steps``)
+    next_steps: tuple[str, ...] = ()
+    #: how people reach their room (``events.rooms.room_mode``)
+    room_mode: str = ""
     zone_name: str = "UTC"
     can_start_groups: bool = False
     people: tuple[Registration, ...] = field(default_factory=tuple)
@@ -155,12 +162,14 @@ def console(event: Event, query: str = "", show: str = "") -> Console:
     if number is not None and state.phase != Phase.ENDED:
         meetings, source = round_base(event, version, number, roster, plan)
         names = {pid: roster.name[pid] for pid in roster.pk}
+        first = number == min(round_numbers(version))
         extra = {
             "next_number": number,
             "next_source": source,
             "next_warnings": tuple(_warnings(event, meetings, roster, number)),
             "next_replan": latest_replan(event, number),
-            "next_chat": "\n".join(chat_lines(number, meetings, names)),
+            "next_chat": chat_text(event, number, meetings, names),
+            "next_steps": round_steps(event, number, _rooms_of_day(plan, meetings), first),
         }
     return Console(
         event,
@@ -173,8 +182,17 @@ def console(event: Event, query: str = "", show: str = "") -> Console:
         and has_groups(event, version)
         and not HeldMeeting.objects.filter(event=event, round=0).exists(),
         people=people,
+        room_mode=room_mode(event),
         **extra,
     )
+
+
+def _rooms_of_day(plan: Plan, meetings: Sequence[CoreMeeting]) -> int:
+    """How many rooms the day needs: every round's and the groups', with the next round as
+    it stands (a re-plan may add a room)."""
+    rooms = [m.room for r in plan.rounds for m in r.meetings]
+    rooms += [m.room for m in meetings] + [g.room for g in plan.groups]
+    return rooms_needed(rooms)
 
 
 def _people(event: Event, query: str, show: str) -> tuple[Registration, ...]:

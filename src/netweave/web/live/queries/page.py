@@ -11,8 +11,10 @@ from django.db.models import Subquery
 from django.utils import timezone
 
 from netweave.core.live_words import conversation_prompt
+from netweave.core.rooms import ZOOM_MAX_ROOMS, room_label, room_number
 from netweave.web.events.models import Event, Registration
 from netweave.web.events.partners import PartnerView, partner_views
+from netweave.web.events.rooms import room_link, room_mode
 from netweave.web.live.domain.state import live_state
 from netweave.web.live.models import HeldMeeting, HeldSeat, LiveState
 from netweave.web.matching.queries.schedule import schedule_for
@@ -38,10 +40,21 @@ class LiveMeeting:
     seats: tuple[LiveSeat, ...]
     reasons: tuple[str, ...]
     prompt: str
+    #: the room's name as everyone sees it ("Room 07": :func:`netweave.core.rooms.room_label`)
+    label: str = ""
+    #: its number (:func:`netweave.core.rooms.room_number`), for Zoom's "Breakout Room 7"
+    number: int | None = None
+    #: the meeting's own room, when the event gives each meeting a link
+    join_url: str | None = None
 
     @property
     def with_host(self) -> bool:
         return not self.seats and not self.is_async
+
+    @property
+    def beyond_zoom(self) -> bool:
+        """Whether the room's number is above what Zoom opens in one meeting."""
+        return (self.number or 0) > ZOOM_MAX_ROOMS
 
 
 @dataclass(frozen=True)
@@ -52,12 +65,22 @@ class LiveGroup:
     reasons: tuple[str, ...]
     #: an async member attached to the group: they follow it on their pages
     remote: bool = False
+    #: in Zoom, where participants choose, the group meets in the room of its number
+    label: str = ""
+    number: int | None = None
+    join_url: str | None = None
+
+    @property
+    def beyond_zoom(self) -> bool:
+        return (self.number or 0) > ZOOM_MAX_ROOMS
 
 
 @dataclass(frozen=True)
 class LivePage:
     state: LiveState
     rounds: int
+    #: how people reach their room (:func:`netweave.web.events.rooms.room_mode`)
+    room_mode: str = ""
     meetings: tuple[LiveMeeting, ...] = ()
     group: LiveGroup | None = None
     now: dt.datetime = field(default_factory=timezone.now)
@@ -96,12 +119,16 @@ def _held_of(registration: Registration, number: int) -> list[_Held]:
 def _live_meeting(held: _Held, number: int, viewer: Registration) -> LiveMeeting:
     reasons = tuple(str(r) for r in held.meeting.reasons or ())
     views = partner_views(viewer, held.others)
+    room = None if held.meeting.is_async else held.meeting.room
     return LiveMeeting(
         room=held.meeting.room,
         is_async=held.meeting.is_async,
         seats=tuple(LiveSeat(v, r) for v, r in zip(views, held.others, strict=True)),
         reasons=reasons,
         prompt=conversation_prompt(reasons, number),
+        label=room_label(room),
+        number=room_number(room),
+        join_url=room_link(viewer.event, number, room),
     )
 
 
@@ -114,17 +141,29 @@ def _live_group(held: _Held, viewer: Registration) -> LiveGroup:
     )
 
 
+def _with_room(group: LiveGroup, event: Event) -> LiveGroup:
+    if group.remote:
+        return group
+    return replace(
+        group,
+        label=room_label(group.room),
+        number=room_number(group.room),
+        join_url=room_link(event, 0, group.room),
+    )
+
+
 def _group_of(registration: Registration) -> LiveGroup | None:
     """The group the participant sits in now; an async member attached to a group sees the
     group the plan attached them to (they are not in its room)."""
     held = _held_of(registration, 0)
     if held:
-        return _live_group(held[0], registration)
+        return _with_room(_live_group(held[0], registration), registration.event)
     schedule = schedule_for(registration)
     slot = schedule.group if schedule is not None else None
     if slot is None:
         return None
-    return LiveGroup(slot.room, slot.theme, slot.members, slot.reasons, remote=slot.remote)
+    group = LiveGroup(slot.room, slot.theme, slot.members, slot.reasons, remote=slot.remote)
+    return _with_room(group, registration.event)
 
 
 def _state_of(event: Event) -> LiveState:
@@ -145,7 +184,7 @@ def live_page(registration: Registration) -> LivePage:
     """
     event = registration.event
     state = _state_of(event)
-    page = LivePage(state=state, rounds=event.rounds)
+    page = LivePage(state=state, rounds=event.rounds, room_mode=room_mode(event))
     if state.phase == Phase.ROUND:
         held = _held_of(registration, state.round)
         page = replace(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
+from netweave.core.rooms import room_label
 from netweave.web.events.models import Event, Registration
 from netweave.web.events.partners import PartnerView, partner_views
 from netweave.web.events.timeline import groups_start_at, round_starts_at
@@ -107,7 +108,8 @@ def _slots(
             Slot(
                 round=number,
                 starts_at=start,
-                room=meeting.room,
+                # named as on the live page and in the host's chat text ("Room 07")
+                room=room_label(meeting.room) or None,
                 is_async=meeting.is_async,
                 partners=_others(list(meeting.seats.all()), registration, views),
                 reasons=tuple(str(r) for r in meeting.reasons or ()),
