@@ -33,7 +33,7 @@ in this app's ``ready()``: matching sits below live and may not import it).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from netweave.web.events.models import Event, Registration
 from netweave.web.live.models import HeldMeeting, HeldSeat
@@ -46,7 +46,10 @@ from netweave.web.matching.domain.planned import (
 )
 
 __all__ = [
+    "HELD",
+    "PLANNED",
     "Meetings",
+    "counted_as",
     "event_meetings",
     "held_meetings",
     "held_rounds",
@@ -89,15 +92,34 @@ def meetings_by_event(events: Iterable[Event], *, groups: bool = False) -> dict[
     return {e.pk: _rule(e, held.get(e.pk, {}), planned.get(e.pk, {}), groups) for e in events}
 
 
+#: what :func:`counted_as` answers: the round's record counts, or its plan
+HELD, PLANNED = "held", "planned"
+
+
+def counted_as(event: Event, number: int, recorded: Collection[int]) -> str | None:
+    """Which half of the rule says who met whom in round ``number`` of ``event``:
+    :data:`HELD` (the record), :data:`PLANNED` (the published plan) or None (the round did
+    not happen). ``recorded`` holds the rounds the live run recorded, the groups (0)
+    included: any record at all makes a done event's unrecorded rounds not happen.
+
+    The decision alone, for readers that need more of a meeting than its people (the
+    day of :mod:`netweave.web.live.queries.day`)."""
+    if number in recorded:
+        return HELD
+    if recorded and event.status == Event.Status.DONE:
+        return None
+    return PLANNED
+
+
 def _rule(event: Event, held: Meetings, planned: Meetings, groups: bool) -> Meetings:
-    ended = bool(held) and event.status == Event.Status.DONE
     out: Meetings = {}
     for number in sorted(held.keys() | planned.keys()):
         if number == 0 and not groups:
             continue
-        if number in held:
+        counted = counted_as(event, number, held.keys())
+        if counted == HELD:
             out[number] = held[number]
-        elif not ended:
+        elif counted == PLANNED:
             out[number] = planned[number]
     return out
 

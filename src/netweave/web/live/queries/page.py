@@ -4,18 +4,16 @@ really happening, not the plan), or their group, and the clock."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Subquery
 from django.utils import timezone
 
 from netweave.core.live_words import conversation_prompt
 from netweave.web.events.models import Event, Registration
 from netweave.web.events.partners import PartnerView, partner_views
 from netweave.web.live.domain.state import live_state
-from netweave.web.live.models import HeldMeeting, HeldSeat, LiveState
-from netweave.web.matching.queries.schedule import schedule_for
+from netweave.web.live.models import LiveState
+from netweave.web.live.queries.day import Held, day_for, held_of
 
 __all__ = ["LiveGroup", "LiveMeeting", "LivePage", "LiveSeat", "live_page"]
 
@@ -63,37 +61,7 @@ class LivePage:
     now: dt.datetime = field(default_factory=timezone.now)
 
 
-@dataclass(frozen=True)
-class _Held:
-    """A held meeting the viewer is in, with everyone else in it."""
-
-    meeting: HeldMeeting
-    others: tuple[Registration, ...]
-
-
-def _held_of(registration: Registration, number: int) -> list[_Held]:
-    """The viewer's held meetings of round ``number`` with their people, in one query:
-    every participant's page asks this within seconds of each other at each change."""
-    mine = HeldSeat.objects.filter(
-        meeting__event_id=registration.event_id,
-        meeting__round=number,
-        registration_id=registration.pk,
-    ).values("meeting_id")
-    seats = (
-        HeldSeat.objects.filter(meeting_id__in=Subquery(mine))
-        .select_related("meeting", "registration__member")
-        .order_by("meeting_id", "position")
-    )
-    meetings: dict[int, HeldMeeting] = {}
-    others: dict[int, list[Registration]] = defaultdict(list)
-    for seat in seats:
-        meetings.setdefault(seat.meeting_id, seat.meeting)
-        if seat.registration_id != registration.pk:
-            others[seat.meeting_id].append(seat.registration)
-    return [_Held(m, tuple(others[pk])) for pk, m in meetings.items()]
-
-
-def _live_meeting(held: _Held, number: int, viewer: Registration) -> LiveMeeting:
+def _live_meeting(held: Held, number: int, viewer: Registration) -> LiveMeeting:
     reasons = tuple(str(r) for r in held.meeting.reasons or ())
     views = partner_views(viewer, held.others)
     return LiveMeeting(
@@ -105,23 +73,12 @@ def _live_meeting(held: _Held, number: int, viewer: Registration) -> LiveMeeting
     )
 
 
-def _live_group(held: _Held, viewer: Registration) -> LiveGroup:
-    return LiveGroup(
-        room=held.meeting.room or "",
-        theme=held.meeting.theme,
-        members=partner_views(viewer, held.others),
-        reasons=tuple(str(r) for r in held.meeting.reasons or ()),
-    )
-
-
 def _group_of(registration: Registration) -> LiveGroup | None:
-    """The group the participant sits in now; an async member attached to a group sees the
-    group the plan attached them to (they are not in its room)."""
-    held = _held_of(registration, 0)
-    if held:
-        return _live_group(held[0], registration)
-    schedule = schedule_for(registration)
-    slot = schedule.group if schedule is not None else None
+    """The group the participant sits in now, as their day says (:mod:`.day`): the held
+    group, or for an async member attached to a group the group the plan attached them to
+    (they are not in its room)."""
+    day = day_for(registration)
+    slot = day.group if day is not None else None
     if slot is None:
         return None
     return LiveGroup(slot.room, slot.theme, slot.members, slot.reasons, remote=slot.remote)
@@ -147,7 +104,7 @@ def live_page(registration: Registration) -> LivePage:
     state = _state_of(event)
     page = LivePage(state=state, rounds=event.rounds)
     if state.phase == Phase.ROUND:
-        held = _held_of(registration, state.round)
+        held = held_of(registration, state.round)
         page = replace(
             page, meetings=tuple(_live_meeting(h, state.round, registration) for h in held)
         )
