@@ -4,6 +4,7 @@ really happening, not the plan), or their group, and the clock."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field, replace
 
 from django.utils import timezone
@@ -15,7 +16,15 @@ from netweave.web.live.domain.state import live_state
 from netweave.web.live.models import LiveState
 from netweave.web.live.queries.day import Held, day_for, held_of
 
-__all__ = ["LiveGroup", "LiveMeeting", "LivePage", "LiveSeat", "live_page"]
+__all__ = [
+    "REGIONS",
+    "LiveGroup",
+    "LiveMeeting",
+    "LivePage",
+    "LiveSeat",
+    "live_page",
+    "region_keys",
+]
 
 Phase = LiveState.Phase
 
@@ -111,3 +120,38 @@ def live_page(registration: Registration) -> LivePage:
     elif state.phase == Phase.GROUPS:
         page = replace(page, group=_group_of(registration))
     return page
+
+
+#: the live page's regions, each replaced on its own when its key changes
+REGIONS = ("banner", "head", "stage")
+
+
+def _key(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def _stage_parts(page: LivePage) -> tuple[object, ...]:
+    """Who is in the stage: what it shows, not how (a form's CSRF token changes each time)."""
+    meetings = tuple(
+        (m.room, m.is_async, tuple(s.partner.pk for s in m.seats)) for m in page.meetings
+    )
+    group = page.group
+    if group is not None:
+        group = (group.room, group.theme, group.remote, tuple(p.pk for p in group.members))
+    return meetings, group
+
+
+def region_keys(page: LivePage, event: Event) -> dict[str, str]:
+    """region -> a key that changes exactly when what the region shows changes: the banner
+    with the messages, the head with the round and its end, the stage with the round and
+    whom the viewer meets in it. The poll sends only regions whose key the page does not
+    have, so a broadcast never replaces the stage (a playing video, a half-typed answer).
+    """
+    state = page.state
+    ended = state.phase == Phase.ENDED
+    note = "" if ended else state.accessibility_note
+    return {
+        "banner": _key(state.broadcast, note),
+        "head": _key(state.phase, state.round, page.rounds, state.ends_at),
+        "stage": _key(state.phase, state.round, event.status, *_stage_parts(page)),
+    }
