@@ -7,8 +7,7 @@ decides which half counts, and this module fills in the details (room, partners,
 - a round the live run recorded is shown **as it really happened**: the viewer's held
   meeting, or no meeting when they (or their partner) were absent;
 - a round still to come is shown as the live console last decided it: the round's newest
-  re-plan (:func:`netweave.web.live.domain.rounds.latest_replan`, the same base a round
-  starts from), else the published plan;
+  re-plan (what the round starts with), else the published plan;
 - once the event is done, a round it never ran did not take place.
 
 The small groups follow the same rule (round 0); an async member attached to a group keeps
@@ -23,18 +22,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db.models import Max, Subquery
+from django.db.models import Subquery
 
 from netweave.web.events.models import Event, Registration
 from netweave.web.events.partners import PartnerView, partner_views
 from netweave.web.live.models import HeldMeeting, HeldSeat, Replan
-from netweave.web.live.queries.met import HELD, PLANNED, counted_as
+from netweave.web.live.queries.met import HELD, PLANNED, REPLANNED, counted_as, newest_replans
 from netweave.web.matching.queries.schedule import GroupSlot, Schedule, Slot, planned_schedule
 
 __all__ = ["Held", "day_for", "held_of"]
 
-#: what :attr:`Slot.status` says of a round
-REPLANNED, NOT_HELD = "replanned", "not held"
+#: what :attr:`Slot.status` says of a round the event ended without (the others: the rule's)
+NOT_HELD = "not held"
 
 
 @dataclass(frozen=True)
@@ -66,19 +65,6 @@ def held_of(registration: Registration, number: int | None = None) -> list[Held]
         if seat.registration_id != registration.pk:
             others[seat.meeting_id].append(seat.registration)
     return [Held(m, tuple(others[pk])) for pk, m in meetings.items()]
-
-
-def _newest_replans(event: Event, skip: set[int]) -> dict[int, Replan]:
-    """round -> its newest re-plan, for the rounds not in ``skip`` (two queries: only the
-    newest one's meetings are loaded)."""
-    newest = (
-        Replan.objects.filter(event=event)
-        .exclude(round__in=skip)
-        .values("round")
-        .annotate(last=Max("id"))
-        .values_list("last", flat=True)
-    )
-    return {r.round: r for r in Replan.objects.filter(pk__in=list(newest))}
 
 
 def _my_rows(replans: Mapping[int, Replan], me: int) -> dict[int, dict[str, Any] | None]:
@@ -143,10 +129,10 @@ def _slot(
     context: tuple[int, Mapping[int, PartnerView]],
 ) -> Slot:
     me, views = context
-    counted = counted_as(event, slot.round, recorded)
+    counted = counted_as(event, slot.round, recorded, rows.keys())
     if counted == HELD:
         return _held_slot(slot, held.get(slot.round), views)
-    if counted == PLANNED and slot.round in rows:
+    if counted == REPLANNED:
         return _replanned_slot(slot, rows[slot.round], me, views)
     if counted == PLANNED:
         return slot
@@ -194,7 +180,8 @@ def day_for(registration: Registration) -> Schedule | None:
         HeldMeeting.objects.filter(event=event).values_list("round", flat=True).distinct()
     )
     mine = {h.meeting.round: h for h in held_of(registration)}
-    rows = _my_rows(_newest_replans(event, recorded), registration.pk)
+    replans = {r.round: r for r in newest_replans([event]) if r.round not in recorded}
+    rows = _my_rows(replans, registration.pk)
     views = _views(registration, list(mine.values()), rows)
     context = (registration.pk, views)
     slots = tuple(_slot(event, s, recorded, mine, rows, context) for s in planned.slots)
