@@ -38,7 +38,7 @@ def _round_one_with_an_intro():
     return host, event, regs
 
 
-def _broadcast(site, host, event, text: str) -> None:
+def _console(site, host, event):
     page = site.context.new_page()
     page.goto(site.base + "/orga/login/")
     page.fill("input[name=username]", host.username)
@@ -46,6 +46,11 @@ def _broadcast(site, host, event, text: str) -> None:
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/orga/$"))
     page.goto(f"{site.base}/orga/events/{event.pk}/live/")
+    return page
+
+
+def _broadcast(site, host, event, text: str) -> None:
+    page = _console(site, host, event)
     page.fill("textarea[name=broadcast]", text)
     page.click("button:has-text('Save and show')")
     page.wait_for_load_state()
@@ -99,3 +104,25 @@ def test_broadcast_shows_a_banner_and_keeps_the_video_and_the_typed_answer(site)
     assert len(polls) > after_banner  # it went on polling after the banner
     assert kept == {"video": True, "position": 7, "answer": True, "typed": TYPED}
     assert site.serious == {}
+
+
+def test_next_round_replaces_whom_you_meet_and_the_personal_page_agrees(site):
+    host, event, regs = _round_one_with_an_intro()
+    viewer, round_2_partner = regs[3], regs[0].member.name
+    live = site.context.new_page()
+    live.goto(f"{site.base}/p/{viewer.token}/live/")
+    assert regs[4].member.name in live.inner_text("#live-stage")
+
+    console = _console(site, host, event)
+    console.click("button[name=action][value=next_round]")
+    console.wait_for_load_state()
+    live.wait_for_function(
+        "() => document.querySelector('#live-head').innerText.includes('Round 2')",
+        timeout=15_000,
+    )
+    stage = live.inner_text("#live-stage")
+    live.goto(f"{site.base}/p/{viewer.token}/")
+    round_2 = live.inner_text("section[aria-labelledby=round-2]")
+
+    assert (round_2_partner in stage, regs[4].member.name in stage) == (True, False)
+    assert round_2_partner in round_2
