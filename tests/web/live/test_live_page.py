@@ -378,3 +378,12 @@ def test_poll_regions_are_swapped_out_of_band_never_the_poller_target(client, li
 
     assert body.count('hx-swap-oob="innerHTML"') == 3
     assert 'hx-swap="none"' in _page(client, regs[3])
+
+
+def test_live_page_without_javascript_does_not_reload_while_an_intro_is_watched(client, live_event):
+    event, regs = live_event
+    _next(event)
+
+    watcher, other = _page(client, regs[7]), _page(client, regs[3])
+
+    assert ('http-equiv="refresh"' in watcher, 'http-equiv="refresh"' in other) == (False, True)

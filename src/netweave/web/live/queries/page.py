@@ -68,6 +68,8 @@ class LivePage:
     meetings: tuple[LiveMeeting, ...] = ()
     group: LiveGroup | None = None
     now: dt.datetime = field(default_factory=timezone.now)
+    #: the viewer watches an async partner's intro now (and fills in their form)
+    watching: bool = False
 
 
 def _live_meeting(held: Held, number: int, viewer: Registration) -> LiveMeeting:
@@ -114,9 +116,11 @@ def live_page(registration: Registration) -> LivePage:
     page = LivePage(state=state, rounds=event.rounds)
     if state.phase == Phase.ROUND:
         held = held_of(registration, state.round)
-        page = replace(
-            page, meetings=tuple(_live_meeting(h, state.round, registration) for h in held)
+        meetings = tuple(_live_meeting(h, state.round, registration) for h in held)
+        watching = registration.mode != Registration.Mode.ASYNC and any(
+            m.is_async for m in meetings
         )
+        page = replace(page, meetings=meetings, watching=watching)
     elif state.phase == Phase.GROUPS:
         page = replace(page, group=_group_of(registration))
     return page
