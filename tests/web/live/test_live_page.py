@@ -338,11 +338,23 @@ def test_poll_after_a_broadcast_brings_the_banner_alone(client, live_event):
     event, regs = live_event
     _next(event)
     keys = _keys(client, regs[7])
-    set_messages(event, "Two minutes left", "")
+    set_messages(event, "Two minutes left", live_state(event).accessibility_note)
 
     body = _poll_with(client, regs[7], keys).content.decode()
 
-    assert ("Two minutes left" in body, 'id="live-stage"' in body) == (True, False)
+    sent = ["Two minutes left" in body, 'id="live-head"' in body, 'id="live-stage"' in body]
+    assert sent == [True, False, False]
+
+
+def test_poll_after_a_new_reminder_brings_the_head_not_the_stage(client, live_event):
+    event, regs = live_event
+    _next(event)
+    keys = _keys(client, regs[7])
+    set_messages(event, "", "Captions are on in every room")
+
+    body = _poll_with(client, regs[7], keys).content.decode()
+
+    assert ("Captions are on" in body, 'id="live-stage"' in body) == (True, False)
 
 
 def test_poll_after_a_broadcast_sends_a_new_poller_with_the_new_version(client, live_event):

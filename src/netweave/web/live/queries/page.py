@@ -147,15 +147,16 @@ def _stage_parts(page: LivePage) -> tuple[object, ...]:
 
 def region_keys(page: LivePage, event: Event) -> dict[str, str]:
     """region -> a key that changes exactly when what the region shows changes: the banner
-    with the messages, the head with the round and its end, the stage with the round and
-    whom the viewer meets in it. The poll sends only regions whose key the page does not
-    have, so a broadcast never replaces the stage (a playing video, a half-typed answer).
+    with the broadcast, the head with the accessibility reminder, the round and its end,
+    the stage with the round and whom the viewer meets in it. The poll sends only regions
+    whose key the page does not have, so a broadcast never replaces the stage (a playing
+    video, a half-typed answer).
     """
     state = page.state
     ended = state.phase == Phase.ENDED
     note = "" if ended else state.accessibility_note
     return {
-        "banner": _key(state.broadcast, note),
-        "head": _key(state.phase, state.round, page.rounds, state.ends_at),
+        "banner": _key(state.broadcast),
+        "head": _key(note, state.phase, state.round, page.rounds, state.ends_at),
         "stage": _key(state.phase, state.round, event.status, *_stage_parts(page)),
     }
