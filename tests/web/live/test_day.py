@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from netweave.web.events.models import Registration
+from netweave.web.followup.queries.held import meetings_held
 from netweave.web.live.domain.checkin import add_walk_in, set_attendance
 from netweave.web.live.domain.replan import replan_next_round
 from netweave.web.live.domain.state import end_event, live_state, start_groups, start_round
@@ -172,3 +173,19 @@ def test_day_group_of_an_attached_async_member_stays_the_planned_one(live_event)
     group = day_for(regs[8]).group
 
     assert (group.remote, group.theme) == (True, "mentoring")
+
+
+def test_mine_after_an_event_ended_without_starting_a_replanned_round_shows_the_replan(
+    client, live_event
+):
+    # the host re-planned, ran the rounds from Zoom's files alone and pressed End: follow-up
+    # takes the rounds as decided, and the page agrees with it
+    event, regs = live_event
+    _replanned_without_6(event, regs)
+    end_event(event, live_state(event).version)
+    event.refresh_from_db()
+    meetings_held(event)
+
+    round_1 = _round(_mine(client, regs[5]), 1)
+
+    assert ("Zed Walker" in round_1, regs[6].member.name in round_1) == (True, False)
