@@ -52,7 +52,7 @@ from netweave.web.live.queries.checkin import read_attendee_list
 from netweave.web.live.queries.console import Console
 from netweave.web.live.queries.console import console as console_of
 from netweave.web.live.queries.exports import groups_zoom_csv, round_zoom_csv
-from netweave.web.live.queries.page import live_page
+from netweave.web.live.queries.page import REGIONS, live_page, region_keys
 from netweave.web.live.queries.poll import poll_version
 
 CSV = "text/csv; charset=utf-8"
@@ -319,6 +319,7 @@ def _live_context(registration: Registration) -> dict[str, Any]:
         "member": member,
         "zone": zone(member.timezone),
         "live": live,
+        "keys": region_keys(live, registration.event),
         "now": live.now,
         "intro_template": _intro_template(),
     }
@@ -337,8 +338,11 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_GET
 def poll(request: HttpRequest, token: str) -> HttpResponse:
-    """The live part of the page, when something changed since version ``?v=``; else 204,
-    which htmx takes as "nothing to swap" (one query for the common case)."""
+    """What changed on the live page since version ``?v=``: 204 when nothing did, which
+    htmx takes as "nothing to swap" (one query for the common case, none from the cache);
+    else the regions whose key (``?banner=``, ``?head=``, ``?stage=``) changed, each as an
+    out-of-band swap, and a new poller. A broadcast so replaces the banner alone, never
+    the stage where a video plays or an answer is being typed."""
     version = poll_version(token)
     if version is None:
         raise Http404("No such page.")
@@ -346,5 +350,7 @@ def poll(request: HttpRequest, token: str) -> HttpResponse:
     if seen.isdigit() and int(seen) == version:
         return HttpResponse(status=204)
     context = _live_context(_registration(token))
+    keys = context["keys"]
+    context["changed"] = [name for name in REGIONS if request.GET.get(name) != keys[name]]
     ended = context["live"].state.phase == Phase.ENDED
-    return render(request, "live/_live.html", context, status=STOP_POLLING if ended else 200)
+    return render(request, "live/_poll.html", context, status=STOP_POLLING if ended else 200)

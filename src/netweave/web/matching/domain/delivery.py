@@ -17,7 +17,7 @@ from netweave.web.matching.queries.recipients import (
     schedule_key,
     schedule_recipients,
 )
-from netweave.web.matching.queries.schedule import published_plan, schedule_for
+from netweave.web.matching.queries.schedule import planned_schedule, published_plan
 
 __all__ = ["deliver_schedules", "send_schedule"]
 
@@ -51,6 +51,6 @@ def send_schedule(
         registration,
         SCHEDULE_KIND,
         schedule_key(registration, plan),
-        schedule=schedule_for(registration, plan),
+        schedule=planned_schedule(registration, plan),
         update=update,
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from netweave.web.events.models import Event, Registration
 from netweave.web.mail.models import OutboxMessage
 from netweave.web.matching.models import PlanVersion
-from netweave.web.matching.queries.schedule import Schedule, published_plan, schedule_for
+from netweave.web.matching.queries.schedule import Schedule, planned_schedule, published_plan
 
 __all__ = [
     "SCHEDULE_KIND",
@@ -108,5 +108,5 @@ def schedule_recipients(event: Event) -> Recipients | None:
 def _changed(registration: Registration, before: PlanVersion | None, now: PlanVersion) -> bool:
     if before is None:  # the version they were sent is gone: tell them what holds now
         return True
-    old = schedule_fingerprint(schedule_for(registration, before))
-    return old != schedule_fingerprint(schedule_for(registration, now))
+    old = schedule_fingerprint(planned_schedule(registration, before))
+    return old != schedule_fingerprint(planned_schedule(registration, now))

@@ -3,11 +3,18 @@ each partner shown as the one contact rule allows (:mod:`netweave.web.events.par
 
 Only a published version is ever read: drafts the organizers are still curating stay
 private to them.
+
+**What a person's day is** is answered by :func:`schedule_for`, which asks the registered
+day source (:func:`register_day_source`): the live app, which knows what the live console
+decided on the day and what really happened, registers its answer in its ``ready()``; this
+app sits below it and may not import it. Without one, the day is the published plan
+(:func:`planned_schedule`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -18,7 +25,16 @@ from netweave.web.events.partners import PartnerView, partner_views
 from netweave.web.events.timeline import groups_start_at, round_starts_at
 from netweave.web.matching.models import GroupSeat, Meeting, PlanVersion, Seat
 
-__all__ = ["GroupSlot", "Schedule", "Slot", "plan_is_published", "published_plan", "schedule_for"]
+__all__ = [
+    "GroupSlot",
+    "Schedule",
+    "Slot",
+    "plan_is_published",
+    "planned_schedule",
+    "published_plan",
+    "register_day_source",
+    "schedule_for",
+]
 
 
 def published_plan(event: Event) -> PlanVersion | None:
@@ -44,6 +60,10 @@ class Slot:
     is_async: bool = False
     partners: tuple[PartnerView, ...] = ()
     reasons: tuple[str, ...] = ()
+    #: where the slot comes from: "planned" (the published plan), "replanned" (the live
+    #: console re-planned the round, not started yet), "held" (as it really happened) or
+    #: "not held" (the event ended without running the round)
+    status: str = "planned"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +82,8 @@ class Schedule:
     plan: PlanVersion
     slots: tuple[Slot, ...]
     group: GroupSlot | None
+    #: the event is over and the slots say what really happened
+    as_happened: bool = False
 
 
 Views = dict[int, PartnerView]
@@ -151,12 +173,15 @@ def _group(
     )
 
 
-def schedule_for(registration: Registration, plan: PlanVersion | None = None) -> Schedule | None:
+def planned_schedule(
+    registration: Registration, plan: PlanVersion | None = None
+) -> Schedule | None:
     """The participant's rounds and group in the published plan; None before publishing.
 
     Only a published version is ever read: drafts the organizers are still curating stay
     private to them. ``plan`` names an earlier published version instead (the one an email
-    was sent from), to tell what changed since.
+    was sent from), to tell what changed since. Pages show :func:`schedule_for` (the day as
+    it stands) instead.
     """
     plan = plan or published_plan(registration.event)
     if plan is None:
@@ -170,3 +195,30 @@ def schedule_for(registration: Registration, plan: PlanVersion | None = None) ->
         slots=_slots(by_round, registration, views),
         group=_group(mine, group_seats, registration, views) if mine else None,
     )
+
+
+#: ``registration`` -> their day as it stands (or None before publishing); see
+#: :func:`register_day_source`
+DaySource = Callable[[Registration], Schedule | None]
+
+_day_source: list[DaySource] = []
+
+
+def register_day_source(source: DaySource) -> None:
+    """Make ``source`` the answer of :func:`schedule_for`.
+
+    The live app registers :func:`netweave.web.live.queries.day.day_for` in its ``ready()``:
+    it knows the rounds re-planned on the day and what really happened, and this app sits
+    below it. Registering again replaces the source.
+    """
+    _day_source[:] = [source]
+
+
+def schedule_for(registration: Registration) -> Schedule | None:
+    """What this person's day is: their rounds and group as the registered day source says
+    (the live app: the published plan for rounds still to come, the live console's
+    re-plans, and held rounds as they really happened); without one, the published plan.
+    None before publishing.
+    """
+    source = _day_source[0] if _day_source else planned_schedule
+    return source(registration)
