@@ -17,6 +17,7 @@ from netweave.web.events.rooms import room_link, room_mode
 from netweave.web.live.domain.state import live_state
 from netweave.web.live.models import LiveState
 from netweave.web.live.queries.day import Held, day_for, held_of
+from netweave.web.matching.queries.schedule import reasons_for
 
 __all__ = [
     "REGIONS",
@@ -96,15 +97,16 @@ class LivePage:
 
 
 def _live_meeting(held: Held, number: int, viewer: Registration) -> LiveMeeting:
-    reasons = tuple(str(r) for r in held.meeting.reasons or ())
+    stored = tuple(str(r) for r in held.meeting.reasons or ())
     views = partner_views(viewer, held.others)
+    reasons = reasons_for(viewer, stored, views)
     room = None if held.meeting.is_async else held.meeting.room
     return LiveMeeting(
         room=held.meeting.room,
         is_async=held.meeting.is_async,
         seats=tuple(LiveSeat(v, r) for v, r in zip(views, held.others, strict=True)),
         reasons=reasons,
-        prompt=conversation_prompt(reasons, number),
+        prompt=conversation_prompt(stored, number),  # it reads the stored wording
         label=room_label(room),
         number=room_number(room),
         join_url=room_link(viewer.event, number, room),
@@ -130,7 +132,8 @@ def _group_of(registration: Registration) -> LiveGroup | None:
     slot = day.group if day is not None else None
     if slot is None:
         return None
-    group = LiveGroup(slot.room, slot.theme, slot.members, slot.reasons, remote=slot.remote)
+    reasons = reasons_for(registration, slot.reasons, slot.members)
+    group = LiveGroup(slot.room, slot.theme, slot.members, reasons, remote=slot.remote)
     return _with_room(group, registration.event)
 
 

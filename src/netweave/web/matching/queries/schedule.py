@@ -14,11 +14,12 @@ app sits below it and may not import it. Without one, the day is the published p
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from django.db.models import Prefetch, QuerySet
 
+from netweave.core.reason_words import for_viewer
 from netweave.core.rooms import room_label
 from netweave.web.events.models import Event, Registration
 from netweave.web.events.partners import PartnerView, partner_views
@@ -32,8 +33,10 @@ __all__ = [
     "plan_is_published",
     "planned_schedule",
     "published_plan",
+    "reasons_for",
     "register_day_source",
     "schedule_for",
+    "worded_for",
 ]
 
 
@@ -190,11 +193,39 @@ def planned_schedule(
     mine, group_seats = _group_seats(plan, registration)
     seats = [list(m.seats.all()) for m in by_round.values()]
     views = _views(registration, *seats, group_seats)
-    return Schedule(
+    schedule = Schedule(
         plan=plan,
         slots=_slots(by_round, registration, views),
         group=_group(mine, group_seats, registration, views) if mine else None,
     )
+    return worded_for(schedule, registration)  # emails read it too: "Bo asked to meet you"
+
+
+def reasons_for(
+    viewer: Registration, reasons: Iterable[object], partners: Sequence[PartnerView]
+) -> tuple[str, ...]:
+    """A meeting's stored reasons as ``viewer`` reads them: "Bo asked to meet you", "You
+    and Bo both work on mentoring" (the organizer reads the stored "Ana and Bo ...").
+
+    One place for every page and email a participant reads; the wording itself is the
+    core's :func:`~netweave.core.reason_words.for_viewer`.
+    """
+    me = viewer.member.name
+    names = [me, *(p.name for p in partners)]
+    return tuple(for_viewer(str(r), me, names) for r in reasons)
+
+
+def worded_for(schedule: Schedule | None, viewer: Registration) -> Schedule | None:
+    """``schedule`` with every reason worded for ``viewer`` (see :func:`reasons_for`)."""
+    if schedule is None:
+        return None
+    slots = tuple(
+        replace(s, reasons=reasons_for(viewer, s.reasons, s.partners)) for s in schedule.slots
+    )
+    group = schedule.group
+    if group is not None:
+        group = replace(group, reasons=reasons_for(viewer, group.reasons, group.members))
+    return replace(schedule, slots=slots, group=group)
 
 
 #: ``registration`` -> their day as it stands (or None before publishing); see
@@ -221,4 +252,4 @@ def schedule_for(registration: Registration) -> Schedule | None:
     None before publishing.
     """
     source = _day_source[0] if _day_source else planned_schedule
-    return source(registration)
+    return worded_for(source(registration), registration)
