@@ -107,3 +107,27 @@ def test_match_unknown_name_is_unmatched():
 
 def test_match_unregistered_email_tries_the_name_in_it():
     assert _matched("ana.lima@gmail.com") == [(0, ())]
+
+
+def test_match_apostrophe_pronouns_and_device_to_the_registered_name():
+    people, mails = ["Liam O'Brien", "Lia Obi"], ["liam@x.org", "lia@x.org"]
+
+    found = match_attendees(parse_attendees("liam o’brien (he/him) - iPhone"), people, mails)
+
+    assert [(m.index, m.score) for m in found] == [(0, 100.0)]
+
+
+def test_parse_keeps_the_apostrophe_of_a_name():
+    found = parse_attendees("Liam O'Brien (he/him) - iPhone")
+
+    assert [a.names for a in found] == [("Liam O'Brien",)]
+
+
+def test_parse_a_device_in_parentheses_is_no_second_name():
+    found = parse_attendees("Bo Carter (iPhone)\nAna's iPad")
+
+    assert [a.names for a in found] == [("Bo Carter",), ("Ana",)]
+
+
+def test_parse_pronouns_after_a_comma_are_no_person():
+    assert [a.names for a in parse_attendees("Ana Lima, she/her")] == [("Ana Lima",)]
