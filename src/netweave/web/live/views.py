@@ -97,7 +97,7 @@ def _console_page(request: HttpRequest, event: Event, **forms: Any) -> HttpRespo
         "query": query,
         "show": show,
         "paste_form": forms.get("paste_form") or PasteForm(),
-        "walk_in_form": forms.get("walk_in_form") or WalkInForm(),
+        "walk_in_form": forms.get("walk_in_form") or WalkInForm(event=event),
         "messages_form": forms.get("messages_form")
         or MessagesForm(
             initial={"broadcast": state.broadcast, "accessibility_note": state.accessibility_note}
@@ -165,24 +165,32 @@ def confirm(request: HttpRequest, event_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def walk_in(request: HttpRequest, event_pk: int) -> HttpResponse:
+    """Register and check in somebody who came without registering; they get a welcome."""
     event = event_for(request.user, event_pk)
-    form = WalkInForm(request.POST)
+    form = WalkInForm(request.POST, event=event)
     if not form.is_valid():
         messages.error(request, "The walk-in was not added: see the form below.")
         return _console_page(request, event, walk_in_form=form)
+    data = form.cleaned_data
     try:
-        registration = add_walk_in(event, form.cleaned_data["name"], form.cleaned_data["email"])
+        registration = add_walk_in(event, data["name"], data["email"], data["timezone"])
     except LiveError as exc:
         messages.error(request, exc.message)
     else:
-        link = request.build_absolute_uri(reverse("portal:live", args=[registration.token]))
-        messages.success(
-            request,
-            f"{registration.member.name} is checked in, and their link is on its way by email "
-            f"(or send it in Zoom's chat: {link}). Re-plan the next round to give them a "
-            "partner.",
-        )
+        messages.success(request, _walk_in_added(registration))
     return redirect(_console_url(event, "check-in"))
+
+
+def _walk_in_added(registration: Registration) -> str:
+    # the link is theirs alone: never suggest the meeting's chat, which everyone reads
+    member = registration.member
+    if not registration.attendance.walk_in:
+        return f"{member.name} was already registered: now checked in."
+    return (
+        f"{member.name} is checked in. Their welcome email, with their live page, is on its "
+        f"way to {member.email}; if it does not arrive, they can ask for their link again on "
+        "the event's page. Re-plan the next round to give them a partner."
+    )
 
 
 def _transition(event: Event, data: dict[str, Any]) -> LiveState:

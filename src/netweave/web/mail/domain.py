@@ -49,9 +49,11 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: mail a person triggers themselves (their registration, their link request, a confirmation
-#: they asked for): it goes even after they turned optional emails off, or they could lock
-#: themselves out of their page
-TRANSACTIONAL_KINDS = frozenset({"registration", "link", "confirm_registration", "confirm_privacy"})
+#: they asked for, their welcome when they walk in on the day): it goes even after they turned
+#: optional emails off, or they could lock themselves out of their page
+TRANSACTIONAL_KINDS = frozenset(
+    {"registration", "link", "confirm_registration", "confirm_privacy", "walk_in"}
+)
 #: the outbox error of a message held back because its recipient turned optional emails off
 UNSUBSCRIBED = "Not sent: the recipient turned off optional emails from this community."
 _SALT = "netweave.mail.preferences"
