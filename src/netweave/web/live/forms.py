@@ -94,6 +94,8 @@ class TransitionForm(forms.Form):
     #: the live state's version the organizer's page showed: a second press of the same
     #: button (or another organizer's) is refused instead of moving on twice
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    #: set by the confirmation page: yes, start it although it skips rounds
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
