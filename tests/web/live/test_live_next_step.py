@@ -172,3 +172,11 @@ def test_the_next_round_needs_no_confirmation(orga_client, live_event):
     _go(orga_client, event, action="start_round", round=2, version=1)
 
     assert live_state(event).round == 2
+
+
+def test_console_before_the_first_round_says_how_far_check_in_is(orga_client, live_event):
+    event, regs = live_event
+    start_event(event, None)
+    set_attendance(regs[0], "present")
+
+    assert "1 of 8 checked in so far" in _console(orga_client, event)

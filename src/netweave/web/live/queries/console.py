@@ -215,10 +215,18 @@ def _next_step(data: Console) -> NextStep | None:
         why = data.next_warnings[0]
         return NextStep("replan", f"Re-plan round {number} for who is here", number, why)
     if number is not None:
-        return NextStep("next_round", f"Start round {number}", number)
+        return NextStep("next_round", f"Start round {number}", number, _check_in_note(data))
     if data.can_start_groups:
         return NextStep("next_round", "Start the small groups")
     return NextStep("next_round", "End the event")
+
+
+def _check_in_note(data: Console) -> str:
+    """Before the first round, how far check-in is (it is right below the button)."""
+    counts = data.counts
+    if data.state.phase != Phase.WAITING or not counts["unknown"]:
+        return ""
+    return f"{counts['present']} of {counts['registered']} checked in so far: check-in is below."
 
 
 def _replan_would_help(data: Console) -> bool:
