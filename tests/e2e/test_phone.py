@@ -92,17 +92,32 @@ def test_console_fits_a_phone_at_every_step(site):
 
 
 def test_participant_pages_fit_a_phone(site):
-    from netweave.web.live.domain.state import start_round
+    from netweave.web.live.domain.state import end_event, start_event, start_groups, start_round
 
     _, event, regs = _event_with_people()
-    start_round(event, 1, None)
     page = _phone_page(site)
-
-    page.goto(f"{site.base}/p/{regs[1].token}/live/")
-    page.locator("text=Round 1 of").wait_for()
-    assert LONG_NAME in page.inner_text("main")
-    _fits(site, page, "participant-live")
+    page.goto(f"{site.base}/e/{event.community.slug}/{event.slug}/register/")
+    _fits(site, page, "participant-register")
+    live = f"{site.base}/p/{regs[1].token}/live/"
+    # the host's moves are made while no page polls (SQLite: no reads during the write)
+    for move, waits_for, name in (
+        (start_event, "The first round starts soon", "participant-live-waiting"),
+        (lambda e, v: start_round(e, 1, v), "Round 1 of", "participant-live"),
+        (start_groups, "Your group", "participant-live-groups"),
+    ):
+        page.goto("about:blank")
+        move(event, None)
+        page.goto(live)
+        page.locator(f"text={waits_for}").wait_for()
+        _fits(site, page, name)
+        if name == "participant-live":
+            assert LONG_NAME in page.inner_text("main")
 
     page.goto(f"{site.base}/p/{regs[0].token}/")
     _fits(site, page, "participant-page")
+    page.goto("about:blank")
+    end_event(event, None)
+    page.goto(live)
+    page.locator("text=thank you for coming").wait_for()
+    _fits(site, page, "participant-live-ended")
     assert not site.serious, site.serious
