@@ -150,3 +150,21 @@ def test_walk_in_message_for_somebody_registered_says_so(orga_client, live_event
     page = _walk_in(orga_client, live_event, email=known.member.email).content.decode()
 
     assert f"{known.member.name} was already registered" in page
+
+
+def test_walk_in_added_twice_stays_a_walk_in(live_event):
+    add_walk_in(live_event, "Zed Walker", "zed@x.org")
+
+    registration = add_walk_in(live_event, "Zed Walker", "ZED@x.org")
+
+    assert registration.attendance.walk_in is True
+
+
+def test_walk_in_added_twice_is_welcomed_once(
+    orga_client, live_event, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _walk_in(orga_client, live_event)
+        page = _walk_in(orga_client, live_event).content.decode()
+
+    assert (len(mailoutbox), "Zed Walker was already registered" in page) == (1, True)

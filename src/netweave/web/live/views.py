@@ -27,7 +27,12 @@ from netweave.web.common.timezones import zone
 from netweave.web.events.links import registration_for_token
 from netweave.web.events.models import Event, Registration
 from netweave.web.events.permissions import event_for, registration_for
-from netweave.web.live.domain.checkin import add_walk_in, mark_present, set_attendance
+from netweave.web.live.domain.checkin import (
+    add_walk_in,
+    is_registered,
+    mark_present,
+    set_attendance,
+)
 from netweave.web.live.domain.errors import LiveError, StaleStateError
 from netweave.web.live.domain.replan import replan_next_round
 from netweave.web.live.domain.rounds import require_published
@@ -162,19 +167,20 @@ def walk_in(request: HttpRequest, event_pk: int) -> HttpResponse:
         messages.error(request, "The walk-in was not added: see the form below.")
         return _console_page(request, event, walk_in_form=form)
     data = form.cleaned_data
+    known = is_registered(event, data["email"])
     try:
         registration = add_walk_in(event, data["name"], data["email"], data["timezone"])
     except LiveError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _walk_in_added(registration))
+        messages.success(request, _walk_in_added(registration, known))
     return redirect(_console_url(event, "check-in"))
 
 
-def _walk_in_added(registration: Registration) -> str:
+def _walk_in_added(registration: Registration, known: bool) -> str:
     # the link is theirs alone: never suggest the meeting's chat, which everyone reads
     member = registration.member
-    if not registration.attendance.walk_in:
+    if known:
         return f"{member.name} was already registered: now checked in."
     return (
         f"{member.name} is checked in. Their welcome email, with their live page, is on its "

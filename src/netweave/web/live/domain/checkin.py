@@ -16,7 +16,7 @@ from netweave.web.live.domain.errors import LiveError
 from netweave.web.live.models import Attendance
 from netweave.web.matching.domain.inputs import core_id
 
-__all__ = ["add_walk_in", "mark_present", "set_attendance"]
+__all__ = ["add_walk_in", "is_registered", "mark_present", "set_attendance"]
 
 Status = Attendance.Status
 
@@ -53,6 +53,11 @@ def mark_present(event: Event, registration_pks: Iterable[int]) -> int:
     return len(pks)
 
 
+def is_registered(event: Event, email: str) -> bool:
+    """Whether somebody with ``email`` (any case) is registered for ``event`` already."""
+    return Registration.objects.filter(event=event, member__email=core_id(email)).exists()
+
+
 def add_walk_in(event: Event, name: str, email: str, timezone_name: str = "") -> Registration:
     """Somebody who came without registering: a member of the community (found by email,
     or new, in ``timezone_name``, else the event's zone), a live registration, and their
@@ -77,9 +82,11 @@ def add_walk_in(event: Event, name: str, email: str, timezone_name: str = "") ->
         registration, created = Registration.objects.get_or_create(
             event=event, member=member, defaults={"mode": Registration.Mode.LIVE}
         )
+        # added twice, a walk-in stays a walk-in
         Attendance.objects.update_or_create(
             registration=registration,
-            defaults={"status": Status.PRESENT, "walk_in": created},
+            defaults={"status": Status.PRESENT},
+            create_defaults={"status": Status.PRESENT, "walk_in": created},
         )
         if created:
             transaction.on_commit(partial(_send_welcome, registration.pk))
