@@ -88,6 +88,15 @@ def test_console_fits_a_phone_at_every_step(site):
     _fits(site, page, "console-confirm-skip", posted=True)
     page.click("text=No, back to the console")
     page.locator("text=Round 1 is running").wait_for()
+
+    page.click("summary:has-text('Skip ahead')")
+    page.click("button:has-text('Skip to the small groups')")
+    page.click("button:has-text('Yes, skip and start the small groups')")
+    page.locator("text=The small groups are running").wait_for()
+    _fits(site, page, "console-groups")
+    page.click(".next-step button:has-text('End the event')")
+    page.locator("text=The event has ended").first.wait_for()
+    _fits(site, page, "console-ended")
     assert not site.serious, site.serious
 
 
