@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from netweave.web.community.models import Member
-from netweave.web.events.models import Event
+from netweave.web.events.models import Event, Registration
 from netweave.web.live.domain.checkin import add_walk_in
 from netweave.web.live.domain.state import start_event, start_round
 from netweave.web.mail.models import OutboxMessage
@@ -168,3 +170,22 @@ def test_walk_in_added_twice_is_welcomed_once(
         page = _walk_in(orga_client, live_event).content.decode()
 
     assert (len(mailoutbox), "Zed Walker was already registered" in page) == (1, True)
+
+
+def test_walk_in_welcome_sent_once_their_round_runs_names_room_and_partner(live_event, mailoutbox):
+    from netweave.web.live.domain.checkin import set_attendance
+    from netweave.web.live.domain.replan import replan_next_round
+    from netweave.web.live.domain.welcome import send_walk_in_welcome
+
+    regs = list(live_event.registrations.select_related("member").order_by("pk"))
+    for reg in regs[:8]:
+        set_attendance(reg, "present")
+    set_attendance(regs[6], "absent")
+    walk_in = add_walk_in(live_event, "Zed Walker", "zed@x.org")
+    replan_next_round(live_event, 1)
+    start_round(live_event, 1, None)
+
+    send_walk_in_welcome(Registration.objects.get(pk=walk_in.pk))  # as the task loads it
+
+    text = _welcome(mailoutbox)
+    assert re.search(rf"Round 1 is on: go to Room \d+ and meet {regs[5].member.name}\.", text)

@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from netweave.web.events.links import personal_url
 from netweave.web.events.models import Registration
-from netweave.web.live.domain.state import live_state
 from netweave.web.live.models import LiveState
 from netweave.web.live.queries.page import live_page
 from netweave.web.mail.domain import send_email
@@ -32,8 +31,8 @@ def live_url(registration: Registration) -> str:
 def send_walk_in_welcome(registration: Registration) -> OutboxMessage:
     """Email a walk-in what to do now, their live page and their personal page."""
     member, event = registration.member, registration.event
-    state = live_state(event)
     page = live_page(registration)
+    state = page.state
     coming = state.round + 1 if state.phase == Phase.ROUND and state.round < event.rounds else None
     context = {
         "member": member,
