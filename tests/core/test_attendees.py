@@ -131,3 +131,21 @@ def test_parse_a_device_in_parentheses_is_no_second_name():
 
 def test_parse_pronouns_after_a_comma_are_no_person():
     assert [a.names for a in parse_attendees("Ana Lima, she/her")] == [("Ana Lima",)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    first=st.from_regex(r"[A-Z][a-zé]{1,8}", fullmatch=True),
+    last=st.from_regex(r"[A-Z][a-z]{1,8}", fullmatch=True),
+    apostrophe=st.sampled_from("'’‘ʼ`"),
+    suffix=st.sampled_from(["", " (she/her)", " - iPhone", "’s iPad", " (iPhone) - Zoom"]),
+    case=st.sampled_from([str.lower, str.upper, str]),
+)
+def test_match_a_registered_name_however_zoom_shows_it(first, last, apostrophe, suffix, case):
+    shown = case(f"{first} O{apostrophe}{last}") + suffix
+
+    found = match_attendees(
+        parse_attendees(shown), [f"{first} O'{last}", "Someone Else"], ["a@x.org", "b@x.org"]
+    )
+
+    assert [m.index for m in found] == [0]
