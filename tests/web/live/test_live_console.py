@@ -159,10 +159,10 @@ def test_start_round_button_needs_a_round(orga_client, live_event):
     assert LiveState.objects.get(event=event).phase == "waiting"
 
 
-def test_start_round_button_can_skip_ahead(orga_client, live_event):
+def test_start_round_button_can_skip_ahead_once_confirmed(orga_client, live_event):
     event, _ = live_event
 
-    _go(orga_client, event, "start_round", 0, round=2)
+    _go(orga_client, event, "start_round", 0, round=2, confirm="1")
 
     assert LiveState.objects.get(event=event).round == 2
 

@@ -56,10 +56,11 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: mail a person triggers themselves (their registration, their link request, a confirmation
-#: they asked for): it goes even after they turned optional emails off, or they could lock
-#: themselves out of their page; their schedule (with their link) is what registering was for
+#: they asked for, their welcome when they walk in on the day): it goes even after they turned
+#: optional emails off, or they could lock themselves out of their page; their schedule (with
+#: their link) is what registering was for
 TRANSACTIONAL_KINDS = frozenset(
-    {"registration", "link", "confirm_registration", "confirm_privacy", "schedule"}
+    {"registration", "link", "confirm_registration", "confirm_privacy", "schedule", "walk_in"}
 )
 #: the outbox error of a message held back because its recipient turned optional emails off
 UNSUBSCRIBED = "Not sent: the recipient turned off optional emails from this community."

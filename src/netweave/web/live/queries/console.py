@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Min, Q
@@ -26,7 +26,7 @@ from netweave.web.matching.domain.storage import plan_from_version
 from netweave.web.matching.models import PlanVersion
 from netweave.web.matching.queries.schedule import published_plan
 
-__all__ = ["Console", "Stage", "attendance_of", "console"]
+__all__ = ["Console", "NextStep", "Stage", "attendance_of", "console"]
 
 Phase = LiveState.Phase
 Status = Attendance.Status
@@ -45,6 +45,19 @@ class Stage:
     replanned: bool = False
     #: when it really started (held stages)
     started: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The one thing the host does next, shown large and alone at the top of the console."""
+
+    #: a transition of the live state ("start_event", "next_round"), or "replan"
+    action: str
+    label: str
+    #: the round it is about (the one to re-plan or start), when there is one
+    number: int | None = None
+    #: why this is the next step, in a line
+    why: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,10 @@ class Console:
     zone_name: str = "UTC"
     can_start_groups: bool = False
     people: tuple[Registration, ...] = field(default_factory=tuple)
+    #: the one next step (None once the event has ended)
+    step: NextStep | None = None
+    #: later rounds the host may start early (after a confirmation: it skips rounds)
+    later: tuple[int, ...] = ()
 
 
 def _stages(event: Event, version: PlanVersion, state: LiveState) -> list[Stage]:
@@ -171,11 +188,12 @@ def console(event: Event, query: str = "", show: str = "") -> Console:
             "next_chat": chat_text(event, number, meetings, names),
             "next_steps": round_steps(event, number, _rooms_of_day(plan, meetings), first),
         }
-    return Console(
+    stages = tuple(_stages(event, version, state))
+    data = Console(
         event,
         state,
         version,
-        tuple(_stages(event, version, state)),
+        stages,
         counts,
         zone_name=event.timezone,
         can_start_groups=state.phase in (Phase.WAITING, Phase.ROUND)
@@ -183,8 +201,52 @@ def console(event: Event, query: str = "", show: str = "") -> Console:
         and not HeldMeeting.objects.filter(event=event, round=0).exists(),
         people=people,
         room_mode=room_mode(event),
+        later=tuple(
+            s.number
+            for s in stages
+            if s.number > max(state.round, number or 0) and s.status == "later"
+        )
+        if state.phase in (Phase.WAITING, Phase.ROUND)
+        else (),
         **extra,
     )
+    return replace(data, step=_next_step(data))
+
+
+def _next_step(data: Console) -> NextStep | None:
+    """Open the doors; else re-plan the next round when it would not work for the people
+    checked in (and nothing changed since the last re-plan); else whatever "Next" does."""
+    state, number = data.state, data.next_number
+    if state.phase == Phase.ENDED:
+        return None
+    if state.phase == Phase.WAITING and data.event.status != Event.Status.LIVE:
+        return NextStep("start_event", "Open the event (check-in)", why="Then check people in.")
+    if number is not None and data.next_warnings and _replan_would_help(data):
+        why = data.next_warnings[0]
+        return NextStep("replan", f"Re-plan round {number} for who is here", number, why)
+    if number is not None:
+        return NextStep("next_round", f"Start round {number}", number, _check_in_note(data))
+    if data.can_start_groups:
+        return NextStep("next_round", "Start the small groups")
+    return NextStep("next_round", "End the event")
+
+
+def _check_in_note(data: Console) -> str:
+    """Before the first round, how far check-in is (it is right below the button)."""
+    counts = data.counts
+    if data.state.phase != Phase.WAITING or not counts["unknown"]:
+        return ""
+    return f"{counts['present']} of {counts['registered']} checked in so far: check-in is below."
+
+
+def _replan_would_help(data: Console) -> bool:
+    """No re-plan yet, or check-in changed since the last one (else it would change nothing)."""
+    replan = data.next_replan
+    if replan is None:
+        return True
+    return Attendance.objects.filter(
+        registration__event=data.event, changed__gt=replan.created
+    ).exists()
 
 
 def _rooms_of_day(plan: Plan, meetings: Sequence[CoreMeeting]) -> int:
