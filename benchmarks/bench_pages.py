@@ -50,8 +50,8 @@ def _build(n: int, folder: Path):
 
     from netweave.core.people import read_people
     from netweave.synth import write_synthetic_csv
-    from netweave.web.community.domain import import_members
     from netweave.web.community.models import Community
+    from netweave.web.events.imports import import_roster
     from netweave.web.events.models import Event
     from netweave.web.matching import domain as matching
 
@@ -69,7 +69,7 @@ def _build(n: int, folder: Path):
         starts_at=timezone.now() + dt.timedelta(days=7),
         status=Event.Status.CLOSED,
     )
-    import_members(community, roster, event=event)
+    import_roster(community, roster, event=event)
     start = time.perf_counter()
     version = matching.request_plan(event, None)
     version.refresh_from_db()

@@ -107,7 +107,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from netweave.core.people import read_people
 from netweave.synth import write_synthetic_csv
-from netweave.web.community.domain import import_members
+from netweave.web.events.imports import import_roster
 from netweave.web.community.models import Community
 from netweave.web.events.models import Event
 from netweave.web.live import domain as live
@@ -121,7 +121,7 @@ event = Event.objects.create(
     groups_enabled=False,
 )
 with tempfile.TemporaryDirectory() as tmp:
-    import_members(community, read_people(write_synthetic_csv(Path(tmp) / "p.csv", n, seed=n)),
+    import_roster(community, read_people(write_synthetic_csv(Path(tmp) / "p.csv", n, seed=n)),
                    event=event)
 version = matching.request_plan(event, None)
 version.refresh_from_db()

@@ -204,3 +204,62 @@ def test_plan_outputs_untouched_on_failure(run_cli, example_csv, tmp_path):
 
 def test_version_option(run_cli):
     assert run_cli("--version").stdout.startswith("netweave, version")
+
+
+FORM_EXPORT = (
+    "Timestamp,Email Address,Your name,Will you join live or asynchronously?,Favourite tea\n"
+    "3/1/2026 10:00:00,ana@x.org,Ana Lima,Live on the day (Zoom),green\n"
+    "3/1/2026 11:00:00,bo@x.org,Bo Chen,Not sure yet,black\n"
+    "3/1/2026 12:00:00,cy@x.org,Cy Diaz,Asynchronously,none\n"
+    "3/1/2026 13:00:00,dee@x.org,Dee Eze,Live,oolong\n"
+)
+
+
+def test_plan_prints_how_each_column_was_read(run_cli, tmp_path):
+    people = tmp_path / "form.csv"
+    people.write_text(FORM_EXPORT, encoding="utf-8")
+    result = run_cli("plan", people, "--rounds", "1", "--no-groups", "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    # rich wraps cells at 80 columns: look for words, not whole phrases
+    assert "Favourite tea" in result.stderr
+    assert "profile" in result.stderr
+    assert "Not sure yet" in result.stderr  # the mode answers' table
+
+
+def test_columns_writes_a_map_that_plan_reads(run_cli, tmp_path):
+    people = tmp_path / "form.csv"
+    people.write_text(FORM_EXPORT, encoding="utf-8")
+    written = tmp_path / "map.toml"
+    result = run_cli("columns", people, "-o", written)
+    assert result.returncode == 0, result.stderr
+    text = written.read_text(encoding="utf-8")
+    assert '"Favourite tea" = "extra"' in text
+    assert '# "Not sure yet" = "async"' in text
+    # the organizer reads the unclear answer as async and drops the tea
+    edited = text.replace("# [modes]", "[modes]").replace('# "Not sure yet"', '"Not sure yet"')
+    edited = edited.replace('"Favourite tea" = "extra"', '"Favourite tea" = "skip"')
+    written.write_text(edited, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli(
+        "plan", people, "--columns", written, "--rounds", "1", "--no-groups", "-o", out
+    )
+    assert result.returncode == 0, result.stderr
+    modes = {
+        p["id"]: p["mode"] for p in json.loads((out / "plan.json").read_text())["participants"]
+    }
+    assert modes == {
+        "ana@x.org": "live",
+        "bo@x.org": "async",
+        "cy@x.org": "async",
+        "dee@x.org": "live",
+    }
+
+
+def test_columns_missing_name_column_is_listed_and_exits_2(run_cli, tmp_path):
+    people = tmp_path / "form.csv"
+    people.write_text("Email,Favourite tea\nana@x.org,green\n", encoding="utf-8")
+    written = tmp_path / "map.toml"
+    result = run_cli("columns", people, "-o", written)
+    assert result.returncode == 2
+    assert "missing required column 'name'" in result.stderr
+    assert written.is_file()  # the map is where the organizer fixes it

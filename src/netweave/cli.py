@@ -7,6 +7,7 @@ infeasible. Nothing is written unless everything succeeded.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -22,7 +23,7 @@ from rich.table import Table
 from netweave import __version__
 from netweave.core.affinity import affinity_from_edges, write_edges
 from netweave.core.check import check_plan
-from netweave.core.columns import load_column_map
+from netweave.core.columns import TARGET_LABELS, ColumnMapping, load_mapping
 from netweave.core.config import ConfigError, EventConfig, load_config, parse_group_size
 from netweave.core.exports import write_plan_outputs, zoom_warnings
 from netweave.core.groups import InfeasibleGroupsError
@@ -30,8 +31,10 @@ from netweave.core.issues import Issue, RegistrationError, summarise_issues
 from netweave.core.people import Roster, read_history, read_people
 from netweave.core.plan import Plan, load_plan
 from netweave.core.planner import PlanningInput, plan_event
+from netweave.core.reading import ColumnReading, read_columns
 from netweave.core.round_spec import InfeasibleError
 from netweave.core.scoring import affinity_for
+from netweave.core.tables import read_table
 
 __all__ = ["main"]
 
@@ -71,11 +74,33 @@ def _warn(issues: Sequence[Issue]) -> None:
             err.print(f"  {line}", markup=False)
 
 
-def _read_roster(people: Path, columns: Path | None) -> Roster:
-    mapping = load_column_map(columns) if columns else None
+def _read_roster(people: Path, columns: Path | None, *, show: bool = False) -> Roster:
+    mapping = load_mapping(columns) if columns else None
     roster = read_people(people, mapping, label=str(people))
+    if show and roster.columns is not None:
+        _print_reading(roster.columns, str(people))
     _warn(roster.warnings)
     return roster
+
+
+def _print_reading(reading: ColumnReading, file: str) -> None:
+    """Each column and what it was read as, then how each live/async answer was read: what
+    an organizer checks before trusting a plan made from their own form's export."""
+    table = Table(title=f"How {file} was read", title_justify="left")
+    for heading in ("Column", "Read as", "Why", "Sample answers"):
+        table.add_column(heading, overflow="fold")
+    for c in reading.columns:
+        header = c.header or f"(column {c.index + 1}, no header)"
+        table.add_row(header, TARGET_LABELS[c.target], c.why, " | ".join(c.samples))
+    err.print(table)
+    if reading.modes:
+        modes = Table(title="Live or async answers", title_justify="left")
+        for heading in ("Answer", "Read as", "How", "Rows"):
+            modes.add_column(heading, overflow="fold")
+        for m in reading.modes:
+            style = "" if m.clear else "yellow"
+            modes.add_row(m.answer or "(blank)", m.mode, m.how, str(len(m.lines)), style=style)
+        err.print(modes)
 
 
 def _load_config(path: Path | None, **overrides: Any) -> EventConfig:
@@ -183,7 +208,7 @@ def plan(
             exact_up_to=exact_up_to,
             exact_time_limit=exact_time_limit,
         )
-        roster = _read_roster(people, columns)
+        roster = _read_roster(people, columns, show=True)
         met = read_history(history) if history else []
         given = affinity_from_edges([p.id for p in roster.people], edges) if edges else None
         _warn_unknown_pairs(roster, config.must_meet, "must_meet in the config")
@@ -290,6 +315,57 @@ def _unmatched_text(p: Plan) -> str:
     shown = "; ".join(f"round {u.round}: {u.id} ({u.why})" for u in p.unmatched[:3])
     more = len(p.unmatched) - 3
     return shown + (f"; and {more} more (see plan.json)" if more > 0 else "")
+
+
+def _unclear_modes(reading: ColumnReading) -> str:
+    """The unclear live/async answers as commented-out [modes] lines, ready to uncomment."""
+    unclear = [m for m in reading.modes if not m.clear and m.answer]
+    if not unclear:
+        return ""
+    has_modes = bool(reading.mapping().modes)
+    lines = ["", "# Unclear live/async answers, read as live: uncomment a line to read it as async"]
+    lines += [] if has_modes else ["# [modes]"]
+    lines += [f'# {json.dumps(m.answer, ensure_ascii=False)} = "async"' for m in unclear]
+    return "\n".join(lines) + "\n"
+
+
+@main.command()
+@click.argument("people", type=EXISTING_FILE)
+@click.option("--columns", type=EXISTING_FILE, help="TOML mapping your headers to ours.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the reading as a column map (TOML) to edit and pass to --columns.",
+)
+def columns(people: Path, columns: Path | None, output: Path | None) -> None:
+    """Show how each column of PEOPLE (CSV or XLSX) is read, and the live/async answers;
+    with -o, write that reading as a column map to correct and pass to `plan --columns`.
+
+    Problems with the header row (a required column not found, two columns for one field)
+    are listed, and the map is written anyway: it is where they are fixed.
+    """
+    with _input_errors():
+        mapping = load_mapping(columns) if columns else ColumnMapping({})
+        table = read_table(people, str(people), mapping.columns)
+        reading = read_columns(
+            table.header, table.rows, mapping, file=str(people), line=table.header_line
+        )
+    _print_reading(reading, str(people))
+    _warn([i for i in reading.issues if i.level != "error"])
+    if errors := [i for i in reading.issues if i.level == "error"]:
+        err.print(f"[bold red]{len(errors)} problem(s) with the columns:[/]")
+        for line in summarise_issues(errors):
+            err.print(f"  {line}", markup=False)
+    if output is not None:
+        tmp = output.with_name(output.name + ".partial")
+        tmp.write_text(reading.mapping().to_toml() + _unclear_modes(reading), encoding="utf-8")
+        tmp.replace(output)
+        out.print(
+            f"Wrote the column map to [bold]{output}[/]: edit it, then plan with --columns {output}"
+        )
+    if errors:
+        sys.exit(2)
 
 
 @main.command()

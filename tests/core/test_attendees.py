@@ -107,3 +107,45 @@ def test_match_unknown_name_is_unmatched():
 
 def test_match_unregistered_email_tries_the_name_in_it():
     assert _matched("ana.lima@gmail.com") == [(0, ())]
+
+
+def test_match_apostrophe_pronouns_and_device_to_the_registered_name():
+    people, mails = ["Liam O'Brien", "Lia Obi"], ["liam@x.org", "lia@x.org"]
+
+    found = match_attendees(parse_attendees("liam o’brien (he/him) - iPhone"), people, mails)
+
+    assert [(m.index, m.score) for m in found] == [(0, 100.0)]
+
+
+def test_parse_keeps_the_apostrophe_of_a_name():
+    found = parse_attendees("Liam O'Brien (he/him) - iPhone")
+
+    assert [a.names for a in found] == [("Liam O'Brien",)]
+
+
+def test_parse_a_device_in_parentheses_is_no_second_name():
+    found = parse_attendees("Bo Carter (iPhone)\nAna's iPad")
+
+    assert [a.names for a in found] == [("Bo Carter",), ("Ana",)]
+
+
+def test_parse_pronouns_after_a_comma_are_no_person():
+    assert [a.names for a in parse_attendees("Ana Lima, she/her")] == [("Ana Lima",)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    first=st.from_regex(r"[A-Z][a-zé]{1,8}", fullmatch=True),
+    last=st.from_regex(r"[A-Z][a-z]{1,8}", fullmatch=True),
+    apostrophe=st.sampled_from("'’‘ʼ`"),
+    suffix=st.sampled_from(["", " (she/her)", " - iPhone", "’s iPad", " (iPhone) - Zoom"]),
+    case=st.sampled_from([str.lower, str.upper, str]),
+)
+def test_match_a_registered_name_however_zoom_shows_it(first, last, apostrophe, suffix, case):
+    shown = case(f"{first} O{apostrophe}{last}") + suffix
+
+    found = match_attendees(
+        parse_attendees(shown), [f"{first} O'{last}", "Someone Else"], ["a@x.org", "b@x.org"]
+    )
+
+    assert [m.index for m in found] == [0]

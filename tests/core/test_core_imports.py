@@ -24,6 +24,7 @@ TEXT_ONLY = [
     "netweave.core.fully_async",
     "netweave.core.issues",
     "netweave.core.live_words",
+    "netweave.core.rooms",
     "netweave.core.plan",
 ]
 HEAVY = ("numpy", "scipy", "rustworkx", "sklearn")

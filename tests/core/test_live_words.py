@@ -15,8 +15,8 @@ def test_chat_lines_name_rooms_trios_host_and_intros():
     ]
 
     assert chat_lines(3, meetings, names) == [
-        "Round 3: Room 1 - Ana, Kofi & Bo",
-        "Round 3: Room 2 - Dee with the host",
+        "Round 3: Room 01 - Ana, Kofi & Bo",
+        "Round 3: Room 02 - Dee with the host",
         "Round 3: Eve - watch Ana's intro on your page (no room)",
     ]
 

@@ -205,7 +205,7 @@ def _plan_published(site, page, event):
     site.visit(page, "orga-plan-published")
 
     with page.expect_download() as download:
-        page.click("a:has-text('Zoom breakout rooms')")
+        page.click("a:has-text('Rooms for Zoom')")
     data = download.value.path().read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as zoom:
         names = zoom.namelist()

@@ -9,9 +9,10 @@ where pages are made.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from netweave.core.names import APOSTROPHES, bare_name, name_key
 
 __all__ = [
     "MAX_LINE",
@@ -146,7 +147,9 @@ def _from_line(line: str) -> list[Attendee]:
     line = _BULLET.sub("", line)
     cells = [c for c in _cells(line, ",;") if c]
     emails = [c for c in cells if _EMAIL.fullmatch(c.strip("<> "))]
-    names = [c for c in cells if c not in emails and not _NOT_A_NAME.match(c)]
+    names = [
+        c for c in cells if c not in emails and not _NOT_A_NAME.match(c) and not _PRONOUN.match(c)
+    ]
     if len(cells) > 1 and len(names) == 1 and len(emails) <= 1:
         # one row of a table without its header: a name, maybe an email, times and such
         email = emails[0].strip("<> ").lower() if emails else ""
@@ -164,7 +167,10 @@ def _one(text: str) -> Attendee | None:
 
 
 def _names(text: str) -> tuple[str, ...]:
-    """The name, and a second one in parentheses when it is one (Zoom's "original name")."""
+    """The name, and a second one in parentheses when it is one (Zoom's "original name"),
+    spelt as pasted but without pronouns and device names ("Liam O'Brien (he/him) - iPhone"
+    is "Liam O'Brien")."""
+    text = bare_name(text)
     extra = []
     for match in _PARENS.finditer(text):
         inside = (match.group(1) or match.group(2) or "").strip()
@@ -172,14 +178,18 @@ def _names(text: str) -> tuple[str, ...]:
         if inside and not words <= _ROLE_WORDS and not _PRONOUN.match(inside):
             extra.append(inside)
     main = _PARENS.sub(" ", text)
-    names = [_clean(n) for n in (main, *extra)]
+    names = [_clean(bare_name(n)) for n in (main, *extra)]
     return tuple(dict.fromkeys(n for n in names if n))
+
+
+#: quotes around a name, never the apostrophes inside one ("O'Brien")
+_QUOTES = re.compile(r"[\"“”]+")
 
 
 def _clean(name: str) -> str:
     name = _EMAIL.sub(" ", name)
-    name = re.sub(r"[\"“”'`]+", "", name)
-    name = " ".join(name.replace("_", " ").split()).strip(" -–—|:,;.")
+    name = _QUOTES.sub("", name)
+    name = " ".join(name.replace("_", " ").split()).strip(" -–—|:,;." + APOSTROPHES)
     return name if any(ch.isalpha() for ch in name) else ""
 
 
@@ -187,7 +197,7 @@ def _unique(found: list[Attendee]) -> list[Attendee]:
     seen: set[tuple[str, str]] = set()
     out = []
     for a in found:
-        key = (a.email, _norm(a.names[0]) if a.names else "")
+        key = (a.email, name_key(a.names[0]) if a.names else "")
         if key not in seen:
             seen.add(key)
             out.append(a)
@@ -202,13 +212,6 @@ class AttendeeMatch:
     index: int | None
     score: float
     suggestions: tuple[int, ...] = ()
-
-
-def _norm(text: str) -> str:
-    """Lower case, accents off, letters and digits only: "José  García" -> "jose garcia"."""
-    plain = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.sub(r"[^\w]+", " ", plain).replace("_", " ").split())
 
 
 def _name_score(query: str, name: str) -> float:
@@ -249,7 +252,8 @@ def match_attendees(
 ) -> list[AttendeeMatch]:
     """Match pasted attendees to people ``0..n-1`` (``names[i]``, ``emails[i]``).
 
-    An equal email (any case) or an equal name (any case, accents ignored) is sure. Else
+    An equal email (any case) or an equal name (by :func:`~netweave.core.names.name_key`:
+    case, accents, apostrophes, pronouns and devices ignored) is sure. Else
     the best fuzzy name is sure when it scores at least ``sure`` and clearly beats the
     runner-up (by 5 points); people scoring at least ``maybe`` are suggestions. An email
     nobody registered with is tried as a name too ("ana.lima@gmail.com" -> "ana lima").
@@ -263,7 +267,7 @@ def match_attendees(
     [(1, ()), (1, ()), (None, (0, 2)), (None, ())]
     """
     by_email = {e.strip().lower(): i for i, e in enumerate(emails) if e}
-    normed = [_norm(n) for n in names]
+    normed = [name_key(n) for n in names]
     exact: dict[str, list[int]] = {}
     for i, n in enumerate(normed):
         exact.setdefault(n, []).append(i)
@@ -280,9 +284,9 @@ def _match_one(
 ) -> AttendeeMatch:
     if a.email in by_email:
         return AttendeeMatch(a, by_email[a.email], 100.0)
-    queries = [_norm(n) for n in a.names]
+    queries = [name_key(n) for n in a.names]
     if a.email:
-        queries.append(_norm(a.email.split("@")[0].replace(".", " ")))
+        queries.append(name_key(a.email.split("@")[0].replace(".", " ")))
     queries = [q for q in dict.fromkeys(queries) if q]
     for q in queries:
         if len(exact.get(q, ())) == 1:

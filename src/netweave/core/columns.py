@@ -20,7 +20,7 @@ import json
 import re
 import tomllib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +31,10 @@ __all__ = [
     "ALIASES",
     "EXTRA",
     "FIELDS",
+    "FIRST_NAME",
     "FORM_COLUMNS",
+    "LAST_NAME",
+    "NAME_PARTS",
     "REQUIRED",
     "SKIP",
     "SUBMITTED",
@@ -70,8 +73,12 @@ EXTRA = "extra"
 SUBMITTED = "submitted"
 #: a target for a column that is not kept at all (a form tool's response id, start time)
 SKIP = "skip"
+#: targets for a name asked in two parts (Typeform's contact block, many sign-up sheets):
+#: joined, first then last, into the name when the table has no name column of its own
+FIRST_NAME, LAST_NAME = "first_name", "last_name"
+NAME_PARTS: tuple[str, ...] = (FIRST_NAME, LAST_NAME)
 #: every target a column can be read as, in the order a select offers them
-TARGETS: tuple[str, ...] = (*FIELDS, EXTRA, SUBMITTED, SKIP)
+TARGETS: tuple[str, ...] = (*FIELDS, *NAME_PARTS, EXTRA, SUBMITTED, SKIP)
 #: what each target means, in the words of a table or a select
 TARGET_LABELS: dict[str, str] = {
     "email": "email (the person's id)",
@@ -85,6 +92,8 @@ TARGET_LABELS: dict[str, str] = {
     "looking_for": "whom they are looking for",
     "requests": "people they ask to meet (names or emails)",
     "avoid": "people they do not want to meet",
+    FIRST_NAME: "first name (joined with the last name)",
+    LAST_NAME: "last name (joined after the first name)",
     EXTRA: "kept as profile text",
     SUBMITTED: "submission time (the latest submission wins)",
     SKIP: "not kept",
@@ -117,6 +126,10 @@ _ALIAS_PHRASES: dict[str, tuple[str, ...]] = {
     "name": (
         "name", "full name", "your name", "your full name", "what's your name",
         "what is your name", "first and last name", "participant name", "attendee name",
+    ),
+    FIRST_NAME: ("first name", "given name", "forename", "first", "your first name"),
+    LAST_NAME: (
+        "last name", "surname", "family name", "last", "your last name", "your surname",
     ),
     "mode": (
         "mode", "how will you join", "how will you participate", "participation",
@@ -321,6 +334,41 @@ class ColumnMapping:
             For a target that is not in :data:`TARGETS` or a mode that is not live/async.
         """
         return _mapping_from(data, label, "")
+
+    def for_headers(self, headers: Iterable[str]) -> ColumnMapping:
+        """Only the entries for ``headers`` (matched as :meth:`to_dict`'s keys are: exactly,
+        then normalised), with every mode reading: a mapping remembered from last year's
+        file, as the starting guess for this year's.
+
+        Examples
+        --------
+        >>> last_year = ColumnMapping({"Mail": "email", "Shoe size": "skip"}, {"Maybe": "async"})
+        >>> last_year.for_headers(["mail", "Name"])
+        ColumnMapping(columns={'Mail': 'email'}, modes={'Maybe': 'async'})
+        """
+        keys = {_norm_header(h) for h in headers}
+        columns = {k: v for k, v in self.columns.items() if _norm_header(k) in keys}
+        return ColumnMapping(columns, dict(self.modes))
+
+    def updated(self, newer: ColumnMapping, limit: int = 200) -> ColumnMapping:
+        """These entries with ``newer``'s over them, at most ``limit`` of each kind (the
+        newest kept): what to remember after an import.
+
+        Examples
+        --------
+        >>> old = ColumnMapping({"Mail": "email", "Topic": "interests"})
+        >>> old.updated(ColumnMapping({"Topic": "extra"}, {"Maybe": "async"}))
+        ColumnMapping(columns={'Mail': 'email', 'Topic': 'extra'}, modes={'Maybe': 'async'})
+        """
+
+        def merge(old: Mapping[str, str], new: Mapping[str, str]) -> dict[str, str]:
+            items = [(k, v) for k, v in old.items() if k not in new] + list(new.items())
+            return dict(items[-limit:])
+
+        return ColumnMapping(
+            merge(self.columns, newer.columns),
+            merge(self.modes, newer.modes),  # type: ignore[arg-type]
+        )
 
     def to_toml(self) -> str:
         """The mapping as a TOML column map, readable by :func:`load_mapping`."""

@@ -23,6 +23,7 @@ from typing import Any
 from netweave.core.cells import csv_writer, starts_formula
 from netweave.core.people import Person
 from netweave.core.plan import Group, Meeting, Plan, Round, Unmatched
+from netweave.core.rooms import ZOOM_MAX_ROOMS, room_label
 
 __all__ = [
     "SCHEDULE_HEADER",
@@ -42,8 +43,6 @@ __all__ = [
 
 #: The header Zoom's breakout-room pre-assignment import expects, exactly.
 ZOOM_HEADER = ("Pre-assign Room Name", "Email Address")
-#: Zoom pre-assigns at most this many breakout rooms in one meeting.
-ZOOM_MAX_ROOMS = 100
 #: Zoom pre-assigns at most this many people from one CSV.
 ZOOM_MAX_PEOPLE = 1000
 
@@ -246,7 +245,11 @@ def zoom_round_table(plan: Plan, number: int) -> Table:
     """Zoom's breakout-room pre-assignment for round ``number``: one row per person in a room.
 
     Async meetings have no room and are left out; a person meeting the host is alone in
-    their room (the host joins them there).
+    their room (the host joins them there). Rooms are named by
+    :func:`netweave.core.rooms.room_label` ("Room 01"), as every page names them.
+
+    Zoom keeps one pre-assignment per meeting, uploaded in its web portal when the meeting
+    is scheduled: only one of these tables (round 1's, or the groups') can be used as such.
 
     Raises
     ------
@@ -259,7 +262,7 @@ def zoom_round_table(plan: Plan, number: int) -> Table:
             continue
         if not m.room:
             raise ValueError(f"round {number}: the meeting of {', '.join(m.members)} has no room")
-        rows += [(m.room, pid) for pid in m.members]
+        rows += [(room_label(m.room), pid) for pid in m.members]
     return Table(f"round-{number}", ZOOM_HEADER, tuple(rows))
 
 
@@ -277,11 +280,11 @@ def _zoom_tables(plan: Plan) -> list[Table]:
 
 
 def zoom_warnings(plan: Plan) -> list[str]:
-    """What an organizer must know before importing the Zoom CSVs.
+    """What an organizer must know before importing a Zoom CSV.
 
     A warning for every CSV above Zoom's limits (:data:`ZOOM_MAX_ROOMS` rooms,
     :data:`ZOOM_MAX_PEOPLE` people), then always the reminder that Zoom keeps only one
-    pre-assignment per meeting.
+    pre-assignment per meeting, set when the meeting is scheduled.
     """
     out = []
     for table in _zoom_tables(plan):
@@ -298,9 +301,11 @@ def zoom_warnings(plan: Plan) -> list[str]:
                 "meetings"
             )
     out.append(
-        "Zoom keeps one set of pre-assigned rooms per meeting: import each round's CSV just "
-        "before that round (and groups.csv just before the groups). Pre-assignment only works "
-        "for people signed in to Zoom with the email they registered with."
+        "Zoom keeps one set of pre-assigned rooms per meeting, imported in Zoom's web portal "
+        "when the meeting is scheduled (Breakout Room pre-assign, Import from CSV): use one "
+        "file, round-1.csv or groups.csv, and run the other rounds by letting participants "
+        "choose their room. Pre-assignment only works for people signed in to the Zoom "
+        "desktop or mobile app with the email they registered with, not in the web client."
     )
     return out
 

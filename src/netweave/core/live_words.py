@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from netweave.core.plan import Meeting
+from netweave.core.rooms import room_label
 
 __all__ = ["chat_lines", "conversation_prompt"]
 
@@ -21,10 +22,12 @@ def _names_joined(names: Sequence[str]) -> str:
 def chat_lines(number: int, meetings: Sequence[Meeting], names: Mapping[str, str]) -> list[str]:
     """What the host pastes in Zoom's chat: one line per room, then the async meetings.
 
+    Rooms are named as on every page (:func:`netweave.core.rooms.room_label`).
+
     Examples
     --------
     >>> chat_lines(2, [Meeting("Room 3", ("ana", "kofi"))], {"ana": "Ana", "kofi": "Kofi"})
-    ['Round 2: Room 3 - Ana & Kofi']
+    ['Round 2: Room 03 - Ana & Kofi']
     """
     lines = []
     for m in meetings:
@@ -32,9 +35,9 @@ def chat_lines(number: int, meetings: Sequence[Meeting], names: Mapping[str, str
         if m.is_async:
             continue
         if len(who) == 1:
-            lines.append(f"Round {number}: {m.room} - {who[0]} with the host")
+            lines.append(f"Round {number}: {room_label(m.room)} - {who[0]} with the host")
         else:
-            lines.append(f"Round {number}: {m.room} - {_names_joined(who)}")
+            lines.append(f"Round {number}: {room_label(m.room)} - {_names_joined(who)}")
     for m in meetings:
         if m.is_async and len(m.members) == 2:
             watcher, watched = (names.get(p, p) for p in m.members)

@@ -150,15 +150,27 @@ def _cell(cells: Sequence[str], layout: Layout, name: str) -> str:
     return cells[index].strip()
 
 
+def _name_cell(cells: Sequence[str], layout: Layout) -> str:
+    """The name: its column, or the first and last name joined (``"Ana" "Lima"``)."""
+    if "name" in layout.fields or not layout.name_parts:
+        return _cell(cells, layout, "name")
+    return " ".join(
+        cells[i].strip() for i in layout.name_parts if _has(cells, i) and cells[i].strip()
+    )
+
+
 def _parse_row(cells: list[str], line: int, ctx: _Context) -> _Draft:
     layout, file = ctx.layout, ctx.file
     issues = _control_issues(cells, line, layout.headers, file)
 
-    def checked(name: str, parse: Callable[[str], object]) -> object:
+    def checked(name: str, parse: Callable[[str], object], value: str | None = None) -> object:
         try:
-            return parse(_cell(cells, layout, name))
+            return parse(_cell(cells, layout, name) if value is None else value)
         except CellError as exc:
-            column = layout.headers[layout.fields[name]] if name in layout.fields else name
+            index = layout.fields.get(name)
+            if index is None and name == "name" and layout.name_parts:
+                index = layout.name_parts[0]
+            column = layout.headers[index] if index is not None else name
             issues.append(Issue(str(exc), file, line, column, code=exc.code))
             return None
 
@@ -167,7 +179,9 @@ def _parse_row(cells: list[str], line: int, ctx: _Context) -> _Draft:
     mode = ctx.modes.get(_cell(cells, layout, "mode"))
     values: dict[str, object] = {
         "email": checked("email", _parse_email) if "email" in layout.fields else None,
-        "name": checked("name", _parse_name) if "name" in layout.fields else None,
+        "name": checked("name", _parse_name, _name_cell(cells, layout))
+        if layout.has("name")
+        else None,
         "mode": mode.mode if mode else "live",
         "timezone": zone.zone if zone else None,  # type: ignore[attr-defined]
         "interests": _split_interests(_cell(cells, layout, "interests")),
@@ -175,7 +189,7 @@ def _parse_row(cells: list[str], line: int, ctx: _Context) -> _Draft:
         "location": location,
         **{k: _cell(cells, layout, k) for k in ("community", "about", "looking_for")},
     }
-    valid = not issues and set(REQUIRED) <= layout.fields.keys()
+    valid = not issues and all(layout.has(name) for name in REQUIRED)
     issues += _overflow(cells, line, layout, file)
     submitted = cells[layout.submitted].strip() if _has(cells, layout.submitted) else ""
     draft = _Draft(

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from netweave.core.columns import (
     EXTRA,
     FIELDS,
+    NAME_PARTS,
     REQUIRED,
     SKIP,
     SUBMITTED,
@@ -84,12 +85,18 @@ _MAPPED, _HEADER, _RESPONDENT, _WORDS, _ANSWERS = 4, 3, 2, 1, 0
 @dataclass(frozen=True, slots=True)
 class Layout:
     """Where each field sits in a row: field -> column index, the columns kept as profile
-    text, and the submission-time column if there is one."""
+    text, the submission-time column if there is one, and the columns of a name asked in
+    parts (first, then last) when there is no name column."""
 
     headers: tuple[str, ...]
     fields: dict[str, int]
     extras: tuple[int, ...]
     submitted: int | None = None
+    name_parts: tuple[int, ...] = ()
+
+    def has(self, name: str) -> bool:
+        """Whether rows give ``name``: its own column, or for the name, its parts."""
+        return name in self.fields or (name == "name" and bool(self.name_parts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +143,9 @@ class ColumnReading:
         fields = {c.target: c.index for c in self.columns if c.target in FIELDS}
         extras = tuple(c.index for c in self.columns if c.target == EXTRA)
         submitted = next((c.index for c in self.columns if c.target == SUBMITTED), None)
-        return Layout(tuple(c.header for c in self.columns), fields, extras, submitted)
+        parts = tuple(c.index for part in NAME_PARTS for c in self.columns if c.target == part)
+        headers = tuple(c.header for c in self.columns)
+        return Layout(headers, fields, extras, submitted, () if "name" in fields else parts)
 
     def mapping(self) -> ColumnMapping:
         """Every named column's target as a :class:`~netweave.core.columns.ColumnMapping`:
@@ -290,7 +299,7 @@ def _settle(claims: list[_Claim], file: str, line: int) -> list[Issue]:
     """One column per field: the strongest claim wins, an empty or "anonymous" column gives
     way; two equally strong header claims are an error, as the organizer must choose."""
     issues: list[Issue] = []
-    for target in (*FIELDS, SUBMITTED):
+    for target in (*FIELDS, *NAME_PARTS, SUBMITTED):
         rivals = [c for c in claims if c.target == target]
         if len(rivals) < 2:
             continue
@@ -338,9 +347,8 @@ def _requests(claims: list[_Claim], rows: Rows) -> None:
     if any(c.target == "requests" and c.strength >= _HEADER for c in claims):
         return
     fields = {c.target: c.index for c in claims}
-    known = frozenset(
-        {v.lower() for v in _column(rows, fields["email"])} if "email" in fields else set()
-    ) | frozenset({name_key(v) for v in _column(rows, fields["name"])} if "name" in fields else ())
+    emails = {v.lower() for v in _column(rows, fields["email"])} if "email" in fields else set()
+    known = frozenset(emails) | frozenset(name_key(v) for v in _names(rows, fields))
     if not known:
         return
     for claim in claims:
@@ -354,6 +362,23 @@ def _requests(claims: list[_Claim], rows: Rows) -> None:
             claim.target, claim.confidence = "requests", round(0.6 + 0.35 * share, 2)
             claim.why = "the answers name other registrants"
             return
+
+
+def _names(rows: Rows, fields: Mapping[str, int]) -> list[str]:
+    """Each row's name: its name column, else its first and last name joined."""
+    if "name" in fields:
+        return _column(rows, fields["name"])
+    parts = [_column(rows, fields[p]) for p in NAME_PARTS if p in fields]
+    return [" ".join(v for v in row if v) for row in zip(*parts, strict=True)] if parts else []
+
+
+def _parts_give_way(claims: list[_Claim]) -> None:
+    """With a name column of its own, a table's first/last name columns are not needed."""
+    name = next((c for c in claims if c.target == "name"), None)
+    for claim in claims:
+        if name is not None and claim.target in NAME_PARTS:
+            claim.target, claim.confidence = SKIP, 0.6
+            claim.why = f"not needed: {name.header!r} is the name"
 
 
 def _names_someone(value: str, known: frozenset[str]) -> bool:
@@ -424,13 +449,15 @@ def read_columns(
     _by_answers(claims)
     _requests(claims, sample)
     issues += _settle(claims, file, line)
+    _parts_give_way(claims)
     columns = tuple(
         ColumnGuess(c.index, c.header, c.target, round(c.confidence, 2), c.why, _samples(c.values))
         for c in claims
     )
     reading = ColumnReading(columns, (), (), mapping.modes)
-    fields = reading.layout().fields
-    issues += _missing_columns(headers, fields, file, line)
+    layout = reading.layout()
+    fields = layout.fields
+    issues += _missing_columns(headers, layout, file, line)
     issues += _unused_map_entries(headers, mapping.columns, file, line)
     modes = _mode_answers(rows, fields["mode"], mapping.modes) if "mode" in fields else ()
     return ColumnReading(columns, modes, tuple(issues), mapping.modes)
@@ -452,9 +479,7 @@ def _mode_answers(rows: Rows, index: int, overrides: Mapping[str, Mode]) -> tupl
     )
 
 
-def _missing_columns(
-    headers: Sequence[str], fields: Mapping[str, int], file: str, line: int
-) -> list[Issue]:
+def _missing_columns(headers: Sequence[str], layout: Layout, file: str, line: int) -> list[Issue]:
     found = ", ".join(repr(h) for h in headers if h) or "none"
     return [
         Issue(
@@ -465,7 +490,7 @@ def _missing_columns(
             code="missing-column",
         )
         for name in REQUIRED
-        if name not in fields
+        if not layout.has(name)
     ]
 
 

@@ -125,6 +125,8 @@ def _event(community: Community) -> Event:
         group_min=4,
         group_max=6,
         status=Event.Status.OPEN,
+        # a made-up meeting, so the demo shows the join information where people see it
+        meeting_url=f"https://meet.jit.si/netweave-demo-forum-{starts_at.year}",
     )
 
 

@@ -231,3 +231,25 @@ def test_walk_in_gets_their_link_by_email(
         orga_client.post(_url("live_walk_in", event), {"name": "Zed Walker", "email": "zed@x.org"})
 
     assert [m.to for m in mailoutbox] == [["zed@x.org"]]
+
+
+def test_paste_matches_an_apostrophe_name_shown_with_pronouns_and_a_device(orga_client, live_event):
+    event, regs = live_event
+    regs[0].member.name = "Liam O'Brien"
+    regs[0].member.save()
+
+    page = orga_client.post(
+        _url("live_paste", event), {"text": "liam o’brien (he/him) - iPhone"}
+    ).content.decode()
+
+    assert f'value="{regs[0].pk}" checked' in page
+
+
+def test_paste_prefills_a_walk_in_with_the_name_as_spelt(orga_client, live_event):
+    event, _ = live_event
+
+    page = orga_client.post(
+        _url("live_paste", event), {"text": "Liam O'Brien (he/him) - iPhone"}
+    ).content.decode()
+
+    assert 'value="Liam O&#x27;Brien"' in page

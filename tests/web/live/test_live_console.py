@@ -93,7 +93,7 @@ def test_console_shows_the_chat_text_of_the_next_round(orga_client, live_event):
 
     page = _console(orga_client, event)
 
-    assert f"Round 1: Room 2 - {regs[3].member.name} &amp; {regs[4].member.name}" in page
+    assert f"Round 1: Room 02 - {regs[3].member.name} &amp; {regs[4].member.name}" in page
 
 
 def test_console_filters_people_by_status(orga_client, live_event):
@@ -159,10 +159,10 @@ def test_start_round_button_needs_a_round(orga_client, live_event):
     assert LiveState.objects.get(event=event).phase == "waiting"
 
 
-def test_start_round_button_can_skip_ahead(orga_client, live_event):
+def test_start_round_button_can_skip_ahead_once_confirmed(orga_client, live_event):
     event, _ = live_event
 
-    _go(orga_client, event, "start_round", 0, round=2)
+    _go(orga_client, event, "start_round", 0, round=2, confirm="1")
 
     assert LiveState.objects.get(event=event).round == 2
 

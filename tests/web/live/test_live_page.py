@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import parse_qsl, urlsplit
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -130,7 +133,7 @@ def test_live_page_shows_the_room(client, live_event):
     event, regs = live_event
     _next(event)
 
-    assert "Room 2: you meet" in _page(client, regs[3])
+    assert "Room 02: you meet" in _page(client, regs[3])
 
 
 def test_live_page_shows_the_countdown_from_server_time(client, live_event):
@@ -318,3 +321,81 @@ def test_live_page_of_another_event_shows_nothing_of_this_one(client, live_event
     page = _page(client, stranger)
 
     assert regs[0].member.name not in page
+
+
+def _keys(client, registration: Registration) -> dict[str, str]:
+    """What the page's poller carries: the version and each region's key."""
+    page = _page(client, registration)
+    url = re.search(r'hx-get="([^"]+)"', page).group(1).replace("&amp;", "&")
+    return dict(parse_qsl(urlsplit(url).query))
+
+
+def _poll_with(client, registration: Registration, keys: dict[str, str]):
+    return client.get(reverse("portal:live_poll", args=[registration.token]), keys)
+
+
+def test_poll_after_a_broadcast_brings_the_banner_alone(client, live_event):
+    event, regs = live_event
+    _next(event)
+    keys = _keys(client, regs[7])
+    set_messages(event, "Two minutes left", live_state(event).accessibility_note)
+
+    body = _poll_with(client, regs[7], keys).content.decode()
+
+    sent = ["Two minutes left" in body, 'id="live-head"' in body, 'id="live-stage"' in body]
+    assert sent == [True, False, False]
+
+
+def test_poll_after_a_new_reminder_brings_the_head_not_the_stage(client, live_event):
+    event, regs = live_event
+    _next(event)
+    keys = _keys(client, regs[7])
+    set_messages(event, "", "Captions are on in every room")
+
+    body = _poll_with(client, regs[7], keys).content.decode()
+
+    assert ("Captions are on" in body, 'id="live-stage"' in body) == (True, False)
+
+
+def test_poll_after_a_broadcast_sends_a_new_poller_with_the_new_version(client, live_event):
+    event, regs = live_event
+    keys = _keys(client, regs[0])
+    set_messages(event, "Welcome all", "")
+
+    body = _poll_with(client, regs[0], keys).content.decode()
+
+    assert f"?v={live_state(event).version}&amp;" in body
+
+
+def test_poll_after_the_next_round_brings_the_stage_and_head(client, live_event):
+    event, regs = live_event
+    _next(event)
+    keys = _keys(client, regs[3])
+    _next(event)
+
+    body = _poll_with(client, regs[3], keys).content.decode()
+
+    assert ('id="live-stage"' in body, "Round 2 of" in body, 'id="live-banner"' in body) == (
+        True,
+        True,
+        False,
+    )
+
+
+def test_poll_regions_are_swapped_out_of_band_never_the_poller_target(client, live_event):
+    event, regs = live_event
+    _next(event)
+
+    body = _poll(client, regs[3], 0).content.decode()
+
+    assert body.count('hx-swap-oob="innerHTML"') == 3
+    assert 'hx-swap="none"' in _page(client, regs[3])
+
+
+def test_live_page_without_javascript_does_not_reload_while_an_intro_is_watched(client, live_event):
+    event, regs = live_event
+    _next(event)
+
+    watcher, other = _page(client, regs[7]), _page(client, regs[3])
+
+    assert ('http-equiv="refresh"' in watcher, 'http-equiv="refresh"' in other) == (False, True)

@@ -165,7 +165,7 @@ def test_round_chat_text_lists_rooms_by_name(live_event):
 
     text = round_chat_text(event, 1)
 
-    assert f"Round 1: Room 2 - {regs[3].member.name} & {regs[4].member.name}" in text.splitlines()
+    assert f"Round 1: Room 02 - {regs[3].member.name} & {regs[4].member.name}" in text.splitlines()
 
 
 def test_round_chat_text_tells_who_watches_an_intro(live_event):

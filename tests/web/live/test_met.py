@@ -1,5 +1,5 @@
 """The one rule of who met whom (netweave.web.live.queries.met): held rounds win, other
-rounds count with the published plan until the event is done."""
+rounds count with their newest re-plan, else the published plan, until the event is done."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import datetime as dt
 import pytest
 
 from netweave.web.events.models import Event, Registration
+from netweave.web.live.domain.checkin import add_walk_in
+from netweave.web.live.domain.replan import replan_next_round
 from netweave.web.live.domain.state import start_round
 from netweave.web.live.queries.met import (
     history_pairs,
@@ -163,3 +165,46 @@ def test_community_history_without_a_source_reads_published_plans(planned, monke
     monkeypatch.setattr(inputs, "_history_source", [])
     history = community_history(_next_year(event))
     assert (_ids(r[0], r[5]) in history, _ids(r[0], r[1]) in history) == (False, True)
+
+
+def _replanned_without_6(event: Event, regs: list[Registration]) -> Registration:
+    """Everyone live checked in but 6; Zed walks in; round 1 is re-planned (5 meets Zed)."""
+    for reg in regs[:8]:
+        AttendanceFactory(registration=reg, status="absent" if reg == regs[6] else "present")
+    zed = add_walk_in(event, "Zed Walker", "zed@example.org")
+    replan_next_round(event, 1)
+    return zed
+
+
+def test_met_pairs_of_a_replanned_round_not_started_are_the_replan(planned):
+    event, r = planned
+    zed = _replanned_without_6(event, r)
+
+    pairs = met_pairs(event)
+
+    assert (_pair(r[5], zed) in pairs, _pair(r[5], r[6]) in pairs) == (True, False)
+
+
+def test_met_pairs_of_a_replanned_round_once_held_are_the_record(planned):
+    event, r = planned
+    zed = _replanned_without_6(event, r)
+    HeldMeetingFactory(event=event, round=1, seats=[r[5], r[0]])
+
+    pairs = met_pairs(event)
+
+    assert (_pair(r[5], r[0]) in pairs, _pair(r[5], zed) in pairs) == (True, False)
+
+
+def test_met_pairs_of_a_replanned_round_a_done_event_never_ran_count_for_nobody(planned):
+    event, r = planned
+    zed = _replanned_without_6(event, r)
+    HeldMeetingFactory(event=event, round=2, seats=[r[0], r[3]])
+
+    assert _pair(r[5], zed) not in met_pairs(_done(event))
+
+
+def test_planned_or_held_includes_a_replanned_partner(planned):
+    event, r = planned
+    zed = _replanned_without_6(event, r)
+
+    assert any({r[5].pk, zed.pk} <= set(m) for m in planned_or_held(event)[1])

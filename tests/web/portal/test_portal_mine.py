@@ -296,3 +296,19 @@ def test_mine_fully_async_event_says_both_watch_each_other(client, pair):
     MeetingFactory(plan=_publish(ana.event), seats=[ana, bo], room=None, is_async=True)
 
     assert "You and Bo Carter watch each other's intros" in _page(client, ana)
+
+
+def test_mine_reasons_are_worded_for_the_reader(client, pair):
+    ana, bo = pair
+    plan = _publish(ana.event)
+    MeetingFactory(
+        plan=plan,
+        seats=[ana, bo],
+        reasons=["Bo asked to meet Ana", "Ana and Bo both work on mentoring"],
+    )
+
+    assert "Bo asked to meet you" in _page(client, ana)
+    assert "You and Bo both work on mentoring" in _page(client, ana)
+    page = _page(client, bo)
+    assert "You asked to meet Ana" in page
+    assert "You and Ana both work on mentoring" in page

@@ -19,6 +19,7 @@ from tests.web.factories import (
     EventFactory,
     MemberFactory,
     PlanVersionFactory,
+    RegistrationFactory,
     emailed_path,
 )
 
@@ -254,12 +255,13 @@ def test_register_unknown_timezone_rejected(client, event):
     assert "Select a valid choice" in response.content.decode()
 
 
-def test_register_requests_listed_member(client, event):
-    wanted = MemberFactory(community=event.community, listed=True)
+def test_register_requests_listed_registrant(client, event):
+    wanted = RegistrationFactory(event=event, member__listed=True).member
 
     client.post(_url(event), _answers(requests=[wanted.pk]))
 
-    assert list(Registration.objects.get(event=event).requests.all()) == [wanted]
+    mine = Registration.objects.exclude(member=wanted).get(event=event)
+    assert list(mine.requests.all()) == [wanted]
 
 
 def test_register_rejects_request_for_unlisted_member(client, event):
@@ -270,9 +272,9 @@ def test_register_rejects_request_for_unlisted_member(client, event):
     assert not Registration.objects.exists()
 
 
-def test_register_form_lists_only_listed_members(client, event):
-    MemberFactory(community=event.community, name="Listed Lin", listed=True)
-    MemberFactory(community=event.community, name="Private Pat", listed=False)
+def test_register_form_lists_only_listed_registrants(client, event):
+    RegistrationFactory(event=event, member__name="Listed Lin", member__listed=True)
+    RegistrationFactory(event=event, member__name="Private Pat", member__listed=False)
 
     page = client.get(_url(event)).content.decode()
 

@@ -23,8 +23,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 
 from netweave.core.cells import csv_writer
-from netweave.core.columns import FIELDS
-from netweave.core.issues import Issue
+from netweave.core.columns import FIELDS, ColumnMapping
+from netweave.core.issues import Issue, RegistrationError
 from netweave.core.people import Person, Roster
 from netweave.web.common.errors import DomainError
 from netweave.web.community.models import Community, Member
@@ -43,6 +43,8 @@ __all__ = [
     "export_members",
     "import_members",
     "preview_import",
+    "remember_mapping",
+    "remembered_mapping",
     "search_members",
     "stash_upload",
     "stashed_upload_path",
@@ -186,6 +188,30 @@ def _discard_stale(folder: Path) -> None:
     for path in folder.iterdir():
         if _KEY.fullmatch(path.name) and path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- column mapping
+
+
+def remembered_mapping(community: Community, headers: Sequence[str]) -> ColumnMapping:
+    """How this community's last imports read the columns that ``headers`` share with them:
+    the starting guess for a new file (columns it does not name are guessed afresh)."""
+    try:
+        remembered = ColumnMapping.from_dict(community.import_mapping or {})
+    except RegistrationError:
+        # a target an older netweave knew and this one does not: guess afresh, not fail
+        remembered = ColumnMapping()
+    return remembered.for_headers(headers)
+
+
+def remember_mapping(community: Community, mapping: ColumnMapping) -> None:
+    """Keep ``mapping`` (over what was remembered) as the next file's starting guess."""
+    try:
+        old = ColumnMapping.from_dict(community.import_mapping or {})
+    except RegistrationError:
+        old = ColumnMapping()
+    community.import_mapping = old.updated(mapping).to_dict()
+    community.save(update_fields=["import_mapping"])
 
 
 # --------------------------------------------------------------------------- import

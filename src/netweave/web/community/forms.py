@@ -14,11 +14,15 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
+from netweave.core.columns import TARGET_LABELS, TARGETS, ColumnMapping
+from netweave.core.modes import read_mode
+from netweave.core.reading import ColumnGuess, ColumnReading, ModeAnswer
 from netweave.web.common.validators import PlainTextMixin, validate_email_address
 from netweave.web.community.domain import IMPORT_SUFFIXES
 from netweave.web.community.models import Community, Member
 
 __all__ = [
+    "ColumnMappingForm",
     "ImportForm",
     "MemberForm",
     "MemberSearchForm",
@@ -124,7 +128,8 @@ class MemberForm(PlainTextMixin, forms.ModelForm):
             "tags",
         ]
         labels = {
-            "listed": "Appears in the member list others can pick from when registering",
+            "listed": "Listed (name and community) for the other participants of the events "
+            "they register for",
             "notes": "Organizer notes",
         }
         help_texts = {"notes": "Only organizers see these notes; participants never do."}
@@ -190,3 +195,69 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+_MODE_CHOICES = [("live", "live (at the event time)"), ("async", "async (in their own time)")]
+
+
+class ColumnMappingForm(forms.Form):
+    """How to read an uploaded file: a select per named column (what it is read as) and
+    one per distinct mode answer (live or async), starting from the core's reading.
+
+    The fields are built from the stored file's reading, never from what the browser sends:
+    a posted column or answer the file does not have is simply not a field.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        reading: ColumnReading,
+        chosen: dict[int, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.reading = reading
+        targets = [(t, TARGET_LABELS[t]) for t in TARGETS]
+        for column in self.named_columns():
+            self.fields[f"column_{column.index}"] = forms.ChoiceField(
+                label=f"Read “{column.header}” as",
+                choices=targets,
+                initial=(chosen or {}).get(column.index, column.target),
+            )
+        for number, answer in self.mode_answers():
+            self.fields[f"mode_{number}"] = forms.ChoiceField(
+                label=f"Read the answer “{answer.answer}” as",
+                choices=_MODE_CHOICES,
+                initial=answer.mode,
+            )
+
+    def named_columns(self) -> list[ColumnGuess]:
+        # a mapping is keyed by header: a column without one keeps its guess
+        return [c for c in self.reading.columns if c.header]
+
+    def mode_answers(self) -> list[tuple[int, ModeAnswer]]:
+        return [(n, m) for n, m in enumerate(self.reading.modes) if m.answer]
+
+    def column_rows(self) -> list[tuple[ColumnGuess, Any]]:
+        """Each column with its select (``None`` for a column without a header)."""
+        return [(c, self[f"column_{c.index}"] if c.header else None) for c in self.reading.columns]
+
+    def mode_rows(self) -> list[tuple[ModeAnswer, Any]]:
+        return [(m, self[f"mode_{n}"]) for n, m in self.mode_answers()]
+
+    def chosen(self) -> dict[int, str]:
+        """Column index -> the target picked for it."""
+        return {c.index: self.cleaned_data[f"column_{c.index}"] for c in self.named_columns()}
+
+    def mapping(self) -> ColumnMapping:
+        """The organizer's reading: every named column's target, and the mode answers read
+        otherwise than the core reads them on its own (an unclear answer left as guessed
+        stays a warning in the preview)."""
+        columns = {c.header: self.cleaned_data[f"column_{c.index}"] for c in self.named_columns()}
+        modes = {}
+        for number, answer in self.mode_answers():
+            picked = self.cleaned_data[f"mode_{number}"]
+            own = read_mode(answer.answer)
+            if picked != own.mode:
+                modes[answer.answer] = picked
+        return ColumnMapping(columns, modes)

@@ -15,6 +15,9 @@ class Community(models.Model):
         settings.AUTH_USER_MODEL, related_name="communities", blank=True
     )
     timezone = models.CharField(max_length=64, default="UTC")
+    #: how the organizers' last imported files were read (a ColumnMapping's to_dict): the
+    #: starting guess for next year's file, for the columns whose headers match
+    import_mapping = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

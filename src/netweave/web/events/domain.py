@@ -55,7 +55,7 @@ _NEXT_STEP = {
     Status.OPEN: "Share the registration link; close registration when you are ready to plan.",
     Status.CLOSED: "Registration is closed: generate a plan on the Plan tab.",
     Status.PLANNED: "Review the plan, adjust it, then publish it to participants.",
-    Status.PUBLISHED: "Participants can see whom they meet. Export the Zoom rooms for the day.",
+    Status.PUBLISHED: "Participants can see whom they meet. Print the run sheet for the day.",
     Status.LIVE: "The event is running: follow the rounds on the Plan tab.",
     Status.DONE: "The event is over. Thank you for hosting!",
 }

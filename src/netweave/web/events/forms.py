@@ -13,9 +13,11 @@ from netweave.web.common import timezones
 from netweave.web.common.validators import PlainTextMixin
 from netweave.web.community.forms import MemberChoiceField, TimezoneField
 from netweave.web.community.models import Community
-from netweave.web.events.models import Event, Registration
+from netweave.web.events.meeting import validate_meeting_url
+from netweave.web.events.models import Event, Registration, RoomMode
+from netweave.web.events.rooms import template_problems
 
-__all__ = ["EventForm", "RegistrationFilterForm", "RegistrationForm"]
+__all__ = ["EventForm", "RegistrationFilterForm", "RegistrationForm", "parse_reminder_hours"]
 
 # fields typed as wall-clock times in the event's own zone
 _LOCAL_TIMES = ("starts_at", "registration_opens", "registration_closes", "intro_deadline")
@@ -63,6 +65,40 @@ class EventForm(PlainTextMixin, forms.ModelForm):
         help_text="A live person paired with an async participant watches their intro that "
         "round. 3 = at most one round in three (2 of 4 rounds); 1 = no limit.",
     )
+    meeting_url = forms.URLField(
+        label="Join link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[validate_meeting_url],
+        help_text="The video meeting everyone joins (Zoom, Jitsi, Teams, ...), starting with "
+        "https://. Only registered people see it: in their emails, calendar invite and pages.",
+    )
+    reminder_hours = forms.CharField(
+        label="Reminders (hours before the start)",
+        required=False,
+        max_length=40,
+        initial="24, 1",
+        help_text="Comma-separated, e.g. 24, 1 for a day and an hour before. Leave empty for "
+        "no reminders.",
+    )
+
+    room_mode = forms.ChoiceField(
+        label="How people reach their room",
+        required=False,
+        choices=[
+            (
+                "",
+                "Automatic: participants choose in Zoom with several rounds, the host "
+                "assigns with one",
+            ),
+            *RoomMode.choices,
+        ],
+        help_text="Zoom keeps only one set of pre-assigned rooms per meeting (round 1's or the "
+        "groups'), so for the other rounds people choose their room (their live page says "
+        "which), the host assigns everyone, or each meeting has its own link. See the "
+        "organizer guide, “Running the rounds in Zoom”.",
+    )
 
     class Meta:
         model = Event
@@ -83,6 +119,12 @@ class EventForm(PlainTextMixin, forms.ModelForm):
             "fully_async",
             "intro_deadline",
             "watch_every",
+            "meeting_url",
+            "meeting_id",
+            "meeting_passcode",
+            "reminder_hours",
+            "room_mode",
+            "room_link_template",
         ]
         labels = {
             "starts_at": "Starts at",
@@ -98,6 +140,12 @@ class EventForm(PlainTextMixin, forms.ModelForm):
             "groups_enabled": "After the one-on-one rounds, people meet in small groups.",
             "intro_deadline": "Async participants without an intro by then get no live "
             "partners: theirs meet someone live, and they are told. Empty: a day before.",
+            "meeting_id": "Optional: for people who join by typing the ID.",
+            "meeting_passcode": "Optional. Shown next to the link to registered people only.",
+            "room_link_template": "With “a link per meeting”: the address of a meeting's "
+            "room, e.g. https://meet.jit.si/ourevent-{round}-{room}-{secret}. Placeholders: "
+            "{event} (the web address), {round}, {room} (01, 02, ...) and {secret} (required: "
+            "a code made on this server, so nobody can guess another meeting's link).",
         }
         widgets = {name: LocalDateTimeInput() for name in _LOCAL_TIMES}
 
@@ -114,6 +162,7 @@ class EventForm(PlainTextMixin, forms.ModelForm):
                 value = getattr(self.instance, name)
                 if value is not None:
                     self.initial[name] = timezone.make_naive(value, zone)
+            self.initial["reminder_hours"] = ", ".join(map(str, self.instance.reminder_hours))
         else:
             self.initial.setdefault("timezone", community.timezone)
 
@@ -121,6 +170,9 @@ class EventForm(PlainTextMixin, forms.ModelForm):
         # left empty: the default spacing, as for a new event
         value = self.cleaned_data.get("watch_every")
         return Event._meta.get_field("watch_every").get_default() if value is None else value
+
+    def clean_reminder_hours(self) -> list[int]:
+        return parse_reminder_hours(self.cleaned_data["reminder_hours"])
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
@@ -146,7 +198,42 @@ class EventForm(PlainTextMixin, forms.ModelForm):
         opens, closes = cleaned.get("registration_opens"), cleaned.get("registration_closes")
         if opens and closes and closes <= opens:
             self.add_error("registration_closes", "Registration must close after it opens.")
+        self._clean_room_link(cleaned)
         return cleaned
+
+    def _clean_room_link(self, cleaned: dict[str, Any]) -> None:
+        template = (cleaned.get("room_link_template") or "").strip()
+        cleaned["room_link_template"] = template
+        if template:
+            for problem in template_problems(template):
+                self.add_error("room_link_template", problem)
+        elif cleaned.get("room_mode") == RoomMode.LINKS:
+            self.add_error(
+                "room_link_template", "Give the link template: each meeting's room comes from it."
+            )
+
+
+#: reminders at most this many hours (two weeks) before, and at most this many of them
+MAX_REMINDER_HOURS, MAX_REMINDERS = 336, 4
+
+
+def parse_reminder_hours(text: str) -> list[int]:
+    """``"24, 1"`` as ``[24, 1]``: distinct whole hours, longest first.
+
+    >>> parse_reminder_hours("1, 24,24")
+    [24, 1]
+    >>> parse_reminder_hours("")
+    []
+    """
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    if not all(p.isdigit() and 1 <= int(p) <= MAX_REMINDER_HOURS for p in parts):
+        raise forms.ValidationError(
+            f"Give whole hours from 1 to {MAX_REMINDER_HOURS}, separated by commas, e.g. 24, 1."
+        )
+    hours = sorted({int(p) for p in parts}, reverse=True)
+    if len(hours) > MAX_REMINDERS:
+        raise forms.ValidationError(f"At most {MAX_REMINDERS} reminders.")
+    return hours
 
 
 def _as_wall_time_in(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:

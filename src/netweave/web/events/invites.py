@@ -18,15 +18,19 @@ from django.utils import timezone
 from netweave.web.common import onetime
 from netweave.web.community.models import Member
 from netweave.web.events.links import personal_url
+from netweave.web.events.meeting import join_info
 from netweave.web.events.models import Registration, RegistrationRequest
 from netweave.web.events.timeline import event_ends_at, night_notice
-from netweave.web.mail.domain import Attachment, send_email
+from netweave.web.mail.domain import Attachment, send_email, send_email_once
 from netweave.web.mail.models import OutboxMessage
 
 __all__ = [
     "confirmation_url",
+    "invite_context",
     "registration_ics",
+    "removal_url",
     "send_link_email",
+    "send_once_with_invite",
     "send_registration_email",
     "send_registration_request",
     "send_with_invite",
@@ -35,6 +39,12 @@ __all__ = [
 
 def confirmation_url(secret: str) -> str:
     return settings.BASE_URL + reverse("portal:registration_confirm", args=[secret])
+
+
+def removal_url(registration: Registration) -> str:
+    """Where someone who never asked to take part removes everything held about them (the
+    page emails its owner a confirmation link first)."""
+    return settings.BASE_URL + reverse("portal:privacy_delete", args=[registration.token])
 
 
 def send_registration_request(request: RegistrationRequest) -> OutboxMessage | None:
@@ -86,42 +96,72 @@ def send_registration_email(
     """The confirmation: the personal link and a calendar invite, in the member's zone;
     for a newcomer, a way to remove it all, and the link that confirms ``consents``."""
     night = night_notice(registration.event, registration.member.timezone, registration.mode)
-    remove = settings.BASE_URL + reverse("portal:privacy_delete", args=[registration.token])
     consent_link, asked = _consent_link(consents)
     return send_with_invite(
         registration,
         "registration",
         updated=updated,
         night=night,
-        remove_link=remove,
         consent_link=consent_link,
         consents_asked=" and to ".join(asked),
     )
 
 
 def send_with_invite(registration: Registration, kind: str, **extra: object) -> OutboxMessage:
-    """Email ``mail/<kind>.txt`` to the participant with their link and the event's calendar
-    invite, rendered in their time zone."""
+    """Email ``mail/<kind>.txt`` to the participant with their link, the event's join
+    information and calendar invite, rendered in their time zone."""
+    context = invite_context(registration, **extra)
+    invite = Attachment("invite.ics", registration_ics(registration), "text/calendar")
+    member = registration.member
+    return send_email(
+        member.email,
+        kind,
+        context,
+        tz=member.timezone,
+        community=registration.event.community,
+        kind=kind,
+        attachments=[invite],
+    )
+
+
+def send_once_with_invite(
+    registration: Registration, kind: str, key: str, **extra: object
+) -> OutboxMessage | None:
+    """:func:`send_with_invite` at most once per ``key`` (None when it went already).
+
+    Like every email with a personal link, it goes only to the owner's own address.
+    """
+    context = invite_context(registration, **extra)
+    invite = Attachment("invite.ics", registration_ics(registration), "text/calendar")
+    member = registration.member
+    return send_email_once(
+        key,
+        member.email,
+        kind,
+        context,
+        tz=member.timezone,
+        community=registration.event.community,
+        kind=kind,
+        attachments=[invite],
+    )
+
+
+def invite_context(registration: Registration, **extra: object) -> dict[str, object]:
+    """What every email with a personal link is rendered with: the person, the event, the
+    link, their zone, the end time, the join information and the way out for someone who
+    never asked to take part; ``extra`` on top."""
     member, event = registration.member, registration.event
-    context = {
+    return {
         "registration": registration,
         "member": member,
         "event": event,
         "link": personal_url(registration),
         "tz_name": member.timezone,
         "ends_at": event_ends_at(event),
+        "join": join_info(registration),
+        "remove_link": removal_url(registration),
         **extra,
     }
-    invite = Attachment("invite.ics", registration_ics(registration), "text/calendar")
-    return send_email(
-        member.email,
-        kind,
-        context,
-        tz=member.timezone,
-        community=event.community,
-        kind=kind,
-        attachments=[invite],
-    )
 
 
 def send_link_email(registration: Registration) -> OutboxMessage:
@@ -153,7 +193,12 @@ def registration_ics(registration: Registration) -> bytes:
     entry.add("dtend", event_ends_at(event).astimezone(dt.UTC))
     entry.add("summary", event.title)
     link = personal_url(registration)
-    entry.add("description", f"Your page with whom you meet and why: {link}")
-    entry.add("url", link)
+    join = join_info(registration)
+    lines = [*(join.lines if join else ()), f"Your page with whom you meet and why: {link}"]
+    entry.add("description", "\n".join(lines))
+    if join and join.url:
+        # calendars offer LOCATION as the place to click on the day
+        entry.add("location", join.url)
+    entry.add("url", join.url if join and join.url else link)
     cal.add_component(entry)
     return cal.to_ical()

@@ -11,9 +11,23 @@ from netweave.web.common.onetime import EmailedSecret
 from netweave.web.community.models import Community, Member
 
 
+def default_reminder_hours() -> list[int]:
+    """Reminders a day and an hour before the event (see :mod:`netweave.web.events.meeting`)."""
+    return [24, 1]
+
+
 def new_token() -> str:
     """An unguessable participant link token (192 bits)."""
     return secrets.token_urlsafe(24)
+
+
+class RoomMode(models.TextChoices):
+    """How participants reach their room each round (docs/organizer-guide.md, "Running the
+    rounds in Zoom")."""
+
+    ZOOM_CHOOSE = "zoom_choose", "Zoom: participants choose their room"
+    ZOOM_HOST = "zoom_host", "Zoom: the host assigns the rooms"
+    LINKS = "links", "A link per meeting (no breakout rooms)"
 
 
 class Event(models.Model):
@@ -47,7 +61,21 @@ class Event(models.Model):
     intro_deadline = models.DateTimeField(null=True, blank=True)
     #: a live person watches at most one async intro in every this many rounds (0: no cap)
     watch_every = models.PositiveSmallIntegerField(default=3)
+    #: how people reach their room each round; blank: chosen from the rounds
+    #: (``events.rooms.room_mode``, the one reader)
+    room_mode = models.CharField(
+        "how people reach their room", max_length=12, choices=RoomMode.choices, blank=True
+    )
+    #: with ``RoomMode.LINKS``: the URL of a meeting's room (``events.rooms``)
+    room_link_template = models.CharField("room link template", max_length=300, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    #: the video meeting everyone joins (any platform); shown only to registered people,
+    #: through :func:`netweave.web.events.meeting.join_info`
+    meeting_url = models.URLField("join link", max_length=500, blank=True)
+    meeting_id = models.CharField("meeting ID", max_length=100, blank=True)
+    meeting_passcode = models.CharField("passcode", max_length=100, blank=True)
+    #: hours before the start at which reminders go, e.g. ``[24, 1]``; empty: no reminders
+    reminder_hours = models.JSONField(default=default_reminder_hours, blank=True)
     #: overrides of the core's EventConfig (weights, fairness, ...), as in event.toml
     settings = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)

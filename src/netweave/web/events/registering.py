@@ -38,7 +38,7 @@ __all__ = [
     "confirm_registration",
     "interest_vocabulary",
     "is_locked",
-    "listed_members",
+    "listed_registrants",
     "parse_tags",
     "register_for_event",
     "register_lock",
@@ -101,9 +101,16 @@ def interest_vocabulary(community: Community, limit: int = 300) -> list[str]:
     return [tag for tag, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))][:limit]
 
 
-def listed_members(community: Community) -> QuerySet[Member]:
-    """Members who agreed to appear in the list others pick from."""
-    return Member.objects.filter(community=community, listed=True).order_by("name")
+def listed_registrants(event: Event) -> QuerySet[Member]:
+    """The people registered for ``event`` who agreed to be listed (their own consent,
+    :attr:`Member.listed`, off unless they tick it): whom a registrant may ask to meet.
+
+    Only this event's registrations count: a member who is not coming, a request still
+    waiting for its owner's confirmation, or anyone from another community never appears.
+    """
+    return Member.objects.filter(
+        community=event.community_id, listed=True, registrations__event=event
+    ).order_by("name", "pk")
 
 
 def registration_phase(event: Event) -> str:
@@ -153,9 +160,7 @@ def _resolve_names(community: Community, text: str, exclude: Member) -> list[Mem
 
 def _set_registration(registration: Registration, data: RegistrationData) -> None:
     member, event = registration.member, registration.event
-    requested = list(
-        listed_members(event.community).filter(pk__in=data.requests).exclude(pk=member.pk)
-    )
+    requested = list(listed_registrants(event).filter(pk__in=data.requests).exclude(pk=member.pk))
     registration.mode = data.mode
     registration.looking_for = data.looking_for
     # the names are kept as text too: organizers review requests next to imported ones

@@ -1,7 +1,7 @@
 """Background work of registering: thin tasks that take ids and call the email verb they run.
 
-Only the requesting side (:mod:`.registering`, the live check-in) imports this module; it
-imports :mod:`.invites` and nothing that imports it back. A registration deleted between
+Only the requesting side (:mod:`.registering`) imports this module; it imports
+:mod:`.invites` and nothing that imports it back. A registration deleted between
 enqueueing and running is simply skipped: there is nobody left to write to.
 """
 

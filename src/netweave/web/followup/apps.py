@@ -7,7 +7,7 @@ class FollowupConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # the extension points of the other apps: a tab, a panel, a sender for send-due, the
+        # the extension points of the other apps: a tab, a panel, the
         # stay-in-touch consent for the one rule of contact details, and this app's part of
         # the privacy app's download and purge
         from netweave.web.common.panels import register_panel  # noqa: PLC0415 - app registry: loaded in ready()
@@ -15,13 +15,10 @@ class FollowupConfig(AppConfig):
         from netweave.web.common.tabs import EventTab, register_event_tab  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.events.partners import register_mutual_consent  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.followup.domain.personal_data import FOLLOWUP_DATA  # noqa: PLC0415 - app registry: loaded in ready()
-        from netweave.web.followup.domain.sending import send_due_reminders  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.followup.panels import followup_panel  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.followup.queries.contacts import mutual_wishes  # noqa: PLC0415 - app registry: loaded in ready()
-        from netweave.web.mail.due import register_due  # noqa: PLC0415 - app registry: loaded in ready()
 
         register_event_tab(EventTab("Follow-up", "orga:insight", ("insight",), order=60))
         register_panel(followup_panel)
-        register_due("reminders", send_due_reminders)
         register_mutual_consent(mutual_wishes)
         register_personal_data(FOLLOWUP_DATA)

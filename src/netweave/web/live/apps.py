@@ -22,3 +22,11 @@ class LiveConfig(AppConfig):
         )
 
         register_history_source(history_pairs)
+        # the participant's day (personal page and every reader of the schedule) is what the
+        # live console decided and what really happened, which this app knows
+        from netweave.web.live.queries.day import day_for  # noqa: PLC0415 - app registry
+        from netweave.web.matching.queries.schedule import (  # noqa: PLC0415 - app registry
+            register_day_source,
+        )
+
+        register_day_source(day_for)

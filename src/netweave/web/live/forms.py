@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 
 from netweave.web.common.validators import PlainTextMixin, validate_email_address
+from netweave.web.community.forms import TimezoneField
+from netweave.web.events.models import Event
 from netweave.web.live.models import Attendance
 
 __all__ = [
@@ -72,6 +74,18 @@ class WalkInForm(PlainTextMixin, forms.Form):
         validators=[validate_email_address],
         help_text="So they get their personal page and can keep in touch afterwards.",
     )
+    #: the zone the event form offers; empty (the review page's quick add) is the event's
+    timezone = TimezoneField(
+        label="Their time zone",
+        required=False,
+        help_text="Their times and reasons use it; they can change it on their page.",
+    )
+
+    def __init__(self, *args: Any, event: Event | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if event is not None:
+            self.fields["timezone"].initial = event.timezone
+            self.fields["timezone"].offer(event.timezone)
 
 
 class TransitionForm(forms.Form):
@@ -80,6 +94,8 @@ class TransitionForm(forms.Form):
     #: the live state's version the organizer's page showed: a second press of the same
     #: button (or another organizer's) is refused instead of moving on twice
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    #: set by the confirmation page: yes, start it although it skips rounds
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -25,14 +25,23 @@ from django.views.decorators.http import require_GET, require_POST
 
 from netweave.web.common.timezones import zone
 from netweave.web.events.links import registration_for_token
+from netweave.web.events.meeting import join_info
 from netweave.web.events.models import Event, Registration
 from netweave.web.events.permissions import event_for, registration_for
-from netweave.web.live.domain.checkin import add_walk_in, mark_present, set_attendance
+from netweave.web.live.domain.checkin import (
+    add_walk_in,
+    is_registered,
+    mark_present,
+    set_attendance,
+)
 from netweave.web.live.domain.errors import LiveError, StaleStateError
 from netweave.web.live.domain.replan import replan_next_round
+from netweave.web.live.domain.rounds import require_published
 from netweave.web.live.domain.state import (
     end_event,
+    live_state,
     next_round,
+    rounds_skipped,
     start_event,
     start_groups,
     start_round,
@@ -48,10 +57,9 @@ from netweave.web.live.forms import (
 )
 from netweave.web.live.models import Attendance, LiveState
 from netweave.web.live.queries.checkin import read_attendee_list
-from netweave.web.live.queries.console import Console
 from netweave.web.live.queries.console import console as console_of
 from netweave.web.live.queries.exports import groups_zoom_csv, round_zoom_csv
-from netweave.web.live.queries.page import live_page
+from netweave.web.live.queries.page import REGIONS, live_page, region_keys
 from netweave.web.live.queries.poll import poll_version
 
 CSV = "text/csv; charset=utf-8"
@@ -72,17 +80,6 @@ def _console_url(event: Event, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _next_label(data: Console) -> str:
-    state = data.state
-    if state.phase == Phase.ENDED:
-        return ""
-    if data.next_number is not None:
-        return f"Start round {data.next_number}"
-    if data.can_start_groups:
-        return "Start the small groups"
-    return "End the event"
-
-
 def _console_page(request: HttpRequest, event: Event, **forms: Any) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     show = request.GET.get("show", "")
@@ -93,11 +90,10 @@ def _console_page(request: HttpRequest, event: Event, **forms: Any) -> HttpRespo
         "live": data,
         "state": state,
         "zone": zone(event.timezone),
-        "next_label": _next_label(data),
         "query": query,
         "show": show,
         "paste_form": forms.get("paste_form") or PasteForm(),
-        "walk_in_form": forms.get("walk_in_form") or WalkInForm(),
+        "walk_in_form": forms.get("walk_in_form") or WalkInForm(event=event),
         "messages_form": forms.get("messages_form")
         or MessagesForm(
             initial={"broadcast": state.broadcast, "accessibility_note": state.accessibility_note}
@@ -165,24 +161,33 @@ def confirm(request: HttpRequest, event_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def walk_in(request: HttpRequest, event_pk: int) -> HttpResponse:
+    """Register and check in somebody who came without registering; they get a welcome."""
     event = event_for(request.user, event_pk)
-    form = WalkInForm(request.POST)
+    form = WalkInForm(request.POST, event=event)
     if not form.is_valid():
         messages.error(request, "The walk-in was not added: see the form below.")
         return _console_page(request, event, walk_in_form=form)
+    data = form.cleaned_data
+    known = is_registered(event, data["email"])
     try:
-        registration = add_walk_in(event, form.cleaned_data["name"], form.cleaned_data["email"])
+        registration = add_walk_in(event, data["name"], data["email"], data["timezone"])
     except LiveError as exc:
         messages.error(request, exc.message)
     else:
-        link = request.build_absolute_uri(reverse("portal:live", args=[registration.token]))
-        messages.success(
-            request,
-            f"{registration.member.name} is checked in, and their link is on its way by email "
-            f"(or send it in Zoom's chat: {link}). Re-plan the next round to give them a "
-            "partner.",
-        )
+        messages.success(request, _walk_in_added(registration, known))
     return redirect(_console_url(event, "check-in"))
+
+
+def _walk_in_added(registration: Registration, known: bool) -> str:
+    # the link is theirs alone: never suggest the meeting's chat, which everyone reads
+    member = registration.member
+    if known:
+        return f"{member.name} was already registered: now checked in."
+    return (
+        f"{member.name} is checked in. Their welcome email, with their live page, is on its "
+        f"way to {member.email}; if it does not arrive, they can ask for their link again on "
+        "the event's page. Re-plan the next round to give them a partner."
+    )
 
 
 def _transition(event: Event, data: dict[str, Any]) -> LiveState:
@@ -208,17 +213,36 @@ def _moved_to(state: LiveState) -> str:
     return "The event is open: check people in, then start the first round."
 
 
+def _skips(event: Event, data: dict[str, Any]) -> list[int]:
+    """The rounds this transition would pass over (starting a later round, or the groups,
+    early); empty for every other move."""
+    action = data["action"]
+    if action not in ("start_round", "start_groups"):
+        return []
+    try:
+        version = require_published(event)
+    except LiveError:
+        return []  # the verb says why
+    number = data["round"] if action == "start_round" else None
+    return rounds_skipped(event, version, live_state(event), number)
+
+
 @login_required
 @require_POST
 def go(request: HttpRequest, event_pk: int) -> HttpResponse:
-    """Every move of the live state: open, start a round, next, groups, end."""
+    """Every move of the live state: open, start a round, next, groups, end. Starting a
+    later round (or the groups) early first asks the host to confirm, here on the server."""
     event = event_for(request.user, event_pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That button's page was out of date; here is the event now.")
         return redirect(_console_url(event))
+    data = form.cleaned_data
+    skipped = _skips(event, data)
+    if skipped and not data["confirm"]:
+        return render(request, "live/confirm_skip.html", _skip_context(event, data, skipped))
     try:
-        state = _transition(event, form.cleaned_data)
+        state = _transition(event, data)
     except StaleStateError as exc:
         messages.warning(request, exc.message)
     except LiveError as exc:
@@ -226,6 +250,19 @@ def go(request: HttpRequest, event_pk: int) -> HttpResponse:
     else:
         messages.success(request, _moved_to(state))
     return redirect(_console_url(event))
+
+
+def _skip_context(event: Event, data: dict[str, Any], skipped: list[int]) -> dict[str, Any]:
+    target = f"round {data['round']}" if data["action"] == "start_round" else "the small groups"
+    return {
+        "event": event,
+        "action": data["action"],
+        "round": data["round"],
+        "version": data["version"],
+        "target": target,
+        "skipped": skipped,
+        "state": live_state(event),
+    }
 
 
 @login_required
@@ -242,8 +279,8 @@ def replan(request: HttpRequest, event_pk: int, number: int) -> HttpResponse:
         messages.success(
             request,
             f"Round {number} is re-planned for {made.present} people: {changes['kept']} "
-            f"meeting(s) kept, {len(changes['new'])} new. Upload the new Zoom file before "
-            "starting the round.",
+            f"meeting(s) kept, {len(changes['new'])} new. Everyone's live page shows their "
+            "room; see “In Zoom” below before starting the round.",
         )
     return redirect(_console_url(event, "next"))
 
@@ -318,6 +355,7 @@ def _live_context(registration: Registration) -> dict[str, Any]:
         "member": member,
         "zone": zone(member.timezone),
         "live": live,
+        "keys": region_keys(live, registration.event),
         "now": live.now,
         "intro_template": _intro_template(),
     }
@@ -326,15 +364,21 @@ def _live_context(registration: Registration) -> dict[str, Any]:
 @never_cache
 @require_GET
 def page(request: HttpRequest, token: str) -> HttpResponse:
-    """The participant's live page: whom they meet now and why, and the clock."""
-    return render(request, "live/page.html", _live_context(_registration(token)))
+    """The participant's live page: whom they meet now and why, the clock, and how to join
+    the video meeting (outside the part that polling replaces, so it never flickers)."""
+    registration = _registration(token)
+    context = {**_live_context(registration), "join": join_info(registration)}
+    return render(request, "live/page.html", context)
 
 
 @never_cache
 @require_GET
 def poll(request: HttpRequest, token: str) -> HttpResponse:
-    """The live part of the page, when something changed since version ``?v=``; else 204,
-    which htmx takes as "nothing to swap" (one query for the common case)."""
+    """What changed on the live page since version ``?v=``: 204 when nothing did, which
+    htmx takes as "nothing to swap" (one query for the common case, none from the cache);
+    else the regions whose key (``?banner=``, ``?head=``, ``?stage=``) changed, each as an
+    out-of-band swap, and a new poller. A broadcast so replaces the banner alone, never
+    the stage where a video plays or an answer is being typed."""
     version = poll_version(token)
     if version is None:
         raise Http404("No such page.")
@@ -342,5 +386,7 @@ def poll(request: HttpRequest, token: str) -> HttpResponse:
     if seen.isdigit() and int(seen) == version:
         return HttpResponse(status=204)
     context = _live_context(_registration(token))
+    keys = context["keys"]
+    context["changed"] = [name for name in REGIONS if request.GET.get(name) != keys[name]]
     ended = context["live"].state.phase == Phase.ENDED
-    return render(request, "live/_live.html", context, status=STOP_POLLING if ended else 200)
+    return render(request, "live/_poll.html", context, status=STOP_POLLING if ended else 200)

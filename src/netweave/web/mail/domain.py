@@ -9,6 +9,10 @@ A member who turned optional emails off gets only what they asked for themselves
 (a test checks). Header fields are made safe there, once (:func:`clean_header`): a name with a
 carriage return in a subject would otherwise stop the message (``BadHeaderError``), or add a
 header of the sender's choosing. Whatever fails while sending is recorded in the outbox.
+
+:func:`send_email_once` sends a message that must never go twice (a schedule for one plan
+version, one reminder): it claims the message's key in the outbox before sending, so a retried
+task or a second cron run finds the claim and sends nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
 from django.template import engines
 from django.template.loader import get_template
 from django.urls import reverse
@@ -41,7 +46,9 @@ __all__ = [
     "member_for_preferences_token",
     "preferences_token",
     "preferences_url",
+    "render_email",
     "send_email",
+    "send_email_once",
     "unsubscribe_url",
     "wants_optional_email",
 ]
@@ -49,9 +56,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: mail a person triggers themselves (their registration, their link request, a confirmation
-#: they asked for): it goes even after they turned optional emails off, or they could lock
-#: themselves out of their page
-TRANSACTIONAL_KINDS = frozenset({"registration", "link", "confirm_registration", "confirm_privacy"})
+#: they asked for, their welcome when they walk in on the day): it goes even after they turned
+#: optional emails off, or they could lock themselves out of their page; their schedule (with
+#: their link) is what registering was for
+TRANSACTIONAL_KINDS = frozenset(
+    {"registration", "link", "confirm_registration", "confirm_privacy", "schedule", "walk_in"}
+)
 #: the outbox error of a message held back because its recipient turned optional emails off
 UNSUBSCRIBED = "Not sent: the recipient turned off optional emails from this community."
 _SALT = "netweave.mail.preferences"
@@ -156,11 +166,81 @@ def send_email(
     and ``kind`` is not in :data:`TRANSACTIONAL_KINDS`, nothing is sent and the outbox records
     it as failed with the reason :data:`UNSUBSCRIBED`.
     """
+    record = _record(to, template, context, tz, community, kind)
+    return _deliver(record, attachments, headers)
+
+
+def send_email_once(
+    key: str,
+    to: str,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    tz: str = "UTC",
+    community: Community | None = None,
+    kind: str = "",
+    attachments: Sequence[Attachment] = (),
+    headers: Mapping[str, str] | None = None,
+) -> OutboxMessage | None:
+    """:func:`send_email`, at most once per ``key``; None when the key was claimed already.
+
+    The outbox row is the claim: it is written QUEUED with ``key`` (unique) before anything
+    is sent, so two senders at once, or a task run again, send one email. A FAILED message
+    (the server refused it, the member had unsubscribed) may be claimed again by a later
+    try; a QUEUED or SENT one never is, since it may have reached the inbox already.
+    """
+    record = _record(to, template, context, tz, community, kind)
+    record.key, record.state = key, OutboxMessage.State.QUEUED
+    claimed = _claim(record)
+    return None if claimed is None else _deliver(claimed, attachments, headers)
+
+
+def render_email(template: str, context: Mapping[str, Any], *, tz: str = "UTC") -> tuple[str, str]:
+    """The subject and body ``mail/<template>.txt`` would have for someone in ``tz``, without
+    sending anything (a preview for the organizer)."""
     subject, body = _render(template, context, tz)
-    to, subject = clean_header(to), clean_header(subject)[:SUBJECT_MAX]
-    member = _recipient(to, community)
-    record = OutboxMessage(community=community, to=to, subject=subject, body=body, kind=kind)
-    if member is not None and kind not in TRANSACTIONAL_KINDS and not wants_optional_email(member):
+    return clean_header(subject)[:SUBJECT_MAX], body
+
+
+def _record(
+    to: str,
+    template: str,
+    context: Mapping[str, Any],
+    tz: str,
+    community: Community | None,
+    kind: str,
+) -> OutboxMessage:
+    subject, body = render_email(template, context, tz=tz)
+    return OutboxMessage(
+        community=community, to=clean_header(to), subject=subject, body=body, kind=kind
+    )
+
+
+def _claim(record: OutboxMessage) -> OutboxMessage | None:
+    """``record`` written as the claim on its key; None when another sender holds it."""
+    try:
+        with transaction.atomic():
+            record.save()
+        return record
+    except IntegrityError:
+        pass
+    # a failed earlier try gives its row to this one, if no other sender took it first
+    fields = {f: getattr(record, f) for f in ("to", "subject", "body", "kind")}
+    failed = OutboxMessage.objects.filter(key=record.key, state=OutboxMessage.State.FAILED)
+    if not failed.update(state=OutboxMessage.State.QUEUED, error="", **fields):
+        return None
+    return OutboxMessage.objects.get(key=record.key)
+
+
+def _deliver(
+    record: OutboxMessage,
+    attachments: Sequence[Attachment],
+    headers: Mapping[str, str] | None,
+) -> OutboxMessage:
+    """Send ``record`` (unless its recipient unsubscribed) and save how it went."""
+    member = _recipient(record.to, record.community)
+    optional = record.kind not in TRANSACTIONAL_KINDS
+    if member is not None and optional and not wants_optional_email(member):
         record.state, record.error = OutboxMessage.State.FAILED, UNSUBSCRIBED
         record.save()
         return record
@@ -172,9 +252,11 @@ def send_email(
         _message(record, all_headers, attachments).send()
     except Exception as exc:  # SMTP, sockets, a header the backend refuses: record it all
         # never log the address or body: personal data stays out of logs
-        log.warning("sending %s email failed: %s", kind or "an", type(exc).__name__)
+        log.warning("sending %s email failed: %s", record.kind or "an", type(exc).__name__)
         record.state = OutboxMessage.State.FAILED
         record.error = (str(exc) or type(exc).__name__)[:500]
+    else:
+        record.state = OutboxMessage.State.SENT
     record.save()
     return record
 

@@ -21,6 +21,11 @@ urlpatterns = [
         name="members_import",
     ),
     path(
+        "communities/<int:community_pk>/members/import/columns/",
+        members.import_mapping,
+        name="members_import_mapping",
+    ),
+    path(
         "communities/<int:community_pk>/members/import/confirm/",
         members.import_confirm,
         name="members_import_confirm",
@@ -32,6 +37,11 @@ urlpatterns = [
     path("events/<int:event_pk>/edit/", events.edit, name="event_edit"),
     path("events/<int:event_pk>/status/", events.change_status, name="event_status"),
     path("events/<int:event_pk>/import/", events.import_upload, name="event_import"),
+    path(
+        "events/<int:event_pk>/import/columns/",
+        events.import_mapping,
+        name="event_import_mapping",
+    ),
     path(
         "events/<int:event_pk>/import/confirm/",
         events.import_confirm,

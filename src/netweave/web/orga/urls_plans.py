@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from netweave.web.orga.views import exports, plans
+from netweave.web.orga.views import exports, plans, sending
 
 P = "events/<int:event_pk>/plan/"
 V = P + "v<int:number>/"
@@ -14,6 +14,7 @@ urlpatterns = [
     path(P + "forbidden/<int:pair_pk>/delete/", plans.unforbid, name="plan_unforbid"),
     path(P + "meetings/<int:meeting_pk>/pin/", plans.pin_meeting, name="plan_pin_meeting"),
     path(P + "groups/<int:group_pk>/pin/", plans.pin_group, name="plan_pin_group"),
+    path(P + "send/", sending.send, name="plan_send"),
     path(V, plans.version, name="plan_version"),
     path(V + "progress/", plans.progress, name="plan_progress"),
     path(V + "diff/", plans.diff, name="plan_diff"),

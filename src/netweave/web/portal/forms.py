@@ -47,6 +47,13 @@ def _known_zones() -> frozenset[str]:
     return frozenset({"UTC"} | {name for _, group in zone_choices()[1:] for name, _ in group})
 
 
+class RegistrantChoiceField(MemberChoiceField):
+    """A registrant as the others find them: by name and the community they manage."""
+
+    def label_from_instance(self, obj: Member) -> str:
+        return f"{obj.name} ({obj.manages})" if obj.manages else obj.name
+
+
 class ProfileForm(PlainTextMixin, forms.Form):
     """Everything a participant may change about themselves (not their email: the identity)."""
 
@@ -85,12 +92,13 @@ class ProfileForm(PlainTextMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The kind of person, experience or problem: we match on it.",
     )
-    requests = MemberChoiceField(
+    requests = RegistrantChoiceField(
         label="People you'd like to meet",
         queryset=None,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="Members who agreed to be listed. Hold Ctrl (⌘ on a Mac) to pick several.",
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "registrants"}),
+        help_text="People registered for this event who agreed to be listed. Tick as many "
+        "as you like; type a name or community in the search box to find someone.",
     )
     avoid_text = forms.CharField(
         label="Anyone you'd rather not meet?",
@@ -116,7 +124,12 @@ class ProfileForm(PlainTextMixin, forms.Form):
         help_text="You see a partner's email when you both agreed; you can change this later.",
         required=False,
     )
-    listed = forms.BooleanField(label="List me so other members can ask to meet me", required=False)
+    listed = forms.BooleanField(
+        label="List my name and community for the other participants, so they can ask to meet me",
+        help_text="Off unless you tick it. It applies to the events you register for; you "
+        "can change it on your page at any time.",
+        required=False,
+    )
 
     def __init__(
         self, *args: Any, event: Event, member: Member | None = None, **kwargs: Any
@@ -124,7 +137,7 @@ class ProfileForm(PlainTextMixin, forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.event = event
-        listed = registering.listed_members(event.community)
+        listed = registering.listed_registrants(event)
         # nobody asks to meet themselves
         self.fields["requests"].queryset = listed.exclude(pk=member.pk) if member else listed
         self.fields["timezone"].choices = self._zone_choices()

@@ -19,6 +19,7 @@ from netweave.web.common.panels import panels_for
 from netweave.web.common.security import ip_and_page, posted_email, rate_limit
 from netweave.web.events import answers, invites, registering, timeline
 from netweave.web.events.links import registration_for_token
+from netweave.web.events.meeting import join_info
 from netweave.web.events.models import Event, Registration, RegistrationRequest
 from netweave.web.matching.queries import schedule
 from netweave.web.portal.forms import LinkForm, ProfileForm, RegistrationForm
@@ -162,6 +163,7 @@ def mine(request: HttpRequest, token: str) -> HttpResponse:
         "requests": registration.requests.order_by("name"),
         "night": timeline.night_notice(registration.event, member.timezone, registration.mode),
         "link": _personal_link(request, registration),
+        "join": join_info(registration),
     }
     context["panels_before"], context["panels_after"] = panels_for(request, registration)
     return render(request, "portal/mine.html", context)

@@ -1,7 +1,8 @@
 """Follow-up verbs: consent to share contact details and to optional emails (:mod:`.consent`),
-feedback (:mod:`.feedback`), the summary and reminder emails (:mod:`.sending`) and sending
-every summary (:mod:`.summaries`). What happened, contacts and summaries are read in
-:mod:`netweave.web.followup.queries`; the error is :mod:`netweave.web.followup.errors`.
+feedback (:mod:`.feedback`), the summary email (:mod:`.sending`; reminders before the event
+are the matching app's) and sending every summary (:mod:`.summaries`). What happened,
+contacts and summaries are read in :mod:`netweave.web.followup.queries`; the error is
+:mod:`netweave.web.followup.errors`.
 
 This package re-exports the names it had as one module, so that other apps' imports keep
 working; inside this app, import from the module itself.
@@ -20,12 +21,6 @@ from netweave.web.followup.domain.feedback import (
     give_meeting_feedback,
 )
 from netweave.web.followup.domain.sending import (
-    DAY_ENDS,
-    DAY_STARTS,
-    REMINDER_LEAD,
-    reminder_at,
-    send_due_reminders,
-    send_reminder,
     send_summary,
 )
 from netweave.web.followup.domain.summaries import SummariesQueued, send_summaries
@@ -40,9 +35,6 @@ from netweave.web.followup.queries.held import (
 from netweave.web.followup.queries.summary import Conversation, Summary, summary_for, summary_url
 
 __all__ = [
-    "DAY_ENDS",
-    "DAY_STARTS",
-    "REMINDER_LEAD",
     "Conversation",
     "FollowupError",
     "MeetingAnswer",
@@ -56,9 +48,6 @@ __all__ = [
     "meetings_held",
     "mutual_wishes",
     "record_plan_as_held",
-    "reminder_at",
-    "send_due_reminders",
-    "send_reminder",
     "send_summaries",
     "send_summary",
     "set_email_sharing",

@@ -2,12 +2,13 @@
 
 :class:`~netweave.web.live.models.HeldMeeting` is written by the live run as rounds happen;
 without a live run, the published plan is copied into it once the event is over
-(:func:`record_plan_as_held`), by the first reader (:func:`meetings_held`). That copy is the
-one write among these reads: it fills the table the readers need, once, under a lock.
+(:func:`record_plan_as_held`), by the first reader (:func:`meetings_held`); a round the
+live console re-planned is copied as re-planned. That copy is the one write among these
+reads: it fills the table the readers need, once, under a lock.
 
 Who met whom is not decided here: :mod:`netweave.web.live.queries.met` holds that rule
-(held rounds, else the published plan), and the copy made here is what that rule reads as
-held afterwards, so both agree.
+(held rounds, else the newest re-plan, else the published plan), and the copy made here
+is what that rule reads as held afterwards, so both agree.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from netweave.web.events.models import Event, Registration
 from netweave.web.events.timeline import event_ends_at
 from netweave.web.followup.errors import FollowupError
 from netweave.web.live.models import HeldMeeting, HeldSeat
-from netweave.web.live.queries.met import async_not_happened
+from netweave.web.live.queries.met import async_not_happened, newest_replans
 from netweave.web.matching.models import Group, GroupSeat, Meeting, Seat
 from netweave.web.matching.queries.schedule import published_plan
 
@@ -65,7 +66,8 @@ def meetings_happened(event: Event) -> QuerySet[HeldMeeting]:
 
 
 def record_plan_as_held(event: Event) -> int:
-    """Copy the published plan of ``event`` into held meetings; how many were made.
+    """Copy the published plan of ``event`` into held meetings (a round's newest re-plan in
+    place of its planned meetings); how many were made.
 
     Does nothing (0) when the event already has held meetings or no published plan. Runs
     under a lock on the event, so two first readers cannot both copy.
@@ -87,8 +89,12 @@ def _copy_meetings(event: Event, plan_pk: int) -> int:
         .values_list("meeting_id", "registration_id")
     ):
         seats[meeting_pk].append(reg_pk)
-    meetings = list(Meeting.objects.filter(plan_id=plan_pk).order_by("round", "id"))
-    rows = HeldMeeting.objects.bulk_create(
+    # a round the live console re-planned is what was decided for it (the rule's rule 2)
+    replans = {r.round: r for r in newest_replans([event])}
+    meetings = list(
+        Meeting.objects.filter(plan_id=plan_pk).exclude(round__in=replans).order_by("round", "id")
+    )
+    made = [
         HeldMeeting(
             event=event,
             round=m.round,
@@ -98,9 +104,30 @@ def _copy_meetings(event: Event, plan_pk: int) -> int:
             source=HeldMeeting.Source.PLAN,
         )
         for m in meetings
-    )
-    _seat(rows, [seats[m.pk] for m in meetings])
+    ]
+    members = [seats[m.pk] for m in meetings]
+    # a re-plan names registrations by pk in JSON: someone deleted since is left out
+    known = set(Registration.objects.filter(event=event).values_list("pk", flat=True))
+    for number, replan in sorted(replans.items()):
+        for row in replan.meetings:
+            there = [pk for pk in row.get("members", ()) if pk in known]
+            if there:
+                made.append(_replanned(event, number, row))
+                members.append(there)
+    rows = HeldMeeting.objects.bulk_create(made)
+    _seat(rows, members)
     return len(rows)
+
+
+def _replanned(event: Event, number: int, row: dict) -> HeldMeeting:
+    return HeldMeeting(
+        event=event,
+        round=number,
+        room=row.get("room"),
+        is_async=bool(row.get("is_async")),
+        reasons=list(row.get("reasons", ())),
+        source=HeldMeeting.Source.REPLAN,
+    )
 
 
 def _copy_groups(event: Event, plan_pk: int) -> int:

@@ -4,8 +4,9 @@ of what really happened.
 Verbs here are what the live console and the participant's live page call; views only
 validate and delegate. One module per noun: :mod:`.state` (the transitions, one at a time),
 :mod:`.checkin`, :mod:`.replan` (all or nothing), :mod:`.record` (the record is the truth),
-:mod:`.groups`, and below them :mod:`.rounds` and :mod:`.roster`. What the console and the
-live page read is in :mod:`netweave.web.live.queries`.
+:mod:`.groups`, :mod:`.welcome` (a walk-in's email), and below them :mod:`.rounds` and
+:mod:`.roster`. What the console and the live page read is in
+:mod:`netweave.web.live.queries`.
 
 This package re-exports the public names so that other apps' imports keep working; inside
 this app (and in tests) import from the module that owns the name.

@@ -41,6 +41,7 @@ __all__ = [
     "live_state",
     "next_round",
     "next_round_number",
+    "rounds_skipped",
     "set_messages",
     "start_event",
     "start_groups",
@@ -142,6 +143,26 @@ def next_round_number(event: Event, version: PlanVersion, state: LiveState) -> i
     held = set(HeldMeeting.objects.filter(event=event, round__gt=0).values_list("round", flat=True))
     later = [n for n in round_numbers(version) if n > state.round and n not in held]
     return later[0] if later else None
+
+
+def rounds_skipped(
+    event: Event, version: PlanVersion, state: LiveState, number: int | None
+) -> list[int]:
+    """The rounds that starting round ``number`` now (``None``: the small groups) would pass
+    over: those after the current one, before ``number``, not held yet. Empty for the next
+    round; the console asks the host to confirm anything else.
+
+    A round passed over is not held later by "Next" (which moves on from the current round),
+    so nobody meets the people the plan had for them there.
+    """
+    if state.phase in (Phase.GROUPS, Phase.ENDED):
+        return []
+    held = set(HeldMeeting.objects.filter(event=event, round__gt=0).values_list("round", flat=True))
+    return [
+        n
+        for n in round_numbers(version)
+        if n > state.round and (number is None or n < number) and n not in held
+    ]
 
 
 def next_round(event: Event, expected_version: int | None) -> LiveState:

@@ -4,6 +4,7 @@ lines to paste in the chat."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,13 @@ from netweave.core.live_words import chat_lines
 from netweave.core.plan import Meeting as CoreMeeting
 from netweave.core.plan import Participant, Plan, Round
 from netweave.web.events.models import Event
+from netweave.web.events.rooms import chat_header
 from netweave.web.live.domain.errors import LiveError
 from netweave.web.live.domain.groups import groups_now
 from netweave.web.live.domain.roster import roster_of
 from netweave.web.live.domain.rounds import require_published, round_base, round_numbers
 
-__all__ = ["groups_zoom_csv", "round_chat_text", "round_zoom_csv"]
+__all__ = ["chat_text", "groups_zoom_csv", "round_chat_text", "round_zoom_csv"]
 
 
 def _round_plan(event: Event, number: int) -> tuple[Plan, list[CoreMeeting]]:
@@ -45,11 +47,20 @@ def round_zoom_csv(event: Event, number: int) -> bytes:
     return _csv_bytes(zoom_round_table(plan, number))
 
 
+def chat_text(
+    event: Event, number: int, meetings: Sequence[CoreMeeting], names: Mapping[str, str]
+) -> str:
+    """What the host pastes in Zoom's chat for round ``number``: how to reach the rooms in
+    the event's room mode, then "Round 2: Room 03 - Ana & Kofi", ... (the rooms as named on
+    every participant's page)."""
+    return "\n".join([chat_header(event, number), *chat_lines(number, meetings, names)])
+
+
 def round_chat_text(event: Event, number: int) -> str:
-    """The lines to paste in Zoom's chat: "Round 2: Room 3 - Ana & Kofi", ..."""
+    """:func:`chat_text` for round ``number`` as it stands now (re-planned or not)."""
     plan, meetings = _round_plan(event, number)
     names = {p.id: p.name for p in plan.participants}
-    return "\n".join(chat_lines(number, meetings, names))
+    return chat_text(event, number, meetings, names)
 
 
 def groups_zoom_csv(event: Event) -> bytes:

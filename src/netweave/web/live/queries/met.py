@@ -8,13 +8,14 @@ round 0 and count only where a reader asks for them):
    starting, or the follow-up copying the plan after an event without a live run). Then
    those meetings, and only those, say who met whom in it: the plan of that round no longer
    counts, a re-plan on the day counts as held.
-2. **Otherwise the published plan's meetings of that round count** (the newest published
-   version), while the event is not done: a round still to come, or an event run without
-   the live console, is taken as planned.
+2. **Otherwise the live console's last decision for that round counts**: its newest
+   :class:`~netweave.web.live.models.Replan` (the meetings the round will start with),
+   else the published plan's meetings of that round (the newest published version). A
+   round still to come, or an event run without the live console, is taken as decided.
 3. **Once the event is done** (``Event.Status.DONE``, which the live console's *End* sets),
    a round the live run never recorded, in an event it did record, did not happen (the host
    ended early): it counts for nobody. An event with no record at all still counts with its
-   plan (rule 2), done or not.
+   re-plans and plan (rule 2), done or not.
 
 People marked absent are left out by the record itself: a round starting records each
 meeting without its absent people, and a pair whose partner was absent is no meeting
@@ -40,10 +41,12 @@ in this app's ``ready()``: matching sits below live and may not import it).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 
 from netweave.web.events.models import Event, Registration
-from netweave.web.live.models import HeldMeeting, HeldSeat
+from netweave.web.live.models import HeldMeeting, HeldSeat, Replan
 from netweave.web.matching.domain.inputs import core_id, history_of
 from netweave.web.matching.domain.planned import (
     Meetings,
@@ -51,21 +54,28 @@ from netweave.web.matching.domain.planned import (
     meetings_from_rows,
     planned_meetings,
 )
+from netweave.web.matching.models import PlanVersion
 
 __all__ = [
+    "HELD",
+    "PLANNED",
+    "REPLANNED",
     "AsyncEvidence",
     "Meetings",
     "async_not_happened",
+    "counted_as",
     "event_meetings",
     "held_meetings",
     "held_rounds",
     "history_pairs",
     "meetings_by_event",
     "met_pairs",
+    "newest_replans",
     "partners_by_registration",
     "partners_met",
     "planned_or_held",
     "register_async_evidence",
+    "replanned_meetings",
 ]
 
 #: reads an event's ``(author pk, subject pk)`` pairs where the author answered the partner
@@ -122,25 +132,90 @@ def held_meetings(events: Sequence[Event | int], *, groups: bool = False) -> dic
     return found
 
 
+def newest_replans(events: Sequence[Event | int]) -> QuerySet[Replan]:
+    """The newest re-plan of each round of ``events`` (one query when read): what the live
+    console last decided for a round, which is what the round starts with. Only re-plans
+    made since the plan in force was published count: a plan published again (after the
+    intro deadline re-planned the old one, say) is not overridden by the old re-plans, as in
+    :func:`netweave.web.live.domain.rounds.latest_replan`."""
+    pks = [e if isinstance(e, int) else e.pk for e in events]
+    published = (
+        PlanVersion.objects.filter(event_id=OuterRef("event_id"), published_at__isnull=False)
+        .order_by("-published_at", "-number")
+        .values("published_at")[:1]
+    )
+    newest = (
+        Replan.objects.filter(event_id__in=pks)
+        .annotate(since=Subquery(published))
+        .filter(Q(since__isnull=True) | Q(created__gte=F("since")))
+        .values("event_id", "round")
+        .annotate(last=Max("id"))
+        .values("last")
+    )
+    return Replan.objects.filter(pk__in=newest).order_by("event_id", "round")
+
+
+def replanned_meetings(events: Sequence[Event | int]) -> dict[int, Meetings]:
+    """event pk -> round -> the meetings of its newest re-plan (registration pks in seat
+    order); events without a re-plan are left out. One query."""
+    out: dict[int, Meetings] = {}
+    rows = newest_replans(events).values_list("event_id", "round", "meetings")
+    for event_pk, number, meetings in rows:
+        members = [list(m.get("members", ())) for m in meetings]
+        out.setdefault(event_pk, {})[number] = [m for m in members if m]
+    return out
+
+
 def meetings_by_event(events: Iterable[Event], *, groups: bool = False) -> dict[int, Meetings]:
     """event pk -> who met whom per round, by the module's rule (rounds in order; round 0,
-    the groups, only when ``groups``). Four or five queries for any number of events."""
+    the groups, only when ``groups``). Five or six queries for any number of events."""
     events = list(events)
     # the groups' record counts for "the event has a record" (rule 3) whatever is asked
     held = held_meetings(events, groups=True)
     planned = planned_meetings(events, groups=groups)
-    return {e.pk: _rule(e, held.get(e.pk, {}), planned.get(e.pk, {}), groups) for e in events}
+    replanned = replanned_meetings(events)
+    return {
+        e.pk: _rule(e, held.get(e.pk, {}), planned.get(e.pk, {}), replanned.get(e.pk, {}), groups)
+        for e in events
+    }
 
 
-def _rule(event: Event, held: Meetings, planned: Meetings, groups: bool) -> Meetings:
-    ended = bool(held) and event.status == Event.Status.DONE
+#: what :func:`counted_as` answers: the round's record counts, its newest re-plan, or
+#: its published plan
+HELD, REPLANNED, PLANNED = "held", "replanned", "planned"
+
+
+def counted_as(
+    event: Event, number: int, recorded: Collection[int], replanned: Collection[int] = ()
+) -> str | None:
+    """Which part of the rule says who met whom in round ``number`` of ``event``:
+    :data:`HELD` (the record), :data:`REPLANNED` (the round's newest re-plan),
+    :data:`PLANNED` (the published plan) or None (the round did not happen). ``recorded``
+    holds the rounds the live run recorded, the groups (0) included: any record at all makes
+    a done event's unrecorded rounds not happen; ``replanned`` the rounds re-planned.
+
+    The decision alone, for readers that need more of a meeting than its people (the
+    day of :mod:`netweave.web.live.queries.day`)."""
+    if number in recorded:
+        return HELD
+    if recorded and event.status == Event.Status.DONE:
+        return None
+    return REPLANNED if number in replanned else PLANNED
+
+
+def _rule(
+    event: Event, held: Meetings, planned: Meetings, replanned: Meetings, groups: bool
+) -> Meetings:
     out: Meetings = {}
-    for number in sorted(held.keys() | planned.keys()):
+    for number in sorted(held.keys() | planned.keys() | replanned.keys()):
         if number == 0 and not groups:
             continue
-        if number in held:
+        counted = counted_as(event, number, held.keys(), replanned.keys())
+        if counted == HELD:
             out[number] = held[number]
-        elif not ended:
+        elif counted == REPLANNED:
+            out[number] = replanned[number]
+        elif counted == PLANNED:
             out[number] = planned[number]
     return out
 
@@ -173,13 +248,15 @@ def partners_met(registration: Registration, *, groups: bool = False) -> list[in
 
 
 def planned_or_held(event: Event) -> Meetings:
-    """round -> every meeting the published plan or the record has at ``event``, groups
-    (round 0) included: both, not the rule, and wider than it on purpose, for what partners
-    may see of each other (an intro is for whoever was told they would meet, and whoever
-    really met)."""
+    """round -> every meeting the published plan, a re-plan or the record has at ``event``,
+    groups (round 0) included: all of them, not the rule, and wider than it on purpose, for
+    what partners may see of each other (an intro is for whoever was told they would meet,
+    and whoever really met)."""
     held = held_meetings([event], groups=True).get(event.pk, {})
     planned = planned_meetings([event], groups=True).get(event.pk, {})
-    return {n: held.get(n, []) + planned.get(n, []) for n in sorted(held.keys() | planned.keys())}
+    replanned = replanned_meetings([event]).get(event.pk, {})
+    rounds = sorted(held.keys() | planned.keys() | replanned.keys())
+    return {n: held.get(n, []) + replanned.get(n, []) + planned.get(n, []) for n in rounds}
 
 
 def history_pairs(events: Iterable[Event]) -> list[tuple[str, str]]:

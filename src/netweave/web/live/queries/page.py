@@ -4,20 +4,30 @@ really happening, not the plan), or their group, and the clock."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import hashlib
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Subquery
 from django.utils import timezone
 
 from netweave.core.live_words import conversation_prompt
+from netweave.core.rooms import ZOOM_MAX_ROOMS, room_label, room_number
 from netweave.web.events.models import Event, Registration
 from netweave.web.events.partners import PartnerView, partner_views
+from netweave.web.events.rooms import room_link, room_mode
 from netweave.web.live.domain.state import live_state
-from netweave.web.live.models import HeldMeeting, HeldSeat, LiveState
-from netweave.web.matching.queries.schedule import schedule_for
+from netweave.web.live.models import LiveState
+from netweave.web.live.queries.day import Held, day_for, held_of
+from netweave.web.matching.queries.schedule import reasons_for
 
-__all__ = ["LiveGroup", "LiveMeeting", "LivePage", "LiveSeat", "live_page"]
+__all__ = [
+    "REGIONS",
+    "LiveGroup",
+    "LiveMeeting",
+    "LivePage",
+    "LiveSeat",
+    "live_page",
+    "region_keys",
+]
 
 Phase = LiveState.Phase
 
@@ -38,10 +48,21 @@ class LiveMeeting:
     seats: tuple[LiveSeat, ...]
     reasons: tuple[str, ...]
     prompt: str
+    #: the room's name as everyone sees it ("Room 07": :func:`netweave.core.rooms.room_label`)
+    label: str = ""
+    #: its number (:func:`netweave.core.rooms.room_number`), for Zoom's "Breakout Room 7"
+    number: int | None = None
+    #: the meeting's own room, when the event gives each meeting a link
+    join_url: str | None = None
 
     @property
     def with_host(self) -> bool:
         return not self.seats and not self.is_async
+
+    @property
+    def beyond_zoom(self) -> bool:
+        """Whether the room's number is above what Zoom opens in one meeting."""
+        return (self.number or 0) > ZOOM_MAX_ROOMS
 
 
 @dataclass(frozen=True)
@@ -52,79 +73,68 @@ class LiveGroup:
     reasons: tuple[str, ...]
     #: an async member attached to the group: they follow it on their pages
     remote: bool = False
+    #: in Zoom, where participants choose, the group meets in the room of its number
+    label: str = ""
+    number: int | None = None
+    join_url: str | None = None
+
+    @property
+    def beyond_zoom(self) -> bool:
+        return (self.number or 0) > ZOOM_MAX_ROOMS
 
 
 @dataclass(frozen=True)
 class LivePage:
     state: LiveState
     rounds: int
+    #: how people reach their room (:func:`netweave.web.events.rooms.room_mode`)
+    room_mode: str = ""
     meetings: tuple[LiveMeeting, ...] = ()
     group: LiveGroup | None = None
     now: dt.datetime = field(default_factory=timezone.now)
+    #: the viewer watches an async partner's intro now (and fills in their form)
+    watching: bool = False
 
 
-@dataclass(frozen=True)
-class _Held:
-    """A held meeting the viewer is in, with everyone else in it."""
-
-    meeting: HeldMeeting
-    others: tuple[Registration, ...]
-
-
-def _held_of(registration: Registration, number: int) -> list[_Held]:
-    """The viewer's held meetings of round ``number`` with their people, in one query:
-    every participant's page asks this within seconds of each other at each change."""
-    mine = HeldSeat.objects.filter(
-        meeting__event_id=registration.event_id,
-        meeting__round=number,
-        registration_id=registration.pk,
-    ).values("meeting_id")
-    seats = (
-        HeldSeat.objects.filter(meeting_id__in=Subquery(mine))
-        .select_related("meeting", "registration__member")
-        .order_by("meeting_id", "position")
-    )
-    meetings: dict[int, HeldMeeting] = {}
-    others: dict[int, list[Registration]] = defaultdict(list)
-    for seat in seats:
-        meetings.setdefault(seat.meeting_id, seat.meeting)
-        if seat.registration_id != registration.pk:
-            others[seat.meeting_id].append(seat.registration)
-    return [_Held(m, tuple(others[pk])) for pk, m in meetings.items()]
-
-
-def _live_meeting(held: _Held, number: int, viewer: Registration) -> LiveMeeting:
-    reasons = tuple(str(r) for r in held.meeting.reasons or ())
+def _live_meeting(held: Held, number: int, viewer: Registration) -> LiveMeeting:
+    stored = tuple(str(r) for r in held.meeting.reasons or ())
     views = partner_views(viewer, held.others)
+    reasons = reasons_for(viewer, stored, views)
+    room = None if held.meeting.is_async else held.meeting.room
     return LiveMeeting(
         room=held.meeting.room,
         is_async=held.meeting.is_async,
         seats=tuple(LiveSeat(v, r) for v, r in zip(views, held.others, strict=True)),
         reasons=reasons,
-        prompt=conversation_prompt(reasons, number),
+        prompt=conversation_prompt(stored, number),  # it reads the stored wording
+        label=room_label(room),
+        number=room_number(room),
+        join_url=room_link(viewer.event, number, room),
     )
 
 
-def _live_group(held: _Held, viewer: Registration) -> LiveGroup:
-    return LiveGroup(
-        room=held.meeting.room or "",
-        theme=held.meeting.theme,
-        members=partner_views(viewer, held.others),
-        reasons=tuple(str(r) for r in held.meeting.reasons or ()),
+def _with_room(group: LiveGroup, event: Event) -> LiveGroup:
+    if group.remote:
+        return group
+    return replace(
+        group,
+        label=room_label(group.room),
+        number=room_number(group.room),
+        join_url=room_link(event, 0, group.room),
     )
 
 
 def _group_of(registration: Registration) -> LiveGroup | None:
-    """The group the participant sits in now; an async member attached to a group sees the
-    group the plan attached them to (they are not in its room)."""
-    held = _held_of(registration, 0)
-    if held:
-        return _live_group(held[0], registration)
-    schedule = schedule_for(registration)
-    slot = schedule.group if schedule is not None else None
+    """The group the participant sits in now, as their day says (:mod:`.day`): the held
+    group, or for an async member attached to a group the group the plan attached them to
+    (they are not in its room)."""
+    day = day_for(registration)
+    slot = day.group if day is not None else None
     if slot is None:
         return None
-    return LiveGroup(slot.room, slot.theme, slot.members, slot.reasons, remote=slot.remote)
+    reasons = reasons_for(registration, slot.reasons, slot.members)
+    group = LiveGroup(slot.room, slot.theme, slot.members, reasons, remote=slot.remote)
+    return _with_room(group, registration.event)
 
 
 def _state_of(event: Event) -> LiveState:
@@ -145,12 +155,50 @@ def live_page(registration: Registration) -> LivePage:
     """
     event = registration.event
     state = _state_of(event)
-    page = LivePage(state=state, rounds=event.rounds)
+    page = LivePage(state=state, rounds=event.rounds, room_mode=room_mode(event))
     if state.phase == Phase.ROUND:
-        held = _held_of(registration, state.round)
-        page = replace(
-            page, meetings=tuple(_live_meeting(h, state.round, registration) for h in held)
+        held = held_of(registration, state.round)
+        meetings = tuple(_live_meeting(h, state.round, registration) for h in held)
+        watching = registration.mode != Registration.Mode.ASYNC and any(
+            m.is_async for m in meetings
         )
+        page = replace(page, meetings=meetings, watching=watching)
     elif state.phase == Phase.GROUPS:
         page = replace(page, group=_group_of(registration))
     return page
+
+
+#: the live page's regions, each replaced on its own when its key changes
+REGIONS = ("banner", "head", "stage")
+
+
+def _key(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def _stage_parts(page: LivePage) -> tuple[object, ...]:
+    """Who is in the stage: what it shows, not how (a form's CSRF token changes each time)."""
+    meetings = tuple(
+        (m.room, m.is_async, tuple(s.partner.pk for s in m.seats)) for m in page.meetings
+    )
+    group = page.group
+    if group is not None:
+        group = (group.room, group.theme, group.remote, tuple(p.pk for p in group.members))
+    return meetings, group
+
+
+def region_keys(page: LivePage, event: Event) -> dict[str, str]:
+    """region -> a key that changes exactly when what the region shows changes: the banner
+    with the broadcast, the head with the accessibility reminder, the round and its end,
+    the stage with the round and whom the viewer meets in it. The poll sends only regions
+    whose key the page does not have, so a broadcast never replaces the stage (a playing
+    video, a half-typed answer).
+    """
+    state = page.state
+    ended = state.phase == Phase.ENDED
+    note = "" if ended else state.accessibility_note
+    return {
+        "banner": _key(state.broadcast),
+        "head": _key(note, state.phase, state.round, page.rounds, state.ends_at),
+        "stage": _key(state.phase, state.round, event.status, *_stage_parts(page)),
+    }

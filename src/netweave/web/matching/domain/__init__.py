@@ -3,8 +3,10 @@
 One module per noun (see each for its rules): :mod:`.inputs` (what the planner is given),
 :mod:`.storage` (plans to rows and back), :mod:`.versions` (numbering, locking, refusing a
 stale page), :mod:`.generate` and :mod:`.request` (planning in the background),
-:mod:`.checks`, :mod:`.curation`, :mod:`.forbidden` and :mod:`.publish`; what the organizer
-pages read is in :mod:`netweave.web.matching.queries`.
+:mod:`.checks`, :mod:`.curation`, :mod:`.forbidden` and :mod:`.publish`; the inbox:
+:mod:`.sending` (preview and the press), :mod:`.delivery` (the schedule emails the task sends)
+and :mod:`.reminders` (before the event, by ``netweave send-due``); what the organizer pages
+read is in :mod:`netweave.web.matching.queries`.
 
 Every verb that changes a plan runs inside ``transaction.atomic()``: it happens completely or
 not at all. Changes create new versions instead of editing old ones (pins excepted), so an

@@ -4,7 +4,9 @@ Reading only: every change goes through :mod:`netweave.web.matching.domain`. Eac
 loads rows in bulk (a query or two, whatever the size of the event) and returns plain
 dataclasses the templates can render without touching the database again. One module per
 page part: :mod:`.cards` (the board), :mod:`.person_rows`, :mod:`.quality`,
-:mod:`.run_sheet` and :mod:`.versions` (the list, the diff, which version an export uses).
+:mod:`.run_sheet` and :mod:`.versions` (the list, the diff, which version an export uses);
+:mod:`.schedule` is a participant's schedule and :mod:`.recipients` who gets it by email
+(that one reads each person's schedules, so it is for the sending page and task only).
 
 This package re-exports the public names for other apps; inside this app (and in tests)
 import from the module that owns the name.

@@ -21,7 +21,9 @@ from netweave.web.events.domain import (
 )
 from netweave.web.events.forms import EventForm
 from netweave.web.events.permissions import event_for
-from netweave.web.orga.views.members import community_for, confirm_step, upload_step
+from netweave.web.events.rooms import room_mode_label
+from netweave.web.orga.views.imports import confirm_step, mapping_step, upload_step
+from netweave.web.orga.views.members import community_for
 
 
 @login_required
@@ -61,6 +63,7 @@ def overview(request: HttpRequest, event_pk: int) -> HttpResponse:
         "counts": registration_counts(event),
         "transitions": manual_transitions(event),
         "next_step": next_step(event),
+        "room_mode": room_mode_label(event),
         "form": ImportForm(),
         "upload_url": reverse("orga:event_import", args=[event.pk]),
     }
@@ -89,6 +92,12 @@ def change_status(request: HttpRequest, event_pk: int) -> HttpResponse:
 def import_upload(request: HttpRequest, event_pk: int) -> HttpResponse:
     event = event_for(request.user, event_pk)
     return upload_step(request, event.community, event)
+
+
+@login_required
+def import_mapping(request: HttpRequest, event_pk: int) -> HttpResponse:
+    event = event_for(request.user, event_pk)
+    return mapping_step(request, event.community, event)
 
 
 @login_required

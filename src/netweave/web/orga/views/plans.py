@@ -276,7 +276,8 @@ def publish(request: HttpRequest, event_pk: int, number: int) -> HttpResponse:
         messages.success(
             request,
             f"Version {current.number} is published: participants now see whom they meet. "
-            "Download the Zoom files below for the day.",
+            "Send everyone their schedule by email from the Publish card, and print the "
+            "run sheet below for the day.",
         )
         return redirect(_version_url(current))
     return _refused(request, event, current, {"publish_form": form})

@@ -53,4 +53,6 @@
     setInterval(tick, 1000);
   });
   document.addEventListener("htmx:afterSwap", tick);
+  // the poll brings changed regions out of band (see _poll.html)
+  document.addEventListener("htmx:oobAfterSwap", tick);
 })();
