@@ -139,7 +139,7 @@ def test_day_of_a_held_round_is_marked_held_with_its_room(live_event):
 
     partners = [p.pk for p in slot.partners]
 
-    assert (slot.status, slot.room, partners) == ("held", "Room 2", [regs[4].pk])
+    assert (slot.status, slot.room, partners) == ("held", "Room 02", [regs[4].pk])
 
 
 def test_day_of_a_round_replanned_after_a_held_one_uses_the_replan(live_event):

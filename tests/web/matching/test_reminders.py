@@ -176,7 +176,7 @@ def test_reminder_carries_the_published_schedule(mailoutbox):
     regs, _ = published_example(EventFactory(starts_at=START, meeting_url=ZOOM))
     send_reminder(_old(regs[0]), 24)
     partner = regs[3].member.name  # round 2: regs[0] meets regs[3] in Room 1
-    assert f"Round 2, 16:08, Room 1\n  You meet {partner}" in mailoutbox[0].body
+    assert f"Round 2, 16:08, Room 01\n  You meet {partner}" in mailoutbox[0].body
 
 
 def test_unsubscribed_member_gets_no_reminder(mailoutbox):

@@ -62,7 +62,7 @@ def test_schedule_email_carries_link_invite_and_zone(mailoutbox):
     send_schedule(Registration.objects.get(pk=regs[0].pk), version)
     body = mailoutbox[0].body
     local = version.event.starts_at.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
-    assert f"Round 1, {local:%H:%M}, Room 1" in body
+    assert f"Round 1, {local:%H:%M}, Room 01" in body
     assert "(Asia/Tokyo)" in body
     assert ZOOM in body
     assert emailed_path(mailoutbox, PERSONAL_LINK) == f"/p/{regs[0].token}/"
