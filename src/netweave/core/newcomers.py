@@ -12,10 +12,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
+import numpy as np
+import scipy.sparse as sp
+
+from netweave.core.affinity import Affinity
 from netweave.core.people import Person
 
-__all__ = ["NEWCOMER_BOOST", "connection_boost"]
+__all__ = ["NEWCOMER_BOOST", "boosted_affinity", "connection_boost"]
 
 #: the most a pair's score grows for a newcomer in it (see :func:`connection_boost`)
 NEWCOMER_BOOST = 0.5
@@ -59,3 +64,32 @@ def connection_boost(
     typical = returning[len(returning) // 2]
     boost = [NEWCOMER_BOOST * max(0.0, 1 - c / typical) for c in counts]
     return boost if max(boost) > 0 else None
+
+
+def boosted_affinity(affinity: Affinity, boost: Sequence[float] | None) -> Affinity:
+    """The affinity the rounds are planned with: each pair's score times ``1 + (b_i + b_j) / 2``
+    (``boost`` as :func:`connection_boost` gives it; ``None`` changes nothing).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> aff = Affinity(("a", "b"), np.array([[0, 2], [2, 0]], np.float32))
+    >>> boosted_affinity(aff, [0.5, 0.0]).score(0, 1)
+    2.5
+    """
+    if boost is None:
+        return affinity
+    b = np.asarray(boost, dtype=np.float32)
+    if b.shape != (affinity.n,):
+        raise ValueError(f"boost has {b.size} entries for {affinity.n} people")
+    if not np.isfinite(b).all() or (b < 0).any():
+        raise ValueError("boost must hold finite weights >= 0")
+    if affinity.scores is not None:
+        return replace(affinity, scores=affinity.scores * (1 + (b[:, None] + b[None, :]) / 2))
+    assert affinity.graph is not None
+    coo = affinity.graph.tocoo()
+    factor = 1 + (b[coo.row] + b[coo.col]) / 2
+    graph = sp.csr_matrix((coo.data * factor, (coo.row, coo.col)), shape=coo.shape)
+    scorer = affinity.scorer
+    boosted = (lambda i, j: scorer(i, j) * (1 + (b[i] + b[j]) / 2)) if scorer is not None else None
+    return replace(affinity, graph=graph, scorer=boosted, ceiling=None)

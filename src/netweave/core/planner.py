@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from netweave.core.affinity import GRAPH_KEEP, Affinity, build_affinities
+from netweave.core.availability import attendance, restricted, sitting_out
 from netweave.core.bounds import upper_bound
 from netweave.core.config import EventConfig
 from netweave.core.exact import ExactResult, solve_rounds
@@ -86,6 +87,7 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
     aff = forbid(aff, data.forbidden)
     t = _timed(seconds, "affinity", t)
     modes = [p.mode for p in people]
+    attends = attendance([p.available for p in people], modes, config.rounds)
     pinned = {
         number: [tuple(aff.index(pid) for pid in meeting) for meeting in meetings]
         for number, meetings in data.pinned_rounds.items()
@@ -102,17 +104,24 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
         seed=config.seed,
         pinned=pinned,
         boost=data.newcomer_boost,
+        attends=attends if restricted(attends) else None,
         progress=report,
     )
     t = _timed(seconds, "rounds", t)
     heuristic_total = result.total
-    exact = _prove(aff, modes, config, result, pinned, data.newcomer_boost)
+    # the integer program plans everyone in every round: with availability it is not the
+    # same problem, so there is no proof then
+    exact = (
+        None
+        if restricted(attends)
+        else _prove(aff, modes, config, result, pinned, data.newcomer_boost)
+    )
     if exact is not None:
         result = exact.result
         t = _timed(seconds, "exact", t)
     if progress:
         progress("bound", 0, 1)
-    bound = _rounds_bound(aff, modes, config)
+    bound = _rounds_bound(aff, modes, config, attends)
     t = _timed(seconds, "bound", t)
     if progress:
         progress("bound", 1, 1)
@@ -137,6 +146,7 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
         unmatched=unmatched,
     )
     metrics = _metrics(aff, people, config, result, bound, groups, seconds)
+    metrics["sitting_out"] = sitting_out(attends, aff.ids)
     if data.newcomer_boost is not None:
         metrics["favoured_newcomers"] = sum(1 for b in data.newcomer_boost if b > 0)
     if exact is not None:
@@ -170,13 +180,19 @@ def _prove(
     )
 
 
-def _rounds_bound(aff: Affinity, modes: Sequence[str], config: EventConfig) -> float:
+def _rounds_bound(
+    aff: Affinity, modes: Sequence[str], config: EventConfig, attends: np.ndarray
+) -> float:
     async_cap = config.async_matches if config.async_matches is not None else config.rounds
-    caps = np.array([async_cap if m == "async" else config.rounds for m in modes])
+    attended = attends.sum(axis=1)
+    caps = np.array([async_cap if m == "async" else attended[i] for i, m in enumerate(modes)])
     return upper_bound(
         aff,
         caps,
-        trio_slots=_trio_slots(modes, config, async_cap),
+        # with availability any round may have an odd count
+        trio_slots=3 * config.rounds
+        if restricted(attends) and config.odd == "trio"
+        else _trio_slots(modes, config, async_cap),
         candidates=config.candidates,
         modes=modes,
     ).value

@@ -17,16 +17,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-import scipy.sparse as sp
 
 from netweave.core.affinity import Affinity
 from netweave.core.bounds import PartnerScan, pair_keys, scan_partners
 from netweave.core.fair_swaps import lift_planner
 from netweave.core.matching import max_weight_matching
+from netweave.core.newcomers import boosted_affinity
 from netweave.core.round_spec import (
     RoundSpec,
     async_demand_error,
@@ -79,6 +79,7 @@ def plan_rounds(
     present: Collection[int] | None = None,
     already_met: Iterable[tuple[int, int]] = (),
     boost: Sequence[float] | None = None,
+    attends: np.ndarray | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> RoundsResult:
     """Plan ``rounds`` rounds of one-on-one meetings.
@@ -124,6 +125,9 @@ def plan_rounds(
         people would suit goes to the favoured one (see
         :func:`~netweave.core.newcomers.connection_boost`). ``total`` is the sum of the real
         scores; ``shares`` are measured on the favoured scores the rounds were planned with.
+    attends : bool array (people x rounds), optional
+        Who may be placed in which round (:func:`~netweave.core.availability.attendance`);
+        the odd seat, trios and fairness work per round with who is there. None = everyone.
     progress : callable ``(done, total)``, optional
         Called after each round.
 
@@ -183,7 +187,7 @@ def plan_rounds(
     ``O(n k)`` besides the score matrix (10,000 people: 0.13 GiB). Measured on 2 cores:
     1,000 people, 6 rounds 0.3-0.6 s; 10,000 people, 5 rounds 6-16 s.
     """
-    planned = _boosted(affinity, boost)
+    planned = boosted_affinity(affinity, boost)
     spec = make_spec(
         planned,
         modes,
@@ -195,6 +199,7 @@ def plan_rounds(
         seed,
         present,
         already_met,
+        attends,
     )
     pins = check_pinned(pinned or {}, spec, planned)
     planner = _Planner(planned, spec, pins, real=affinity)
@@ -205,26 +210,6 @@ def plan_rounds(
     if spec.fairness > 0:
         lift_planner(planner)
     return planner.result()
-
-
-def _boosted(affinity: Affinity, boost: Sequence[float] | None) -> Affinity:
-    """The affinity the rounds are planned with: each pair's score times ``1 + (b_i + b_j) / 2``."""
-    if boost is None:
-        return affinity
-    b = np.asarray(boost, dtype=np.float32)
-    if b.shape != (affinity.n,):
-        raise ValueError(f"boost has {b.size} entries for {affinity.n} people")
-    if not np.isfinite(b).all() or (b < 0).any():
-        raise ValueError("boost must hold finite weights >= 0")
-    if affinity.scores is not None:
-        return replace(affinity, scores=affinity.scores * (1 + (b[:, None] + b[None, :]) / 2))
-    assert affinity.graph is not None
-    coo = affinity.graph.tocoo()
-    factor = 1 + (b[coo.row] + b[coo.col]) / 2
-    graph = sp.csr_matrix((coo.data * factor, (coo.row, coo.col)), shape=coo.shape)
-    scorer = affinity.scorer
-    boosted = (lambda i, j: scorer(i, j) * (1 + (b[i] + b[j]) / 2)) if scorer is not None else None
-    return replace(affinity, graph=graph, scorer=boosted, ceiling=None)
 
 
 # --------------------------------------------------------------------------- planner
@@ -307,7 +292,7 @@ class _Planner:
         spec = self.spec
         common = {"active": spec.active, "asyn": spec.asyn, "excluded": spec.met_before}
         first = scan_partners(self.aff, 0, top=depth, **common)
-        caps = np.where(spec.asyn, spec.async_matches, spec.rounds)
+        caps = spec.caps
         kth = first.top[np.arange(spec.n), np.clip(caps - 1, 0, depth - 1)]
         price = 0.5 * np.where(np.isfinite(kth), kth, 0.0)
         scan = scan_partners(self.aff, spec.candidates, price=price, **common)
@@ -359,7 +344,7 @@ class _Planner:
         spec = self.spec
         n, rounds = spec.n, spec.rounds
         taken = np.zeros((n, rounds), np.int64)  # pinned async meetings per person and round
-        room = np.full(rounds, int(spec.live.sum()))  # live people free to watch a video
+        room = (spec.live[:, None] & spec.attends).sum(axis=0)  # live people to watch videos
         for number, meetings in self.pinned.items():
             for m in meetings:
                 room[number - 1] -= sum(1 for p in m if spec.live[p])
@@ -392,7 +377,7 @@ class _Planner:
         busy = np.zeros(spec.n, bool)
         for m in fixed:
             busy[list(m)] = True
-        free = np.flatnonzero(spec.live & ~busy)
+        free = np.flatnonzero(spec.live & ~busy & spec.attends[:, number - 1])
         free = free[np.argsort(spec.rank[free], kind="stable")]
         copies = np.repeat(np.arange(spec.n), self.slots[:, number - 1])
         deficit = self._deficits()
@@ -753,8 +738,7 @@ class _Planner:
         met = np.array(sorted(self.met_here), dtype=np.intp).reshape(-1, 2)
         real = self.real.pair_scores(met[:, 0], met[:, 1])
         total = float(sum(real.tolist()))  # summed in order, as always
-        caps = np.where(spec.asyn, spec.async_matches, spec.rounds)
-        caps = np.minimum(caps, self.best.shape[1] - 1)
+        caps = np.minimum(spec.caps, self.best.shape[1] - 1)
         best = self.best[np.arange(spec.n), caps]
         # people not taking part have no allowed partner, so their best possible is 0: 1.0
         shares = np.divide(self.achieved, best, out=np.ones(spec.n), where=best > 1e-12)
