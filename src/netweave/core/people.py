@@ -36,7 +36,16 @@ from netweave.core.submissions import latest_submissions
 from netweave.core.tables import Table, read_rows, read_table
 from netweave.core.zones import read_zone
 
-__all__ = ["Mode", "Person", "Roster", "apply_mapping", "read_history", "read_people"]
+__all__ = [
+    "Mode",
+    "Person",
+    "Roster",
+    "apply_mapping",
+    "organization_key",
+    "read_history",
+    "read_people",
+    "same_organization",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +84,21 @@ class Person:
     @property
     def is_async(self) -> bool:
         return self.mode == "async"
+
+
+def organization_key(p: Person) -> str:
+    """The organization compared: case, spacing and a trailing dot do not matter.
+
+    >>> organization_key(Person("a", "a", "A", organization=" ACME  Inc. "))
+    'acme inc'
+    """
+    return " ".join(p.organization.casefold().split()).rstrip(".")
+
+
+def same_organization(a: Person, b: Person) -> bool:
+    """Whether two people work at one organization (both gave one, and it is the same)."""
+    key = organization_key(a)
+    return bool(key) and key == organization_key(b)
 
 
 @dataclass(frozen=True, slots=True)

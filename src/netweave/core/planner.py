@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -25,7 +25,8 @@ from netweave.core.people import Person
 from netweave.core.plan import Group, Meeting, Participant, Plan, Round, Unmatched
 from netweave.core.reasons import meeting_reasons
 from netweave.core.rounds import RoundsResult, plan_rounds
-from netweave.core.scoring import forbid, score_specs
+from netweave.core.rules import cap_requests, keep_rules
+from netweave.core.scoring import forbid, rule_forbidden, score_specs
 
 __all__ = ["HOST_REASON", "PlanningInput", "describe_meeting", "plan_event"]
 
@@ -79,12 +80,14 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
     >>> plan.metrics["meetings"], plan.metrics["quality_pct"]
     (4, 100.0)
     """
-    people = list(data.people)
+    people, beyond_cap = cap_requests(data.people, config.request_cap)
+    if beyond_cap:
+        data = replace(data, people=people)
     history = list(data.history)
     seconds: dict[str, float] = {}
     t = time.perf_counter()
     aff, group_aff = _affinities(data, history, config, progress)
-    aff = forbid(aff, data.forbidden)
+    aff = forbid(aff, [*data.forbidden, *rule_forbidden(people, config)])
     t = _timed(seconds, "affinity", t)
     modes = [p.mode for p in people]
     attends = attendance([p.available for p in people], modes, config.rounds)
@@ -119,6 +122,9 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
     if exact is not None:
         result = exact.result
         t = _timed(seconds, "exact", t)
+    result, rule_figures = keep_rules(
+        aff, result, people, config, attends, {frozenset(m) for ms in pinned.values() for m in ms}
+    )
     if progress:
         progress("bound", 0, 1)
     bound = _rounds_bound(aff, modes, config, attends)
@@ -147,6 +153,7 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
     )
     metrics = _metrics(aff, people, config, result, bound, groups, seconds)
     metrics["sitting_out"] = sitting_out(attends, aff.ids)
+    metrics.update(rule_figures, requests_beyond_cap=len(beyond_cap))
     if data.newcomer_boost is not None:
         metrics["favoured_newcomers"] = sum(1 for b in data.newcomer_boost if b > 0)
     if exact is not None:
