@@ -4,9 +4,10 @@ The canonical table is ``email,name,mode,timezone,location,community,interests,a
 looking_for,requests,avoid,offers,seeks,available,organization,first_time``
 (:data:`FIELDS`). Real form exports use other headers: :data:`ALIASES` maps the common ones
 ("What's your name?" -> ``name``), and a column map (:func:`load_column_map`) handles the
-rest. Headers no alias knows are read by their key words (:func:`keyword_target`: "Will you join live or asynchronously?" is about the mode), and a
-form tool's own bookkeeping columns (:data:`FORM_COLUMNS`: "Timestamp", "Submission ID") are
-recognised, so they neither end up on a profile nor get in the way.
+rest. Headers no alias knows are read by their key words (:func:`keyword_target`: "Will you
+join live or asynchronously?" is about the mode), and a form tool's own bookkeeping columns
+(:data:`FORM_COLUMNS`: "Timestamp", "Submission ID") are recognised, so they neither end up
+on a profile nor get in the way.
 :mod:`netweave.core.reading` puts this together with what the answers look like.
 
 A :class:`ColumnMapping` says how to read a file: header -> target, and how to read the
