@@ -281,6 +281,16 @@ def _print_summary(p: Plan, seconds: float) -> None:
     table.add_row("Unmatched", _unmatched_text(p))
     if m.get("sitting_out"):
         table.add_row("Sitting out", _sitting_out_text(m["sitting_out"]))
+    for key, met, label in (
+        ("seekers", "seekers_met_offerer", "Seekers met an offerer"),
+        ("first_timers", "first_timers_met_veteran", "First-timers met a veteran"),
+    ):
+        if m.get(key):
+            table.add_row(label, f"{m[met]} of {m[key]} (where one was free)")
+    if "same_organization_pairs" in m:
+        table.add_row("Same-organization pairs", str(m["same_organization_pairs"]))
+    if m.get("requests_beyond_cap"):
+        table.add_row("Requests beyond the cap", f"{m['requests_beyond_cap']} (spread)")
     table.add_row(
         "Worst-off share",
         f"{m['worst_off_share']:.0%} of their own best possible (median {m['median_share']:.0%})",

@@ -140,6 +140,10 @@ def met_pairs(rounds: Iterable[Iterable[tuple[int, ...]]]) -> set[tuple[int, int
     }
 
 
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
 def _served(p: int, needs: Needs, met: Collection[tuple[int, int]]) -> bool:
     return any((min(p, q), max(p, q)) in met for q in needs[p])
 
@@ -246,19 +250,47 @@ class _Swapper:
             if theirs is None or theirs == mine or not self.movable(theirs):
                 continue
             y = theirs[0] if theirs[1] == v else theirs[1]
-            new = [(min(p, v), max(p, v)), (min(x, y), max(x, y))]
-            if any(pq in self.met for pq in new):
+            pv = (min(p, v), max(p, v))
+            if pv in self.met or not self.allowed(p, v):  # type: ignore[operator]
                 continue
-            if not (self.allowed(p, v) and self.allowed(x, y)):  # type: ignore[operator]
+            if not all(self.keeps(a, b) for a, b in ((p, x), (x, p), (v, y), (y, v))):
                 continue
-            if all(self.keeps(a, b) for a, b in ((p, x), (x, p), (v, y), (y, v))):
-                meetings.remove(mine)
-                meetings.remove(theirs)
-                meetings.extend(new)
-                meetings.sort()
-                self.met -= {mine, theirs}  # type: ignore[arg-type]
-                self.met |= set(new)
+            if self.fits(x, y):
+                self.replace(meetings, [mine, theirs], [pv, _pair(x, y)])
                 return True
+            # x and y cannot meet: a third pair (a, b) takes them, (x, a) and (y, b)
+            for third in meetings:
+                if third in (mine, theirs) or not self.movable(third):
+                    continue
+                for a, b in (third, third[::-1]):
+                    if (
+                        self.fits(x, a)
+                        and self.fits(y, b)
+                        and self.keeps(a, b)
+                        and self.keeps(b, a)
+                    ):
+                        self.replace(
+                            meetings, [mine, theirs, third], [pv, _pair(x, a), _pair(y, b)]
+                        )
+                        return True
+        return False
+
+    def fits(self, a: int, b: int) -> bool:
+        """Whether ``a`` and ``b`` may be paired now: allowed and not met."""
+        return a != b and _pair(a, b) not in self.met and bool(self.allowed(a, b))  # type: ignore[operator]
+
+    def replace(
+        self,
+        meetings: list[tuple[int, ...]],
+        old: Sequence[tuple[int, ...]],
+        new: Sequence[tuple[int, int]],
+    ) -> None:
+        for m in old:
+            meetings.remove(m)
+        meetings.extend(new)
+        meetings.sort()
+        self.met -= set(old)  # type: ignore[arg-type]
+        self.met |= set(new)
         return False
 
 
