@@ -219,6 +219,7 @@ def plan(
     violations = check_plan(
         result,
         roster.people,
+        apart_same_organization=config.apart_same_organization,
         history=met if config.history_mode == "exclude" else (),
         group_size=None
         if no_groups

@@ -9,10 +9,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from netweave.core.check import check_plan
 from netweave.core.config import EventConfig, Weights, parse_config
 from netweave.core.issues import RegistrationError
 from netweave.core.people import Person, read_people
-from netweave.core.plan import Plan
+from netweave.core.plan import Meeting, Plan, Round
 from netweave.core.planner import PlanningInput, plan_event
 from netweave.core.reason_check import check_reasons
 from netweave.core.reason_words import MAX_LENGTH
@@ -328,3 +329,28 @@ def test_plan_request_cap_counts_the_spread_requests() -> None:
     plan = plan_for([star, *fans], rounds=2, request_cap=2)
     assert plan.metrics["requests_beyond_cap"] == 3
     assert plan.metrics["one_way_requests"] == 2
+
+
+# --------------------------------------------------------------------------- plan check
+
+
+def test_check_plan_flags_a_person_placed_in_a_round_they_miss() -> None:
+    people = [person("ana", available=(1,)), person("bo"), person("cy"), person("dee")]
+    pair = Meeting("Room 1", ("ana@x.org", "bo@x.org"))
+    other = Meeting("Room 2", ("cy@x.org", "dee@x.org"))
+    plan = Plan((), rounds=(Round(1, (pair, other)), Round(2, (pair, other))))
+    codes = [v.code for v in check_plan(plan, people, group_size=None) if v.round == 2]
+    assert "unavailable" in codes
+    # and Ana missing from round 2 is no missing person (Bo is)
+    swapped = Meeting("Room 2", ("cy@x.org", "bo@x.org"))
+    plan = Plan((), rounds=(Round(1, (pair, other)), Round(2, (swapped,))))
+    found = check_plan(plan, people, group_size=None)
+    assert [(v.code, v.ids) for v in found] == [("missing-person", ("dee@x.org",))]
+
+
+def test_check_plan_flags_colleagues_only_when_the_rule_is_on() -> None:
+    people = [person("ana", organization="Acme"), person("bo", organization="ACME")]
+    plan = Plan((), rounds=(Round(1, (Meeting("Room 1", ("ana@x.org", "bo@x.org")),)),))
+    assert check_plan(plan, people) == []
+    (found,) = check_plan(plan, people, apart_same_organization=True)
+    assert (found.code, found.ids) == ("same-organization", ("ana@x.org", "bo@x.org"))
