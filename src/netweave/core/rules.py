@@ -23,11 +23,11 @@ from netweave.core.people import Person, organization_key
 from netweave.core.rounds import RoundsResult
 
 __all__ = [
+    "Free",
     "cap_requests",
     "colleague_pairs",
     "ensure_partners",
     "first_timer_needs",
-    "free_needs",
     "keep_rules",
     "met_pairs",
     "rule_metrics",
@@ -131,30 +131,45 @@ def _topic(text: str) -> str:
 
 
 def met_pairs(rounds: Iterable[Iterable[tuple[int, ...]]]) -> set[tuple[int, int]]:
-    return {
-        (min(a, b), max(a, b))
-        for r in rounds
-        for m in r
-        for k, a in enumerate(m)
-        for b in m[k + 1 :]
-    }
+    """Every pair that meets in ``rounds`` (a trio's three), smaller position first."""
+    return {_pair(a, b) for r in rounds for m in r for k, a in enumerate(m) for b in m[k + 1 :]}
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def _served(p: int, needs: Needs, met: Collection[tuple[int, int]]) -> bool:
-    return any((min(p, q), max(p, q)) in met for q in needs[p])
+class Free:
+    """Whether a partner is *free* for someone: the two may meet (no avoid list, not
+    colleagues, not met before), are not both async, and attend a round together.
+
+    >>> attends = np.array([[True, False], [False, True], [True, True]])
+    >>> free = Free(lambda a, b: True, attends, np.zeros(3, bool))
+    >>> free(0, 1), free(0, 2), free.anyone(0, {1, 2})
+    (False, True, True)
+    """
+
+    def __init__(self, allowed: object, attends: np.ndarray, asyn: np.ndarray) -> None:
+        self.allowed, self.attends, self.asyn = allowed, attends, asyn
+
+    def __call__(self, p: int, q: int) -> bool:
+        return (
+            p != q
+            and bool(self.allowed(p, q))  # type: ignore[operator]
+            and not (self.asyn[p] and self.asyn[q])
+            and bool((self.attends[p] & self.attends[q]).any())
+        )
+
+    def anyone(self, p: int, partners: Iterable[int]) -> bool:
+        return any(self(p, q) for q in partners)
 
 
 def ensure_partners(
     rounds: Sequence[Sequence[tuple[int, ...]]],
     needs: Needs,
-    allowed: object,
+    free: Free,
     *,
     fixed: Collection[frozenset[int]] = frozenset(),
-    asyn: np.ndarray | None = None,
     score: object = None,
     protect: Sequence[Needs] = (),
 ) -> tuple[list[list[tuple[int, ...]]], int]:
@@ -166,12 +181,10 @@ def ensure_partners(
         Each round's meetings (sorted position tuples), as the planner made them.
     needs
         Person -> the partners any one of whom would do (:func:`first_timer_needs`).
-    allowed
-        ``allowed(a, b)``: whether two people may meet (an affinity's :meth:`allowed`).
+    free
+        Who may be paired with whom (:class:`Free`).
     fixed
         Meetings never taken apart: pins, requests and must-meet pairs.
-    asyn
-        Per person, whether they are async (an async pair is never made).
     score
         ``score(a, b)``: which partner to prefer when several would do.
     protect
@@ -186,18 +199,21 @@ def ensure_partners(
     --------
     Ana is a first-timer, paired with Bo (also new); Cy and Dee are veterans. One swap:
 
-    >>> rounds = [[(0, 1), (2, 3)]]
-    >>> ensure_partners(rounds, {0: frozenset({2, 3}), 1: frozenset({2, 3})},
-    ...                 lambda a, b: True)
+    >>> free = Free(lambda a, b: True, np.ones((4, 1), bool), np.zeros(4, bool))
+    >>> ensure_partners([[(0, 1), (2, 3)]], {0: frozenset({2, 3}), 1: frozenset({2, 3})}, free)
     ([[(0, 2), (1, 3)]], 1)
     """
-    swapper = _Swapper([sorted(r) for r in rounds], needs, allowed, fixed, asyn, protect)
+    swapper = _Swapper([sorted(r) for r in rounds], needs, free, fixed, protect)
     swaps = 0
     for p in sorted(needs):
-        if _served(p, needs, swapper.met):
+        if swapper.served(p, needs[p]):
             continue
-        ranked = sorted(needs[p], key=lambda q: (-float(score(p, q)) if score else 0.0, q))  # type: ignore[operator]
-        swaps += any(swapper.swap_in(p, meetings, ranked) for meetings in swapper.rounds)
+        for meetings in swapper.rounds:
+            seated = [q for m in meetings for q in m if q in needs[p]]
+            seated.sort(key=lambda q: (-float(score(p, q)) if score else 0.0, q))  # type: ignore[operator]
+            if swapper.swap_in(p, meetings, seated):
+                swaps += 1
+                break
     return swapper.rounds, swaps
 
 
@@ -208,57 +224,58 @@ class _Swapper:
         self,
         rounds: list[list[tuple[int, ...]]],
         needs: Needs,
-        allowed: object,
+        free: Free,
         fixed: Collection[frozenset[int]],
-        asyn: np.ndarray | None,
         protect: Sequence[Needs],
     ) -> None:
-        self.rounds, self.allowed, self.fixed = rounds, allowed, fixed
+        self.rounds, self.free, self.fixed = rounds, free, fixed
         self.rules = (needs, *protect)
-        self.asyn = asyn if asyn is not None else np.zeros(0, bool)
         self.met = met_pairs(rounds)
+        self.partners: dict[int, set[int]] = {}
+        for a, b in self.met:
+            self.partners.setdefault(a, set()).add(b)
+            self.partners.setdefault(b, set()).add(a)
+
+    def served(self, p: int, needed: Collection[int], lost: int | None = None) -> bool:
+        """Whether ``p`` meets someone in ``needed`` (``lost`` apart)."""
+        return any(q in needed for q in self.partners.get(p, ()) if q != lost)
 
     def movable(self, m: tuple[int, ...]) -> bool:
         """A pair of live people that is no pin, request or must-meet pair."""
-        asyn = self.asyn
-        return (
-            len(m) == 2
-            and frozenset(m) not in self.fixed
-            and not any(p < len(asyn) and asyn[p] for p in m)
-        )
+        asyn = self.free.asyn
+        return len(m) == 2 and frozenset(m) not in self.fixed and not (asyn[m[0]] or asyn[m[1]])
 
     def keeps(self, p: int, lost: int) -> bool:
         """``p`` losing ``lost`` still meets someone they need under every rule."""
         for rule in self.rules:
             needed = rule.get(p, frozenset())
-            if lost in needed and not any(
-                (min(p, q), max(p, q)) in self.met for q in needed if q != lost
-            ):
+            if lost in needed and not self.served(p, needed, lost):
                 return False
         return True
 
+    def fits(self, a: int, b: int) -> bool:
+        """Whether ``a`` and ``b`` may be paired in this round: free and not met."""
+        return _pair(a, b) not in self.met and self.free(a, b)
+
     def swap_in(self, p: int, meetings: list[tuple[int, ...]], ranked: Sequence[int]) -> bool:
         """In one round, ``(p, x), (v, y)`` -> ``(p, v), (x, y)`` for the first ``v`` of
-        ``ranked`` that allows it; whether a swap was made."""
+        ``ranked`` that allows it, or with a third pair ``(a, b)``: ``(x, a), (y, b)``;
+        whether a swap was made."""
         seat = {q: m for m in meetings for q in m}
         mine = seat.get(p)
         if mine is None or not self.movable(mine):
             return False
         x = mine[0] if mine[1] == p else mine[1]
         for v in ranked:
-            theirs = seat.get(v)
-            if theirs is None or theirs == mine or not self.movable(theirs):
+            theirs = seat[v]
+            if theirs == mine or not self.movable(theirs) or not self.fits(p, v):
                 continue
             y = theirs[0] if theirs[1] == v else theirs[1]
-            pv = (min(p, v), max(p, v))
-            if pv in self.met or not self.allowed(p, v):  # type: ignore[operator]
-                continue
             if not all(self.keeps(a, b) for a, b in ((p, x), (x, p), (v, y), (y, v))):
                 continue
             if self.fits(x, y):
-                self.replace(meetings, [mine, theirs], [pv, _pair(x, y)])
+                self.replace(meetings, [mine, theirs], [_pair(p, v), _pair(x, y)])
                 return True
-            # x and y cannot meet: a third pair (a, b) takes them, (x, a) and (y, b)
             for third in meetings:
                 if third in (mine, theirs) or not self.movable(third):
                     continue
@@ -269,15 +286,10 @@ class _Swapper:
                         and self.keeps(a, b)
                         and self.keeps(b, a)
                     ):
-                        self.replace(
-                            meetings, [mine, theirs, third], [pv, _pair(x, a), _pair(y, b)]
-                        )
+                        new = [_pair(p, v), _pair(x, a), _pair(y, b)]
+                        self.replace(meetings, [mine, theirs, third], new)
                         return True
         return False
-
-    def fits(self, a: int, b: int) -> bool:
-        """Whether ``a`` and ``b`` may be paired now: allowed and not met."""
-        return a != b and _pair(a, b) not in self.met and bool(self.allowed(a, b))  # type: ignore[operator]
 
     def replace(
         self,
@@ -287,66 +299,55 @@ class _Swapper:
     ) -> None:
         for m in old:
             meetings.remove(m)
+            a, b = m
+            self.partners[a].discard(b)
+            self.partners[b].discard(a)
+            self.met.discard(_pair(a, b))
+        for a, b in new:
+            self.partners.setdefault(a, set()).add(b)
+            self.partners.setdefault(b, set()).add(a)
+            self.met.add((a, b))
         meetings.extend(new)
         meetings.sort()
-        self.met -= set(old)  # type: ignore[arg-type]
-        self.met |= set(new)
-        return False
 
 
 def rule_metrics(
     people: Sequence[Person],
     rounds: Sequence[Sequence[tuple[int, ...]]],
-    free: Mapping[str, Needs],
+    wanted: Mapping[str, Needs],
+    free: Free,
 ) -> dict[str, int]:
-    """How well the rounds keep the rules: ``seekers``/``seekers_met_offerer``,
-    ``first_timers``/``first_timers_met_veteran``, and ``same_organization_pairs`` (always 0
-    when the rule is on). ``free`` holds, per rule, the needs that could be met at all.
+    """How well the rounds keep the rules: ``seekers``/``seekers_met_offerer`` and
+    ``first_timers``/``first_timers_met_veteran`` (counting those with someone free), and
+    ``same_organization_pairs`` (always 0 when the rule is on).
 
     Examples
     --------
     >>> people = [Person("a", "a", "A", seeks=("grants",), first_time=True),
     ...           Person("b", "b", "B", offers=("grants",))]
-    >>> needs = {"seekers": seeker_needs(people), "first_timers": first_timer_needs(people)}
-    >>> rule_metrics(people, [[(0, 1)]], needs)["seekers_met_offerer"]
+    >>> wanted = {"seekers": seeker_needs(people), "first_timers": first_timer_needs(people)}
+    >>> free = Free(lambda a, b: True, np.ones((2, 1), bool), np.zeros(2, bool))
+    >>> rule_metrics(people, [[(0, 1)]], wanted, free)["seekers_met_offerer"]
     1
     """
     met = met_pairs(rounds)
+    partners: dict[int, set[int]] = {}
+    for a, b in met:
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
     keys = [organization_key(p) for p in people]
     out: dict[str, int] = {}
     for name, label in (
         ("seekers", "seekers_met_offerer"),
         ("first_timers", "first_timers_met_veteran"),
     ):
-        needs = free.get(name, {})
-        out[name] = len(needs)
-        out[label] = sum(1 for p in needs if _served(p, needs, met))
-    out["same_organization_pairs"] = sum(1 for a, b in met if keys[a] and keys[a] == keys[b])
-    return out
-
-
-def free_needs(
-    needs: Needs, allowed: object, attends: np.ndarray, asyn: np.ndarray
-) -> dict[int, frozenset[int]]:
-    """``needs`` cut to the partners who are *free* for each person: allowed to meet them (no
-    avoid list, another organization, not met before), not both async, and attending a round
-    together (async people attend every round); people left with none are dropped.
-
-    >>> attends = np.array([[True, False], [False, True], [True, True]])
-    >>> free_needs({0: frozenset({1, 2})}, lambda a, b: True, attends, np.zeros(3, bool))
-    {0: frozenset({2})}
-    """
-    out = {}
-    for p, partners in needs.items():
-        ok = frozenset(
-            q
-            for q in partners
-            if allowed(p, q)  # type: ignore[operator]
-            and not (asyn[p] and asyn[q])
-            and bool((attends[p] & attends[q]).any())
+        needs = wanted.get(name, {})
+        served = [p for p in needs if partners.get(p, set()) & needs[p]]
+        out[label] = len(served)
+        out[name] = len(served) + sum(
+            1 for p in needs if p not in set(served) and free.anyone(p, needs[p])
         )
-        if ok:
-            out[p] = ok
+    out["same_organization_pairs"] = sum(1 for a, b in met if keys[a] and keys[a] == keys[b])
     return out
 
 
@@ -365,43 +366,44 @@ def keep_rules(
     they achieve (``share * new / old``).
     """
     asyn = np.array([p.mode == "async" for p in people], dtype=bool).reshape(len(people))
+    free = Free(aff.allowed, attends, asyn)
     wanted = {
         "first_timers": first_timer_needs(people) if config.first_timers_meet_veterans else {},
         "seekers": seeker_needs(people) if config.weights.offers > 0 else {},
     }
-    free = {k: free_needs(v, aff.allowed, attends, asyn) for k, v in wanted.items()}
     fixed = set(pinned) | {frozenset(p) for p in (*aff.requests, *aff.must_meet)}
     rounds: list[list[tuple[int, ...]]] = [list(r) for r in result.rounds]
     swaps = 0
     done: list[Needs] = []
     for name in ("first_timers", "seekers"):
         rounds, made = ensure_partners(
-            rounds, free[name], aff.allowed, fixed=fixed, asyn=asyn, score=aff.score, protect=done
+            rounds, wanted[name], free, fixed=fixed, score=aff.score, protect=done
         )
         swaps += made
-        done.append(free[name])
-    metrics: dict[str, object] = {**rule_metrics(people, rounds, free), "rule_swaps": swaps}
+        done.append(wanted[name])
+    metrics: dict[str, object] = {**rule_metrics(people, rounds, wanted, free), "rule_swaps": swaps}
     if not swaps:
         return result, metrics
     return _rescored(aff, result, rounds), metrics
 
 
-def _achieved(aff: Affinity, rounds: Iterable[Iterable[tuple[int, ...]]]) -> np.ndarray:
+def _achieved(
+    aff: Affinity, rounds: Iterable[Iterable[tuple[int, ...]]]
+) -> tuple[np.ndarray, float]:
+    """Per person, the sum of their pairs' scores, and the total over all pairs."""
+    met = np.array(sorted(met_pairs(rounds)), dtype=np.intp).reshape(-1, 2)
+    scores = aff.pair_scores(met[:, 0], met[:, 1])
     out = np.zeros(aff.n)
-    for a, b in met_pairs(rounds):
-        s = aff.score(a, b)
-        out[a] += s
-        out[b] += s
-    return out
+    np.add.at(out, met[:, 0], scores)
+    np.add.at(out, met[:, 1], scores)
+    return out, float(sum(scores.tolist()))
 
 
 def _rescored(
     aff: Affinity, result: RoundsResult, rounds: list[list[tuple[int, ...]]]
 ) -> RoundsResult:
-    before, after = _achieved(aff, result.rounds), _achieved(aff, rounds)
+    (before, _), (after, total) = _achieved(aff, result.rounds), _achieved(aff, rounds)
     ratio = np.divide(after, before, out=np.ones(aff.n), where=np.abs(before) > 1e-12)
-    met = sorted(met_pairs(rounds))
-    total = float(sum(aff.score(a, b) for a, b in met))
     return replace(
         result,
         rounds=tuple(tuple(sorted(r)) for r in rounds),
