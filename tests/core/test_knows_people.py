@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from netweave.core.affinity import AffinitySpec, build_affinities
 from netweave.core.check import check_plan
 from netweave.core.config import EventConfig, Weights, parse_config
 from netweave.core.issues import RegistrationError
@@ -354,3 +356,21 @@ def test_check_plan_flags_colleagues_only_when_the_rule_is_on() -> None:
     assert check_plan(plan, people) == []
     (found,) = check_plan(plan, people, apart_same_organization=True)
     assert (found.code, found.ids) == ("same-organization", ("ana@x.org", "bo@x.org"))
+
+
+def test_sparse_scores_agree_with_dense_on_offers_and_first_timers() -> None:
+    people = [
+        person(
+            f"p{i}",
+            interests=(("a", "b")[i % 2],),
+            offers=("grants",) if i % 3 == 0 else (),
+            seeks=("Grants",) if i % 4 == 1 else (),
+            first_time=i % 5 == 0,
+        )
+        for i in range(30)
+    ]
+    (dense,) = build_affinities(people, [AffinitySpec()], sparse=False)
+    (sparse,) = build_affinities(people, [AffinitySpec()], sparse=True, keep=4)
+    i, j = np.triu_indices(30, 1)
+    assert np.allclose(dense.pair_scores(i, j), sparse.pair_scores(i, j))
+    assert dense.score(0, 1) > dense.score(2, 4)  # an offer and a first-timer beat a shared tag
