@@ -263,3 +263,44 @@ def test_columns_missing_name_column_is_listed_and_exits_2(run_cli, tmp_path):
     assert result.returncode == 2
     assert "missing required column 'name'" in result.stderr
     assert written.is_file()  # the map is where the organizer fixes it
+
+
+def test_plan_reads_offers_availability_organization_and_first_time(run_cli, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "email,name,offers,seeks,available,organization,first_time\n"
+        "ana@x.org,Ana Lima,grant writing,,,Acme,no\n"
+        "kofi@x.org,Kofi Mensah,,Grant writing,,,yes\n"
+        "bo@x.org,Bo Chen,,,1,Acme,no\n"
+        "cy@x.org,Cy Diaz,,,,,no\n"
+        "dee@x.org,Dee Evans,,,2-3,,yes\n"
+        "eli@x.org,Eli Fox,,,,,no\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run_cli("plan", people, "-r", "3", "--no-groups", "-o", out)
+    assert result.returncode == 0, result.stderr
+    plan = load_plan(out / "plan.json")
+    rounds = {r.number: [set(m.members) for m in r.meetings] for r in plan.rounds}
+    assert not any("bo@x.org" in m for n in (2, 3) for m in rounds[n])  # Bo leaves after 1
+    assert not any("dee@x.org" in m for m in rounds[1])  # Dee arrives for round 2
+    assert not any({"ana@x.org", "bo@x.org"} <= m for ms in rounds.values() for m in ms)
+    reasons = [r for rnd in plan.rounds for m in rnd.meetings for r in m.reasons]
+    assert "Ana offers grant writing, which Kofi is looking for" in reasons
+    m = plan.metrics
+    assert (m["seekers_met_offerer"], m["seekers"], m["same_organization_pairs"]) == (1, 1, 0)
+    assert m["first_timers_met_veteran"] == m["first_timers"] == 2
+    assert m["sitting_out"] == {"1": ["dee@x.org"], "2": ["bo@x.org"], "3": ["bo@x.org"]}
+    summary = " ".join(result.stdout.split())
+    assert "Seekers met an offerer │ 1 of 1 (where one was free)" in summary
+    assert "First-timers met a veteran │ 2 of 2" in summary
+    assert "Sitting out │ round 1: dee@x.org; round 2: bo@x.org" in summary
+
+
+def test_plan_bad_available_exits_2_with_line_and_column(run_cli, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text("email,name,available\na@x.org,A,\nb@x.org,B,3-1\n", encoding="utf-8")
+    result = run_cli("plan", people, "-r", "2", "-o", tmp_path / "out")
+    assert result.returncode == 2
+    stderr = " ".join(result.stderr.split())  # the console wraps long lines
+    assert "people.csv:3 [available]: available '3-1' is not a list of rounds" in stderr

@@ -219,6 +219,7 @@ def plan(
     violations = check_plan(
         result,
         roster.people,
+        apart_same_organization=config.apart_same_organization,
         history=met if config.history_mode == "exclude" else (),
         group_size=None
         if no_groups
@@ -279,6 +280,18 @@ def _print_summary(p: Plan, seconds: float) -> None:
     table.add_row("Mutual requests met", f"{m['mutual_requests_met']} of {m['mutual_requests']}")
     table.add_row("One-way requests met", f"{m['one_way_requests_met']} of {m['one_way_requests']}")
     table.add_row("Unmatched", _unmatched_text(p))
+    if m.get("sitting_out"):
+        table.add_row("Sitting out", _sitting_out_text(m["sitting_out"]))
+    for key, met, label in (
+        ("seekers", "seekers_met_offerer", "Seekers met an offerer"),
+        ("first_timers", "first_timers_met_veteran", "First-timers met a veteran"),
+    ):
+        if m.get(key):
+            table.add_row(label, f"{m[met]} of {m[key]} (where one was free)")
+    if "same_organization_pairs" in m:
+        table.add_row("Same-organization pairs", str(m["same_organization_pairs"]))
+    if m.get("requests_beyond_cap"):
+        table.add_row("Requests beyond the cap", f"{m['requests_beyond_cap']} (spread)")
     table.add_row(
         "Worst-off share",
         f"{m['worst_off_share']:.0%} of their own best possible (median {m['median_share']:.0%})",
@@ -307,6 +320,15 @@ def _optimality_text(m: Mapping[str, Any]) -> str:
     if m.get("exact_improved"):
         text += f"; better than the heuristic's {m['heuristic_total']:.2f}"
     return text
+
+
+def _sitting_out_text(away: Mapping[str, list[str]], shown: int = 5) -> str:
+    """Who is not there in which round (their ``available`` answer), a few names a round."""
+    parts = []
+    for number, ids in away.items():
+        more = f" and {len(ids) - shown} more" if len(ids) > shown else ""
+        parts.append(f"round {number}: {', '.join(ids[:shown])}{more}")
+    return "; ".join(parts)
 
 
 def _unmatched_text(p: Plan) -> str:

@@ -31,7 +31,14 @@ import scipy.sparse as sp
 
 from netweave.core.config import HISTORY_MODES, Weights
 from netweave.core.edge_text import csv_rows, id_bytes
-from netweave.core.features import Features, Pair, closeness, pair
+from netweave.core.features import (
+    Features,
+    Pair,
+    closeness,
+    first_timer_match,
+    offer_match,
+    pair,
+)
 from netweave.core.people import Person
 from netweave.core.reasons import ProfileReasons
 from netweave.core.score_graph import Listed, build_graphs
@@ -319,6 +326,16 @@ def _region_blocks(f: Features) -> Blocks:
     yield from _keyed_blocks(f.region, table)
 
 
+def _offer_blocks(f: Features) -> Blocks:
+    for start, stop in _row_blocks(len(f.people)):
+        yield start, stop, offer_match(f, slice(start, stop))
+
+
+def _first_timer_blocks(f: Features) -> Blocks:
+    for start, stop in _row_blocks(len(f.people)):
+        yield start, stop, first_timer_match(f, slice(start, stop))
+
+
 _PARTS: dict[str, Callable[[Features], Blocks]] = {
     "interests": _interest_blocks,
     "looking_for": _looking_for_blocks,
@@ -326,6 +343,8 @@ _PARTS: dict[str, Callable[[Features], Blocks]] = {
     "community": _community_blocks,
     "timezone": _timezone_blocks,
     "region": _region_blocks,
+    "offers": _offer_blocks,
+    "first_timer": _first_timer_blocks,
 }
 
 
@@ -374,6 +393,8 @@ def build_affinity(
                     round the clock)
     region          1 for the same country (last comma part of the location, case-insensitive),
                     or the same time zone area ("Australia") when no location is given
+    offers          1 when one seeks a topic the other offers (``seeks``/``offers`` columns)
+    first_timer     1 for a first-timer with a veteran (``first_time`` column)
     request         one asked to meet the other; ``mutual_request`` instead if both did
     must_meet       the pair is on the organizers' list
     ==============  ==========================================================================

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from netweave.core.people import Person
+from netweave.core.people import Person, organization_key
 from netweave.core.plan import Group, Meeting, Plan, Round
 
 __all__ = ["CODES", "Violation", "check_plan"]
@@ -31,7 +31,10 @@ CODES: Mapping[str, str] = {
     "async-room": "An async meeting has a room, or a live meeting has none.",
     "async-matches": "An async person has more partners than asked for.",
     "second-trio": "A round has more than one trio, or somebody is in a trio twice.",
-    "missing-person": "A live person has no meeting in a round and is not listed as unmatched.",
+    "missing-person": "A live person has no meeting in a round they attend and is not listed as "
+    "unmatched.",
+    "unavailable": "A live person is placed in a round they said they cannot attend.",
+    "same-organization": "Two people of one organization meet one-on-one.",
     "room-name": "A room name is empty or used twice in a round (or among the groups).",
     "group-size": "A group (not pinned) is smaller or larger than the group sizes allow.",
     "not-in-group": "A live person is in no group and is not listed as unmatched.",
@@ -75,6 +78,14 @@ class _Context:
     avoid: Mapping[str, frozenset[str]]
     history: frozenset[tuple[str, str]]
     excused: frozenset[tuple[int, str]]
+    #: live people's rounds, for those who gave them (``available``)
+    attends: Mapping[str, frozenset[int]]
+    #: each person's organization key, when colleagues are kept apart
+    organization: Mapping[str, str]
+
+    def away(self, pid: str, n: int) -> bool:
+        rounds = self.attends.get(pid)
+        return rounds is not None and n not in rounds
 
     def name(self, pid: str) -> str:
         return self.names.get(pid, pid)
@@ -91,6 +102,7 @@ def check_plan(
     history: Iterable[tuple[str, str]] = (),
     group_size: tuple[int, int] | None = (4, 6),
     async_matches: int | None = None,
+    apart_same_organization: bool = False,
 ) -> list[Violation]:
     """Every violation of the event's rules in ``plan``, sorted by round then code.
 
@@ -108,6 +120,8 @@ def check_plan(
         groups are never size-checked: an organizer made them so.
     async_matches : int or None
         Most partners an async person may have over all rounds; ``None`` skips the check.
+    apart_same_organization : bool
+        Whether people of one organization may not meet one-on-one (the event's rule).
 
     Returns
     -------
@@ -130,7 +144,7 @@ def check_plan(
     ...     print(v)
     Round 2: Ana Lima and Kofi Mensah already met in round 1 [repeat-meeting]
     """
-    ctx = _context(plan, people, history)
+    ctx = _context(plan, people, history, apart_same_organization)
     rounds = sorted(plan.rounds, key=lambda r: r.number)
     found: list[Violation] = []
     for rnd in rounds:
@@ -146,7 +160,9 @@ def check_plan(
     return sorted(found, key=lambda v: (v.round is None, v.round or 0, v.code))
 
 
-def _context(plan: Plan, people: Sequence[Person], history: Iterable[tuple[str, str]]) -> _Context:
+def _context(
+    plan: Plan, people: Sequence[Person], history: Iterable[tuple[str, str]], apart: bool
+) -> _Context:
     # Names and modes of people missing from ``people`` come from the plan itself, so a message
     # about an unknown id still reads well.
     names = {p.id: p.name for p in plan.participants}
@@ -161,6 +177,8 @@ def _context(plan: Plan, people: Sequence[Person], history: Iterable[tuple[str, 
         avoid={p.id: frozenset(a.lower() for a in p.avoid) for p in people if p.avoid},
         history=frozenset(_pair(a.lower(), b.lower()) for a, b in history),
         excused=frozenset((u.round, u.id) for u in plan.unmatched),
+        attends={p.id: frozenset(p.available) for p in people if p.available and not p.is_async},
+        organization={p.id: k for p in people if apart and (k := organization_key(p))},
     )
 
 
@@ -191,6 +209,8 @@ def _check_round(ctx: _Context, rnd: Round) -> list[Violation]:
         out += _meeting_shape(ctx, rnd.number, m)
         out += _forbidden(ctx, rnd.number, m.members, f"are matched in {_where(m)}")
         out += _met_before(ctx, rnd.number, m)
+        out += _colleagues(ctx, rnd.number, m)
+    out += _unavailable(ctx, rnd)
     out += _unknown(ctx, rnd.number, (pid for m in rnd.meetings for pid in m.members))
     out += _double_booked(ctx, rnd)
     out += _room_names(rnd.number, [m.room for m in rnd.meetings if not m.is_async])
@@ -342,11 +362,30 @@ def _host_meetings(ctx: _Context, rnd: Round) -> Iterator[Violation]:
     yield Violation("host-meeting", message, n, tuple(alone))
 
 
+def _unavailable(ctx: _Context, rnd: Round) -> Iterator[Violation]:
+    n = rnd.number
+    for pid in dict.fromkeys(pid for m in rnd.meetings for pid in m.members):
+        if ctx.away(pid, n):
+            rounds = ", ".join(str(r) for r in sorted(ctx.attends[pid]))
+            message = f"Round {n}: {ctx.name(pid)} is placed, but comes only to rounds {rounds}"
+            yield Violation("unavailable", message, n, (pid,))
+
+
+def _colleagues(ctx: _Context, n: int, m: Meeting) -> Iterator[Violation]:
+    if len(m.members) == 1 or not ctx.organization:
+        return
+    for a, b in m.pairs():
+        org = ctx.organization.get(a)
+        if org and org == ctx.organization.get(b):
+            message = f"Round {n}: {ctx.names_of((a, b))} meet, but both work at {org}"
+            yield Violation("same-organization", message, n, (a, b))
+
+
 def _missing(ctx: _Context, rnd: Round) -> Iterator[Violation]:
     n = rnd.number
     placed = {pid for m in rnd.meetings for pid in m.members}
     for pid in ctx.live_ids:
-        if pid not in placed and (n, pid) not in ctx.excused:
+        if pid not in placed and (n, pid) not in ctx.excused and not ctx.away(pid, n):
             yield Violation(
                 "missing-person",
                 f"Round {n}: {ctx.name(pid)} has no meeting and is not listed as unmatched",

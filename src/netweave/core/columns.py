@@ -1,12 +1,13 @@
 """The canonical columns of a registration table, and how a form's headers map onto them.
 
 The canonical table is ``email,name,mode,timezone,location,community,interests,about,
-looking_for,requests,avoid`` (:data:`FIELDS`). Real form exports use other headers:
-:data:`ALIASES` maps the common ones ("What's your name?" -> ``name``), and a column map
-(:func:`load_column_map`) handles the rest. Headers no alias knows are read by their key words
-(:func:`keyword_target`: "Will you join live or asynchronously?" is about the mode), and a
-form tool's own bookkeeping columns (:data:`FORM_COLUMNS`: "Timestamp", "Submission ID") are
-recognised, so they neither end up on a profile nor get in the way.
+looking_for,requests,avoid,offers,seeks,available,organization,first_time``
+(:data:`FIELDS`). Real form exports use other headers: :data:`ALIASES` maps the common ones
+("What's your name?" -> ``name``), and a column map (:func:`load_column_map`) handles the
+rest. Headers no alias knows are read by their key words (:func:`keyword_target`: "Will you
+join live or asynchronously?" is about the mode), and a form tool's own bookkeeping columns
+(:data:`FORM_COLUMNS`: "Timestamp", "Submission ID") are recognised, so they neither end up
+on a profile nor get in the way.
 :mod:`netweave.core.reading` puts this together with what the answers look like.
 
 A :class:`ColumnMapping` says how to read a file: header -> target, and how to read the
@@ -62,6 +63,11 @@ FIELDS: tuple[str, ...] = (
     "looking_for",
     "requests",
     "avoid",
+    "offers",
+    "seeks",
+    "available",
+    "organization",
+    "first_time",
 )
 #: columns a table cannot do without
 REQUIRED: tuple[str, ...] = ("email", "name")
@@ -92,6 +98,11 @@ TARGET_LABELS: dict[str, str] = {
     "looking_for": "whom they are looking for",
     "requests": "people they ask to meet (names or emails)",
     "avoid": "people they do not want to meet",
+    "offers": "topics they can help with (a list)",
+    "seeks": "topics they look for help with (a list)",
+    "available": "rounds they can attend (1-2, 2-4, 1,3; empty = all)",
+    "organization": "their organization (colleagues do not meet one-on-one)",
+    "first_time": "first time at the event (yes/no)",
     FIRST_NAME: "first name (joined with the last name)",
     LAST_NAME: "last name (joined after the first name)",
     EXTRA: "kept as profile text",
@@ -169,6 +180,26 @@ _ALIAS_PHRASES: dict[str, tuple[str, ...]] = {
         "anyone you would prefer not to meet", "who would you prefer not to meet",
         "do not match me with",
     ),
+    "offers": (
+        "offers", "offer", "i can help with", "what can you help with", "can help with",
+        "what can you offer", "help i can offer", "expertise to share",
+    ),
+    "seeks": (
+        "seeks", "seek", "i need help with", "what do you need help with", "need help with",
+        "what are you looking for help with", "looking for help with", "help wanted",
+    ),
+    "available": (
+        "available", "availability", "rounds", "available rounds", "which rounds can you attend",
+        "rounds you can attend",
+    ),
+    "organization": (
+        "organization", "organisation", "company", "employer", "organization name",
+        "organisation name", "your organization", "your organisation", "where do you work",
+    ),
+    "first_time": (
+        "first_time", "first time", "first-time", "is this your first time",
+        "first time attending", "is this your first event", "newcomer",
+    ),
 }  # fmt: skip
 
 #: normalised header text -> canonical field (see :func:`~netweave.core.people.read_people`
@@ -213,6 +244,17 @@ def _alias(header: str) -> str | None:
 #: (field, phrases one of which the header must contain, phrases it must not contain);
 #: the first rule that fits decides, so the narrow ones come first
 _KEYWORDS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("first_time", ("first time", "first event", "attended before", "been before",
+                    "new to"), ()),
+    ("available", ("which rounds", "what rounds", "rounds can", "availability",
+                   "available for"), ()),
+    ("seeks", ("need help", "help with", "looking for help", "seeking help", "want help",
+               "like help"),
+     ("can help", "could help", "you help", "help others", "can offer", "offer")),
+    ("offers", ("can help", "could help", "you help", "help others", "can offer",
+                "you offer", "offer help", "expertise"), ()),
+    ("organization", ("organization", "organisation", "company", "employer",
+                      "institution", "work for"), ("size", "community")),
     ("avoid", ("avoid", "prefer not", "rather not", "not to meet", "not meet", "dont match",
                "do not match", "not be matched", "not want to meet", "dont want to meet"), ()),
     ("requests", ("in particular", "specific people", "specific person", "by name",

@@ -88,6 +88,8 @@ class Weights:
     mutual_request: float = 8.0  # both asked for each other (replaces, not adds to, 2x request)
     must_meet: float = 10.0  # organizers' must-meet list
     history_penalty: float = 3.0  # subtracted for pairs who met before ("penalise" mode)
+    offers: float = 5.0  # one offers a topic the other seeks (offers/seeks columns)
+    first_timer: float = 2.0  # a first-timer and a veteran ([rules] first_timers_meet_veterans)
 
     def __post_init__(self) -> None:
         problems = [f"{name}: {msg}" for name, msg in _weight_problems(self)]
@@ -108,6 +110,8 @@ GROUP_WEIGHTS = Weights(
     mutual_request=2.0,
     must_meet=0.0,
     history_penalty=0.0,
+    offers=1.0,
+    first_timer=0.0,
 )
 
 #: one line per weight, for the commented default file and the command line's help
@@ -122,6 +126,8 @@ WEIGHT_HELP = {
     "mutual_request": "both asked for each other (instead of twice `request`)",
     "must_meet": "the pair is on the organizers' must_meet list",
     "history_penalty": 'subtracted for pairs who met before, when [history] mode = "penalise"',
+    "offers": "one offers a topic the other seeks (the offers and seeks columns)",
+    "first_timer": "a first-timer with a veteran (when [rules] first_timers_meet_veterans)",
 }
 
 
@@ -160,6 +166,13 @@ class EventConfig:
     text_backend: str = "tfidf"
     weights: Weights = field(default_factory=Weights)
     group_weights: Weights = GROUP_WEIGHTS
+    #: people of one organization never meet one-on-one (a hard rule, like an avoid list)
+    apart_same_organization: bool = True
+    #: every first-timer meets at least one veteran where one is free
+    first_timers_meet_veterans: bool = True
+    #: at most this many of one person's meetings come from others' one-way requests; the
+    #: requests beyond it (the latest registered askers first) count as plain pairs. None = off
+    request_cap: int | None = None
 
     def __post_init__(self) -> None:
         # accept lists and any case from Python callers, so equal configs compare equal
@@ -220,6 +233,7 @@ def _value_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
     at_least("exact_time_limit", 0, strict=True)
     at_least("group_time_limit", 0, strict=True)
     at_least("group_iterations", 0)
+    at_least("request_cap", 1)
     out += _group_problems(values)
     out += _choice_problems(values)
     for section in ("weights", "group_weights"):
@@ -339,6 +353,11 @@ _KEYS: dict[str, dict[str, tuple[str, _ReadFn]]] = {
         "attach_async": ("groups_attach_async", _bool),
     },
     "history": {"mode": ("history_mode", _history_mode)},
+    "rules": {
+        "apart_same_organization": ("apart_same_organization", _bool),
+        "first_timers_meet_veterans": ("first_timers_meet_veterans", _bool),
+        "request_cap": ("request_cap", _int),
+    },
     "text": {"backend": ("text_backend", _text)},
 }
 _WEIGHT_SECTIONS = {"weights": Weights(), "group_weights": GROUP_WEIGHTS}
@@ -605,6 +624,23 @@ _HELP: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("mode", "history_mode", 'pairs who met before: "exclude", "penalise" or "ignore"'),
     ),
     "text": (("backend", "text_backend", 'how free text is compared; only "tfidf" for now'),),
+    "rules": (
+        (
+            "apart_same_organization",
+            "apart_same_organization",
+            "people of one organization never meet one-on-one (the organization column)",
+        ),
+        (
+            "first_timers_meet_veterans",
+            "first_timers_meet_veterans",
+            "every first-timer meets at least one veteran where one is free (first_time)",
+        ),
+        (
+            "request_cap",
+            "request_cap",
+            "most meetings one person gets from others' one-way requests; unset = no cap",
+        ),
+    ),
 }
 
 
@@ -628,7 +664,9 @@ def _section_lines(section: str, config: EventConfig) -> list[str]:
         value = getattr(config, name)
         if value is None:
             # TOML has no null: an unset key stays a comment showing what it works out to
-            shown = config.target_group_size if key == "target" else config.matches_per_async
+            shown = {"target": config.target_group_size, "request_cap": 2}.get(
+                key, config.matches_per_async
+            )
             lines.append(f"# {key} = {shown}")
         else:
             lines.append(f"{key} = {_toml(value)}")
@@ -667,6 +705,6 @@ def default_config_toml(config: EventConfig | None = None) -> str:
     lines += _weight_lines(
         "group_weights", config.group_weights, "what makes a good pair inside a small group"
     )
-    for section in ("history", "text"):
+    for section in ("history", "text", "rules"):
         lines += _section_lines(section, config)
     return "\n".join(lines) + "\n"

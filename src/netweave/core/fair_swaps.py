@@ -143,8 +143,7 @@ def lift_planner(planner: Any, budget_share: float = BUDGET_SHARE) -> tuple[int,
     """
     spec = planner.spec
     n = spec.n
-    caps = np.where(spec.asyn, spec.async_matches, spec.rounds)
-    caps = np.minimum(caps, planner.best.shape[1] - 1)
+    caps = np.minimum(spec.caps, planner.best.shape[1] - 1)
     pinned = {frozenset(m) for meetings in planner.pinned.values() for m in meetings}
 
     def fixed(m: tuple[int, ...]) -> bool:

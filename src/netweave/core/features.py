@@ -21,7 +21,16 @@ from scipy import sparse
 from netweave.core.people import Person
 from netweave.core.text import TextModel
 
-__all__ = ["DAY", "GENERIC_TAIL", "Features", "Pair", "closeness", "pair"]
+__all__ = [
+    "DAY",
+    "GENERIC_TAIL",
+    "Features",
+    "Pair",
+    "closeness",
+    "first_timer_match",
+    "offer_match",
+    "pair",
+]
 
 # time zones this many minutes apart (or more) get no closeness at all
 _TZ_HORIZON = 8 * 60
@@ -127,6 +136,13 @@ class Features:
     region: np.ndarray
     regions: list[str]  # distinct, case-folded
     region_names: list[str]  # as written, per person
+    # what each offers and seeks (normalised topic -> as written), and both as person x
+    # topic 0/1 matrices over one vocabulary, so seeks @ offers.T counts matching topics
+    offers: list[dict[str, str]]
+    seeks: list[dict[str, str]]
+    offer_matrix: sparse.csr_matrix
+    seek_matrix: sparse.csr_matrix
+    first_time: np.ndarray  # bool per person: a first-timer (everyone else is a veteran)
 
     @classmethod
     def of(cls, people: Sequence[Person], backend: str, when: datetime) -> Features:
@@ -138,6 +154,9 @@ class Features:
         cache: dict[str, float] = {}
         names = [_region(p) for p in people]
         region, regions = _keys([r.casefold() for r in names])
+        offers = [{_norm(t): t.strip() for t in p.offers if _norm(t)} for p in people]
+        seeks = [{_norm(t): t.strip() for t in p.seeks if _norm(t)} for p in people]
+        offer_matrix, seek_matrix = _topic_matrices(offers, seeks)
         return cls(
             people=people,
             index=_index_of(people),
@@ -157,6 +176,11 @@ class Features:
             region=region,
             regions=regions,
             region_names=names,
+            offers=offers,
+            seeks=seeks,
+            offer_matrix=offer_matrix,
+            seek_matrix=seek_matrix,
+            first_time=np.array([p.first_time for p in people], dtype=bool).reshape(len(people)),
         )
 
     def offset(self, i: int) -> float:
@@ -188,6 +212,11 @@ class Features:
     def avoided(self) -> set[Pair]:
         return self.pairs((p.id, a) for p in self.people for a in p.avoid)
 
+    def offered(self, seeker: int, offerer: int) -> str | None:
+        """A topic ``seeker`` looks for that ``offerer`` offers, as the offerer wrote it."""
+        mine, theirs = self.seeks[seeker], self.offers[offerer]
+        return next((theirs[t] for t in mine if t in theirs), None)
+
 
 def _index_of(people: Sequence[Person]) -> dict[str, int]:
     index: dict[str, int] = {}
@@ -208,6 +237,67 @@ def _tag_matrix(tags: Sequence[dict[str, str]]) -> tuple[sparse.csr_matrix, dict
     matrix = sparse.csr_matrix((ones, (rows, cols)), shape=(len(tags), len(columns)))
     counts = np.asarray(matrix.sum(axis=0)).ravel()
     return matrix, {tag: int(counts[c]) for tag, c in columns.items()}
+
+
+def _topic_matrices(
+    offers: Sequence[dict[str, str]], seeks: Sequence[dict[str, str]]
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """Offers and seeks as person x topic 0/1 matrices over one vocabulary."""
+    columns: dict[str, int] = {}
+    out = []
+    for lists in (offers, seeks):
+        rows, cols = [], []
+        for i, mine in enumerate(lists):
+            for topic in mine:
+                rows.append(i)
+                cols.append(columns.setdefault(topic, len(columns)))
+        out.append((rows, cols))
+    shape = (len(offers), len(columns))
+    return tuple(  # type: ignore[return-value]
+        sparse.csr_matrix((np.ones(len(r), np.float32), (r, c)), shape=shape) for r, c in out
+    )
+
+
+def offer_match(
+    f: Features, rows: slice | np.ndarray, cols: np.ndarray | None = None
+) -> np.ndarray:
+    """1 where one of the two seeks a topic the other offers, else 0: for rows ``rows``
+    against everyone (``cols=None``, a float32 block), or pairwise ``(rows[k], cols[k])``.
+
+    Examples
+    --------
+    >>> ana = Person("ana@x.org", "ana@x.org", "Ana", offers=("grant writing",))
+    >>> kofi = Person("kofi@x.org", "kofi@x.org", "Kofi", seeks=("Grant  writing",))
+    >>> f = Features.of([ana, kofi], "tfidf", datetime(2026, 1, 15, 12))
+    >>> offer_match(f, slice(0, 2)).tolist(), f.offered(1, 0)
+    ([[0.0, 1.0], [1.0, 0.0]], 'grant writing')
+    """
+    o, s = f.offer_matrix, f.seek_matrix
+    if cols is None:
+        both = (s[rows] @ o.T + o[rows] @ s.T).toarray()
+        return (both > 0).astype(np.float32)
+    i, j = np.asarray(rows), np.asarray(cols)
+    found = np.asarray(s[i].multiply(o[j]).sum(axis=1)).ravel()
+    found += np.asarray(o[i].multiply(s[j]).sum(axis=1)).ravel()
+    return (found > 0).astype(np.float64)
+
+
+def first_timer_match(
+    f: Features, rows: slice | np.ndarray, cols: np.ndarray | None = None
+) -> np.ndarray:
+    """1 where one is a first-timer and the other a veteran, as :func:`offer_match`.
+
+    Examples
+    --------
+    >>> people = [Person(e, e, e, first_time=t) for e, t in (("a", True), ("b", False))]
+    >>> f = Features.of(people, "tfidf", datetime(2026, 1, 15, 12))
+    >>> first_timer_match(f, slice(0, 2)).tolist()
+    [[0.0, 1.0], [1.0, 0.0]]
+    """
+    ft = f.first_time
+    if cols is None:
+        return (ft[rows][:, None] != ft[None, :]).astype(np.float32)
+    return (ft[np.asarray(rows)] != ft[np.asarray(cols)]).astype(np.float64)
 
 
 def closeness(minutes_apart: np.ndarray) -> np.ndarray:

@@ -67,10 +67,14 @@ def connection_boost(
 
 
 def boosted_affinity(affinity: Affinity, boost: Sequence[float] | None) -> Affinity:
-    """The affinity the rounds are planned with: each pair's score times ``1 + (b_i + b_j) / 2``.
+    """The affinity the rounds are planned with: each pair's score times ``1 + (b_i + b_j) / 2``
+    (``boost`` as :func:`connection_boost` gives it; ``None`` changes nothing).
 
+    Examples
+    --------
+    >>> import numpy as np
     >>> aff = Affinity(("a", "b"), np.array([[0, 2], [2, 0]], np.float32))
-    >>> float(boosted_affinity(aff, [0.0, 0.5]).scores[0, 1])
+    >>> boosted_affinity(aff, [0.5, 0.0]).score(0, 1)
     2.5
     """
     if boost is None:

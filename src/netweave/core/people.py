@@ -26,6 +26,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process, utils
 
+from netweave.core.availability import parse_available
 from netweave.core.cells import control_character, formula_problem
 from netweave.core.columns import REQUIRED, ColumnMapping, check_targets
 from netweave.core.issues import CellError, Issue, RegistrationError
@@ -35,7 +36,16 @@ from netweave.core.submissions import latest_submissions
 from netweave.core.tables import Table, read_rows, read_table
 from netweave.core.zones import read_zone
 
-__all__ = ["Mode", "Person", "Roster", "apply_mapping", "read_history", "read_people"]
+__all__ = [
+    "Mode",
+    "Person",
+    "Roster",
+    "apply_mapping",
+    "organization_key",
+    "read_history",
+    "read_people",
+    "same_organization",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +70,35 @@ class Person:
     extra: tuple[tuple[str, str], ...] = ()
     #: line of the source file this person came from (1 = header), 0 when not from a file
     line: int = 0
+    #: topics this person can help others with, lower-cased
+    offers: tuple[str, ...] = ()
+    #: topics this person looks for help with, lower-cased
+    seeks: tuple[str, ...] = ()
+    #: the rounds (from 1) this person can attend; empty = every round
+    available: tuple[int, ...] = ()
+    #: where they work; people of one organization do not meet one-on-one (a rule)
+    organization: str = ""
+    #: first time at the event (a "first-timer"); everyone else is a veteran
+    first_time: bool = False
 
     @property
     def is_async(self) -> bool:
         return self.mode == "async"
+
+
+def organization_key(p: Person) -> str:
+    """The organization compared: case, spacing and a trailing dot do not matter.
+
+    >>> organization_key(Person("a", "a", "A", organization=" ACME  Inc. "))
+    'acme inc'
+    """
+    return " ".join(p.organization.casefold().split()).rstrip(".")
+
+
+def same_organization(a: Person, b: Person) -> bool:
+    """Whether two people work at one organization (both gave one, and it is the same)."""
+    key = organization_key(a)
+    return bool(key) and key == organization_key(b)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +147,23 @@ _TAG_SPLIT = re.compile(r"[;,\n\r]+")
 def _split_interests(value: str) -> tuple[str, ...]:
     tags = (" ".join(tag.lower().split()) for tag in _TAG_SPLIT.split(value))
     return tuple(dict.fromkeys(t for t in tags if t))
+
+
+_YES = frozenset({"yes", "y", "yeah", "yep", "ja", "oui", "si", "sí", "true", "1", "x", "first"})
+_NO = frozenset({"no", "n", "nope", "nein", "non", "false", "0", "not", "returning", "veteran"})
+
+
+def _parse_yes_no(value: str) -> bool:
+    """A yes/no answer, read by its first word ("Yes, my first!", "No - third time"); an
+    empty one is no. Raises :class:`CellError` for an answer that is neither."""
+    words = re.findall(r"[\w']+", value.lower())
+    if not words:
+        return False
+    if words[0] in _YES or words[:2] == ["first", "time"]:
+        return True
+    if words[0] in _NO:
+        return False
+    raise CellError(f"first_time {value!r} is neither yes nor no: write yes or no", "bad-yes-no")
 
 
 # --------------------------------------------------------------------------- rows
@@ -188,6 +240,11 @@ def _parse_row(cells: list[str], line: int, ctx: _Context) -> _Draft:
         "extra": _extras(cells, layout),
         "location": location,
         **{k: _cell(cells, layout, k) for k in ("community", "about", "looking_for")},
+        "offers": _split_interests(_cell(cells, layout, "offers")),
+        "seeks": _split_interests(_cell(cells, layout, "seeks")),
+        "available": checked("available", parse_available),
+        "organization": " ".join(_cell(cells, layout, "organization").split()),
+        "first_time": checked("first_time", _parse_yes_no),
     }
     valid = not issues and all(layout.has(name) for name in REQUIRED)
     issues += _overflow(cells, line, layout, file)

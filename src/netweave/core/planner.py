@@ -9,11 +9,12 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from netweave.core.affinity import GRAPH_KEEP, Affinity, build_affinities
+from netweave.core.availability import attendance, restricted, sitting_out
 from netweave.core.bounds import upper_bound
 from netweave.core.config import EventConfig
 from netweave.core.exact import ExactResult, solve_rounds
@@ -24,7 +25,8 @@ from netweave.core.people import Person
 from netweave.core.plan import Group, Meeting, Participant, Plan, Round, Unmatched
 from netweave.core.reasons import meeting_reasons
 from netweave.core.rounds import RoundsResult, plan_rounds
-from netweave.core.scoring import forbid, score_specs
+from netweave.core.rules import cap_requests, keep_rules
+from netweave.core.scoring import forbid, rule_forbidden, score_specs
 
 __all__ = ["HOST_REASON", "PlanningInput", "describe_meeting", "plan_event"]
 
@@ -78,14 +80,17 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
     >>> plan.metrics["meetings"], plan.metrics["quality_pct"]
     (4, 100.0)
     """
-    people = list(data.people)
+    people, beyond_cap = cap_requests(data.people, config.request_cap)
+    if beyond_cap:
+        data = replace(data, people=people)
     history = list(data.history)
     seconds: dict[str, float] = {}
     t = time.perf_counter()
     aff, group_aff = _affinities(data, history, config, progress)
-    aff = forbid(aff, data.forbidden)
+    aff = forbid(aff, [*data.forbidden, *rule_forbidden(people, config)])
     t = _timed(seconds, "affinity", t)
     modes = [p.mode for p in people]
+    attends = attendance([p.available for p in people], modes, config.rounds)
     pinned = {
         number: [tuple(aff.index(pid) for pid in meeting) for meeting in meetings]
         for number, meetings in data.pinned_rounds.items()
@@ -103,17 +108,27 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
         pinned=pinned,
         boost=data.newcomer_boost,
         watch_cap=config.watch_cap,
+        attends=attends if restricted(attends) else None,
         progress=report,
     )
     t = _timed(seconds, "rounds", t)
     heuristic_total = result.total
-    exact = _prove(aff, modes, config, result, pinned, data.newcomer_boost)
+    # the integer program plans everyone in every round: with availability it is not the
+    # same problem, so there is no proof then
+    exact = (
+        None
+        if restricted(attends)
+        else _prove(aff, modes, config, result, pinned, data.newcomer_boost)
+    )
     if exact is not None:
         result = exact.result
         t = _timed(seconds, "exact", t)
+    result, rule_figures = keep_rules(
+        aff, result, people, config, attends, {frozenset(m) for ms in pinned.values() for m in ms}
+    )
     if progress:
         progress("bound", 0, 1)
-    bound = _rounds_bound(aff, modes, config)
+    bound = _rounds_bound(aff, modes, config, attends)
     t = _timed(seconds, "bound", t)
     if progress:
         progress("bound", 1, 1)
@@ -138,10 +153,15 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
         unmatched=unmatched,
     )
     metrics = _metrics(aff, people, config, result, bound, groups, seconds)
+    metrics["sitting_out"] = sitting_out(attends, aff.ids)
+    metrics.update(rule_figures, requests_beyond_cap=len(beyond_cap))
     if data.newcomer_boost is not None:
         metrics["favoured_newcomers"] = sum(1 for b in data.newcomer_boost if b > 0)
     if exact is not None:
         metrics.update(exact.metrics(), heuristic_total=round(heuristic_total, 4))
+        if rule_figures["rule_swaps"]:  # the proof is about the plan before the rules' swaps
+            swaps = rule_figures["rule_swaps"]
+            metrics["optimality"] = f"{metrics['optimality']}, before {swaps} swap(s) for the rules"
     return plan.with_metrics(**metrics)
 
 
@@ -172,13 +192,19 @@ def _prove(
     )
 
 
-def _rounds_bound(aff: Affinity, modes: Sequence[str], config: EventConfig) -> float:
+def _rounds_bound(
+    aff: Affinity, modes: Sequence[str], config: EventConfig, attends: np.ndarray
+) -> float:
     async_cap = config.async_matches if config.async_matches is not None else config.rounds
-    caps = np.array([async_cap if m == "async" else config.rounds for m in modes])
+    attended = attends.sum(axis=1)
+    caps = np.array([async_cap if m == "async" else attended[i] for i, m in enumerate(modes)])
     return upper_bound(
         aff,
         caps,
-        trio_slots=_trio_slots(modes, config, async_cap),
+        # with availability any round may have an odd count
+        trio_slots=3 * config.rounds
+        if restricted(attends) and config.odd == "trio"
+        else _trio_slots(modes, config, async_cap),
         candidates=config.candidates,
         modes=modes,
     ).value

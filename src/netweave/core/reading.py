@@ -39,6 +39,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from netweave.core.availability import parse_available
 from netweave.core.columns import (
     EXTRA,
     FIELDS,
@@ -227,7 +228,15 @@ def _is_email(value: str) -> bool:
     return _EMAIL.fullmatch(value) is not None
 
 
-_FITS = {"email": _is_email, "mode": _is_mode, "timezone": _is_zone}
+def _is_rounds(value: str) -> bool:
+    try:
+        parse_available(value)
+    except CellError:
+        return False
+    return True
+
+
+_FITS = {"email": _is_email, "mode": _is_mode, "timezone": _is_zone, "available": _is_rounds}
 
 
 def _samples(values: Sequence[str]) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ _QUOTES = (
     re.compile(r" (?:both|all) work on (?P<what>.+)$"),
     re.compile(r" (?:both|all) wrote about (?P<what>.+)$"),
     re.compile(r"^.+? knows? about (?P<what>.+?), which "),
+    re.compile(r"^.+? offers? (?P<what>.+?), which "),
     re.compile(r" (?:both|all) based in (?P<what>.+)$"),
     re.compile(r" (?:both|all) run (?P<what>.+)$"),
     re.compile(r"^.+? runs? (?:an? )?(?P<what>.+?), .+? (?:an? )?(?P<other>.+)$"),
@@ -72,7 +73,9 @@ def _found(phrase: str, haystack: str) -> bool:
 
 def _haystack(people: Iterable[Person]) -> str:
     texts = [
-        t for p in people for t in (p.about, p.looking_for, p.community, p.location, *p.interests)
+        t
+        for p in people
+        for t in (p.about, p.looking_for, p.community, p.location, *p.interests, *p.offers)
     ]
     texts += [v for p in people for _, v in p.extra]
     return f" {' '.join(normalise(t) for t in texts)} "

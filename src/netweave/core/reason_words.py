@@ -39,6 +39,8 @@ _TEMPLATES = {
     "history": "{all} met at a past event",
     "tags": "{all} {both} work on {what}",
     "seeking": "{1} knows about {what}, which {0} is looking for",
+    "offers": "{1} offers {what}, which {0} is looking for",
+    "first_timer": "{0} is new here and {1} knows the event",
     "kind": "{all} {both} run {what}",
     "similar": "{0} runs {what}, {1} {other}",
     "text": "{all} {both} wrote about {what}",
@@ -47,7 +49,7 @@ _TEMPLATES = {
     "fresh": "New to each other: {all} bring different experience",
 }
 #: facts about one direction between two people (asker and asked): never merged in a trio
-DIRECTED = frozenset(("request", "seeking", "similar"))
+DIRECTED = frozenset(("request", "seeking", "offers", "first_timer", "similar"))
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,8 @@ def word(fact: Fact, name: Callable[[int], str]) -> str:
     'Ana, Bo and Cy all wrote about volunteer burnout'
     >>> word(Fact("seeking", (1, 0), "online events"), names)
     'Ana knows about online events, which Bo is looking for'
+    >>> word(Fact("offers", (1, 0), "grant writing"), names)
+    'Ana offers grant writing, which Bo is looking for'
     >>> word(Fact("similar", (0, 1), "a lab network", other="a citizen science network"), names)
     'Ana runs a lab network, Bo a citizen science network'
     """
@@ -163,6 +167,7 @@ _YOU_VERBS = {
     "was": "were",
     "has": "have",
     "knows": "know",
+    "offers": "offer",
     "wants": "want",
     "runs": "run",
     "works": "work",
@@ -191,6 +196,10 @@ def for_viewer(reason: str, viewer: str, names: Sequence[str]) -> str:
     'Ana knows about grants, which you are looking for'
     >>> for_viewer("Ana knows about grants, which Bo is looking for", "Ana Lima", names)
     'You know about grants, which Bo is looking for'
+    >>> for_viewer("Ana offers grant writing, which Bo is looking for", "Ana Lima", names)
+    'You offer grant writing, which Bo is looking for'
+    >>> for_viewer("Bo is new here and Ana knows the event", "Bo Carter", names)
+    'You are new here and Ana knows the event'
     """
     labels = short_names(names)
     if viewer not in names:

@@ -25,7 +25,7 @@ from scipy import sparse
 
 from netweave.core.config import Weights
 from netweave.core.features import DAY, GENERIC_TAIL, Features, Pair, closeness, pair
-from netweave.core.people import Person
+from netweave.core.people import Person, same_organization
 from netweave.core.reason_words import (
     DIRECTED,
     MAX_LENGTH,
@@ -144,6 +144,8 @@ class ProfileReasons:
             self.request,
             self.must_meet,
             self.history,
+            self.offers,
+            self.first_timer,
             self.interests,
             self.looking_for,
             self.community,
@@ -185,6 +187,9 @@ class ProfileReasons:
             return f"{_name(who)} asked not to be paired with {_name(whom)}"
         if pair(i, j) in self.excluded:
             return "they met at a past event, and this event pairs only people who have not met"
+        if same_organization(a, b):
+            where = a.organization.strip()
+            return f"{_name(a)} and {_name(b)} both work at {where}: colleagues meet others"
         return None
 
     def request(self, i: int, j: int) -> Fact | None:
@@ -194,6 +199,22 @@ class ProfileReasons:
         if ij or ji:
             return Fact("request", (i, j) if ij else (j, i), weight=self.w.request, tier=0)
         return None
+
+    def offers(self, i: int, j: int) -> Fact | None:
+        """One offers a topic the other seeks: what the seeker asked for, so tier 0."""
+        if not self.w.offers:
+            return None
+        for seeker, offerer in ((i, j), (j, i)):
+            if topic := self.f.offered(seeker, offerer):
+                return Fact("offers", (seeker, offerer), _lower(topic), self.w.offers, tier=0)
+        return None
+
+    def first_timer(self, i: int, j: int) -> Fact | None:
+        ft = self.f.first_time
+        if not self.w.first_timer or ft[i] == ft[j]:
+            return None
+        new, veteran = (i, j) if ft[i] else (j, i)
+        return Fact("first_timer", (new, veteran), weight=self.w.first_timer)
 
     def must_meet(self, i: int, j: int) -> Fact | None:
         if (i, j) in self.must:

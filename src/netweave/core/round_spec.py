@@ -52,6 +52,19 @@ class RoundSpec:
     met_before: np.ndarray  # sorted pair keys
     ids: tuple[str, ...]
     watch_cap: int | None = None  # most intros one live person watches; None: no cap
+    #: ``attends[i, r]``: person ``i`` may be placed in round ``r + 1`` (see
+    #: :func:`~netweave.core.availability.attendance`)
+    attends: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.attends is None:
+            object.__setattr__(self, "attends", np.ones((self.n, self.rounds), bool))
+
+    @property
+    def caps(self) -> np.ndarray:
+        """Meetings each person can have: their async matches, or the rounds they attend."""
+        assert self.attends is not None
+        return np.where(self.asyn, self.async_matches, self.attends.sum(axis=1))
 
 
 def make_spec(
@@ -65,11 +78,13 @@ def make_spec(
     seed: int,
     present: Collection[int] | None,
     already_met: Iterable[tuple[int, int]],
+    attends: np.ndarray | None = None,
     *,
     watch_cap: int | None = None,
 ) -> RoundSpec:
     """Check the arguments of :func:`~netweave.core.rounds.plan_rounds` (see there) and
-    gather them: who takes part live or async, a seeded tie-break rank, the pairs met before.
+    gather them: who takes part live or async, a seeded tie-break rank, the pairs met before,
+    and which rounds each person attends (``attends``, people x rounds; ``None`` = all).
 
     Raises ``ValueError`` for arguments no caller should pass, :class:`InfeasibleError` for
     an ask an organizer can change.
@@ -113,6 +128,8 @@ def make_spec(
     is_async = np.array([m == "async" for m in modes], dtype=bool).reshape(n)
     rank = np.empty(n, np.int64)
     rank[np.random.default_rng(seed).permutation(n)] = np.arange(n)
+    if attends is not None and np.shape(attends) != (n, rounds):
+        raise ValueError(f"attends must be {n}x{rounds}, got {np.shape(attends)}")
     return RoundSpec(
         n=n,
         rounds=rounds,
@@ -128,6 +145,7 @@ def make_spec(
         met_before=pair_keys(already_met, n) if n else np.zeros(0, np.int64),
         ids=affinity.ids,
         watch_cap=watch_cap,
+        attends=None if attends is None else np.asarray(attends, bool),
     )
 
 
@@ -184,14 +202,15 @@ def check_capacity(spec: RoundSpec, count: np.ndarray, pinned_host: np.ndarray) 
 (everyone else is forbidden or met before) but 3 rounds were asked: lower --rounds or lift \
 some avoid-list entries
     """
-    need_live = spec.rounds - pinned_host
+    need_live = spec.caps - pinned_host
     short = np.flatnonzero(spec.live & (count < need_live))
     if len(short):
         i = int(short[0])
+        asked = int(spec.caps[i])
         raise InfeasibleError(
             f"{_names(spec, short)} can meet at most {int(count[i])} people (everyone else is "
-            f"forbidden or met before) but {_plural(spec.rounds, 'round')} "
-            f"{'was' if spec.rounds == 1 else 'were'} asked: "
+            f"forbidden or met before) but {_plural(asked, 'round')} "
+            f"{'was' if asked == 1 else 'were'} asked: "
             "lower --rounds or lift some avoid-list entries"
         )
     short = np.flatnonzero(spec.asyn & (count < spec.async_matches))
@@ -283,6 +302,10 @@ def _check_pinned_people(meetings: list[tuple[int, ...]], number: int, spec: Rou
                 raise InfeasibleError(
                     f"pinned meeting {meeting} in round {number}: person {p} is not taking part"
                 )
+            if spec.live[p] and spec.attends is not None and not spec.attends[p, number - 1]:
+                raise InfeasibleError(
+                    f"pinned {spec.ids[p]} in round {number}, which they are not available for"
+                )
             uses[p] = uses.get(p, 0) + 1
     twice = sorted(p for p, c in uses.items() if c > (spec.per_round if spec.asyn[p] else 1))
     if twice:
@@ -360,7 +383,7 @@ def why_unmet(
 def _why_no_room(spec: RoundSpec, pair: tuple[int, int], request_count: Mapping[int, int]) -> str:
     for p in pair:
         wanted = request_count[p]
-        cap = spec.async_matches if spec.asyn[p] else spec.rounds
+        cap = int(spec.caps[p])
         if wanted > cap:
             return (
                 f"no room in any round: {spec.ids[p]} is in {wanted} requests "

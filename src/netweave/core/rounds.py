@@ -81,6 +81,7 @@ def plan_rounds(
     already_met: Iterable[tuple[int, int]] = (),
     boost: Sequence[float] | None = None,
     watch_cap: int | None = None,
+    attends: np.ndarray | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> RoundsResult:
     """Plan ``rounds`` rounds of one-on-one meetings.
@@ -129,6 +130,9 @@ def plan_rounds(
     watch_cap : int, optional
         The most intros one live person watches (see :func:`~netweave.core.watching.watch_cap`);
         None: no cap. Async slots no live person can take within it are reported as unmatched.
+    attends : bool array (people x rounds), optional
+        Who may be placed in which round (:func:`~netweave.core.availability.attendance`);
+        the odd seat, trios and fairness work per round with who is there. None = everyone.
     progress : callable ``(done, total)``, optional
         Called after each round.
 
@@ -200,6 +204,7 @@ def plan_rounds(
         seed,
         present,
         already_met,
+        attends,
         watch_cap=watch_cap,
     )
     pins = check_pinned(pinned or {}, spec, planned)
@@ -295,7 +300,7 @@ class _Planner:
         spec = self.spec
         common = {"active": spec.active, "asyn": spec.asyn, "excluded": spec.met_before}
         first = scan_partners(self.aff, 0, top=depth, **common)
-        caps = np.where(spec.asyn, spec.async_matches, spec.rounds)
+        caps = spec.caps
         kth = first.top[np.arange(spec.n), np.clip(caps - 1, 0, depth - 1)]
         price = 0.5 * np.where(np.isfinite(kth), kth, 0.0)
         scan = scan_partners(self.aff, spec.candidates, price=price, **common)
@@ -347,7 +352,7 @@ class _Planner:
         spec = self.spec
         n, rounds = spec.n, spec.rounds
         taken = np.zeros((n, rounds), np.int64)  # pinned async meetings per person and round
-        room = np.full(rounds, int(spec.live.sum()))  # live people free to watch a video
+        room = (spec.live[:, None] & spec.attends).sum(axis=0)  # live people to watch videos
         for number, meetings in self.pinned.items():
             for m in meetings:
                 room[number - 1] -= sum(1 for p in m if spec.live[p])
@@ -380,7 +385,7 @@ class _Planner:
         busy = np.zeros(spec.n, bool)
         for m in fixed:
             busy[list(m)] = True
-        free = np.flatnonzero(spec.live & ~busy)
+        free = np.flatnonzero(spec.live & ~busy & spec.attends[:, number - 1])
         free = free[np.argsort(spec.rank[free], kind="stable")]
         copies = np.repeat(np.arange(spec.n), self.slots[:, number - 1])
         # async slots beyond who may still watch (the watching cap) move to a later round
@@ -750,8 +755,7 @@ class _Planner:
         met = np.array(sorted(self.met_here), dtype=np.intp).reshape(-1, 2)
         real = self.real.pair_scores(met[:, 0], met[:, 1])
         total = float(sum(real.tolist()))  # summed in order, as always
-        caps = np.where(spec.asyn, spec.async_matches, spec.rounds)
-        caps = np.minimum(caps, self.best.shape[1] - 1)
+        caps = np.minimum(spec.caps, self.best.shape[1] - 1)
         best = self.best[np.arange(spec.n), caps]
         # people not taking part have no allowed partner, so their best possible is 0: 1.0
         shares = np.divide(self.achieved, best, out=np.ones(spec.n), where=best > 1e-12)

@@ -28,7 +28,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from netweave.core.config import Weights
-from netweave.core.features import Features, Pair, closeness, pair
+from netweave.core.features import (
+    Features,
+    Pair,
+    closeness,
+    first_timer_match,
+    offer_match,
+    pair,
+)
 from netweave.core.text import _common_terms
 
 __all__ = ["Listed", "PairScorer", "ScoreGraph", "build_graphs", "top_per_row"]
@@ -187,6 +194,10 @@ class PairScorer:
             out += w.looking_for * 0.5 * both
         if w.profile:
             out += w.profile * _row_dots(f.profile, f.profile, i, j)
+        if w.offers:
+            out += w.offers * offer_match(f, i, j)
+        if w.first_timer:
+            out += w.first_timer * first_timer_match(f, i, j)
         lo, hi = np.minimum(i, j), np.maximum(i, j)
         out += self.listed.bonus(w, lo, hi, len(f.people))
         out[i == j] = 0.0
@@ -357,6 +368,10 @@ def _parts(
         out["looking_for"] = block
     if need["profile"]:
         out["profile"] = dots["profile"].rows(start, stop)
+    if need["offers"]:
+        out["offers"] = offer_match(f, slice(start, stop))
+    if need["first_timer"]:
+        out["first_timer"] = first_timer_match(f, slice(start, stop))
     return out
 
 

@@ -24,8 +24,9 @@ from dataclasses import replace
 from netweave.core.affinity import Affinity, AffinitySpec, build_affinities
 from netweave.core.config import EventConfig
 from netweave.core.people import Person
+from netweave.core.rules import colleague_pairs
 
-__all__ = ["affinities_for", "affinity_for", "forbid", "score_specs"]
+__all__ = ["affinities_for", "affinity_for", "forbid", "rule_forbidden", "score_specs"]
 
 
 def score_specs(config: EventConfig, *, groups: bool = False) -> list[AffinitySpec]:
@@ -40,7 +41,10 @@ def score_specs(config: EventConfig, *, groups: bool = False) -> list[AffinitySp
     >>> [spec.history_mode for spec in score_specs(EventConfig(), groups=True)]
     ['exclude', 'penalise']
     """
-    specs = [AffinitySpec(config.weights, config.history_mode, tuple(config.must_meet))]
+    weights = config.weights
+    if not config.first_timers_meet_veterans:  # the rule is what the first_timer weight serves
+        weights = replace(weights, first_timer=0.0)
+    specs = [AffinitySpec(weights, config.history_mode, tuple(config.must_meet))]
     if groups:
         group_history = "penalise" if config.history_mode != "ignore" else "ignore"
         specs.append(AffinitySpec(config.group_weights, group_history))
@@ -75,7 +79,8 @@ def affinities_for(
         text_backend=config.text_backend,
     )
     pairs = list(forbidden)
-    return forbid(rounds, pairs), forbid(groups, pairs)
+    # colleagues may share a group; the rule is about one-on-one meetings
+    return forbid(rounds, [*pairs, *rule_forbidden(people, config)]), forbid(groups, pairs)
 
 
 def affinity_for(
@@ -98,7 +103,23 @@ def affinity_for(
     """
     (spec,) = score_specs(config)
     (aff,) = build_affinities(people, [spec], history=history, text_backend=config.text_backend)
-    return forbid(aff, forbidden)
+    return forbid(aff, [*forbidden, *rule_forbidden(people, config)])
+
+
+def rule_forbidden(people: Sequence[Person], config: EventConfig) -> list[tuple[str, str]]:
+    """The pairs the organizers' rules keep apart in the rounds: colleagues (people of one
+    organization), when ``config.apart_same_organization``.
+
+    Examples
+    --------
+    >>> from netweave.core.config import EventConfig
+    >>> from netweave.core.people import Person
+    >>> people = [Person(e, e, e, organization="Acme") for e in ("a", "b")]
+    >>> rule_forbidden(people, EventConfig()), rule_forbidden(people, EventConfig(
+    ...     apart_same_organization=False))
+    ([('a', 'b')], [])
+    """
+    return colleague_pairs(people) if config.apart_same_organization else []
 
 
 def forbid(aff: Affinity, pairs: Iterable[tuple[str, str]]) -> Affinity:

@@ -100,7 +100,10 @@ def update_member(member: Member, **fields: Any) -> Member:
 
 #: the core's canonical columns, then what only the web app knows about a member; not plain
 #: "tags": the core reads a "tags" header as interests
-EXPORT_COLUMNS: tuple[str, ...] = (*FIELDS, "pronouns", "organization", "notes", "organizer_tags")
+EXPORT_COLUMNS: tuple[str, ...] = (
+    *FIELDS,
+    *(c for c in ("pronouns", "organization", "notes", "organizer_tags") if c not in FIELDS),
+)
 
 
 def _export_row(member: Member) -> list[str]:
@@ -316,6 +319,8 @@ def _profile(person: Person) -> dict[str, Any]:
         fields["timezone"] = person.timezone
     if person.interests:
         fields["interests"] = list(person.interests)
+    if person.organization:  # a core column now; older files keep it in an extra column
+        fields["organization"] = person.organization
     extra: dict[str, str] = {}
     for header, value in person.extra:
         field = _EXTRA_FIELDS.get(header.strip().lower())
