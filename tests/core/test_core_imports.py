@@ -38,6 +38,8 @@ WITHOUT_EXAMPLES = {
     "netweave.core.exports.zoom_groups_table",
     "netweave.core.exports.zoom_round_table",
     "netweave.core.exports.zoom_warnings",
+    # a whole plan in, a whole plan out: tests/core/test_knows_people.py shows it at work
+    "netweave.core.rules.keep_rules",
 }
 
 

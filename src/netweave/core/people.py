@@ -26,7 +26,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process, utils
 
-from netweave.core.availability import parse_available
+from netweave.core.available import parse_available
 from netweave.core.cells import control_character, formula_problem
 from netweave.core.columns import REQUIRED, ColumnMapping, check_targets
 from netweave.core.issues import CellError, Issue, RegistrationError
@@ -96,7 +96,15 @@ def organization_key(p: Person) -> str:
 
 
 def same_organization(a: Person, b: Person) -> bool:
-    """Whether two people work at one organization (both gave one, and it is the same)."""
+    """Whether two people work at one organization (both gave one, and it is the same).
+
+    Examples
+    --------
+    >>> ana = Person("a", "a", "Ana", organization="Mensah Lab")
+    >>> bo = Person("b", "b", "Bo", organization="mensah lab ")
+    >>> same_organization(ana, bo), same_organization(ana, Person("c", "c", "Cy"))
+    (True, False)
+    """
     key = organization_key(a)
     return bool(key) and key == organization_key(b)
 

@@ -39,7 +39,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from netweave.core.availability import parse_available
+from netweave.core.available import parse_available
 from netweave.core.columns import (
     EXTRA,
     FIELDS,

@@ -131,7 +131,13 @@ def _topic(text: str) -> str:
 
 
 def met_pairs(rounds: Iterable[Iterable[tuple[int, ...]]]) -> set[tuple[int, int]]:
-    """Every pair that meets in ``rounds`` (a trio's three), smaller position first."""
+    """Every pair that meets in ``rounds`` (a trio's three), smaller position first.
+
+    Examples
+    --------
+    >>> sorted(met_pairs([[(3, 1)], [(0, 2, 1)]]))
+    [(0, 1), (0, 2), (1, 2), (1, 3)]
+    """
     return {_pair(a, b) for r in rounds for m in r for k, a in enumerate(m) for b in m[k + 1 :]}
 
 
