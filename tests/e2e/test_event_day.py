@@ -136,7 +136,7 @@ def _click_and_load(page, locator) -> None:
     page.wait_for_load_state()
 
 
-def _checked_in(site, console, event) -> None:
+def _checked_in(site, console) -> None:
     """The host opens check-in, pastes Zoom's list, marks the one registered person who is
     not in it absent, and adds a walk-in who is welcomed by email."""
     _click_and_load(console, console.locator(".next-step button", has_text="Open the event"))
@@ -171,8 +171,12 @@ def _checked_in(site, console, event) -> None:
     console.locator(f"tr.attendance.present:has-text('{name}')").wait_for()
     welcome = [m for m in mail.outbox[sent:] if email in m.to]
     assert len(welcome) == 1, [m.subject for m in mail.outbox[sent:]]
-    assert "Didn't ask for this" not in welcome[0].body
-    assert "/live/" in welcome[0].body
+    body = welcome[0].body
+    assert "Didn't ask for this" not in body
+    assert "once the plan is published" not in body
+    assert "The first round starts soon" in body
+    assert "/live/" in body
+    assert f"Your pages show times in {zone}" in body
     site.visit(console, "event-day-walk-in")
 
 
@@ -194,6 +198,16 @@ def _round_ready(console, number: int) -> dict[str, Seat]:
     assert console.locator(".next-step button.big").inner_text() == f"Start round {number}"
     assert not console.locator("#next .message.warning").count()
     return _seats(console.locator("#chat-text").input_value(), number)
+
+
+def _pair_to_break(console, followed: list[str]) -> tuple[str, str]:
+    """Two people who are to meet as a pair in round 2 (as it stands during round 1), both
+    here and neither followed yet: the first is to leave, the second to be re-paired."""
+    for name, seat in _seats(console.locator("#chat-text").input_value(), 2).items():
+        people = {name, *seat.others}
+        if seat.room and len(people) == 2 and not people & {ABSENT, ASYNC, *followed}:
+            return name, seat.others[0]
+    raise AssertionError("round 2 has no pair of two people here")
 
 
 def _start(console, label: str, heading: str) -> None:
@@ -239,7 +253,8 @@ class People:
         if seat.room:
             assert seat.room in slot, (name, slot)
         else:
-            assert "intro" in stage and "intro" in slot
+            assert "intro" in stage
+            assert "intro" in slot
 
     def group_agrees(self, name: str) -> set[str]:
         """``name``'s group on the live page is the group on their personal page."""
@@ -281,26 +296,59 @@ def _watch_while_broadcast(site, console, people: People, watcher: str, watched:
     site.visit(live, "event-day-broadcast-video")
 
 
+def _as_it_happened(
+    site, people: People, held: dict[int, dict[str, Seat]], followed: list[str], left: str
+) -> None:
+    """After the end, the personal pages show what really happened: the rounds held with the
+    people who were there; nothing after round 1 for who left, nothing for who never came."""
+    for name in followed:
+        live = people.live_page(name)
+        live.locator("text=thank you for coming").wait_for(timeout=SLOW)
+        mine = people.personal(name)
+        assert "As the event really went" in mine, mine
+        for number, seats in held.items():
+            slot = people.mine.inner_text(f"section[aria-labelledby=round-{number}]")
+            for other in seats[name].others:
+                assert other in slot, (name, number, other, slot)
+        assert left not in people.mine.inner_text("section[aria-labelledby=round-2]")
+    site.visit(people.mine, "event-day-personal-after")
+    # who left after round 1 met nobody after it; who never came met nobody at all
+    people.personal(left)
+    round_1 = people.mine.inner_text("section[aria-labelledby=round-1]")
+    assert all(other in round_1 for other in held[1][left].others), round_1
+    for name, rounds in ((left, range(2, 5)), (ABSENT, range(1, 5))):
+        people.personal(name)
+        for number in rounds:
+            slot = people.mine.inner_text(f"section[aria-labelledby=round-{number}]")
+            assert "No meeting for you in this round" in slot, (name, number, slot)
+    site.visit(people.mine, "event-day-personal-absent-after")
+
+
 def test_a_whole_event_day_with_participants_choosing_their_room(site):
     host, event, regs = _event_day()
     tokens = {name: reg.token for name, reg in regs.items()}
     console = _console(site, host, event)
     site.visit(console, "event-day-console")
-    _checked_in(site, console, event)
+    _checked_in(site, console)
     walk_in = WALK_IN[0]
     tokens[walk_in] = emailed_path(mail.outbox, PERSONAL_LINK, to=WALK_IN[1]).split("/")[2]
     people = People(site, tokens)
     followed = ["Liam O'Brien", walk_in]
+    for name in followed:
+        # before round 1: the live page says to wait in the main room, the personal page
+        # has no round held yet
+        live = people.live_page(name)
+        live.locator("#live-stage", has_text="The first round starts soon").wait_for()
+        assert "As the event really went" not in people.personal(name)
     watched_once = False
+    left = left_partner = ""  # who leaves during round 1, and whom they were to meet next
     held: dict[int, dict[str, Seat]] = {}
 
     for number in range(1, 5):
         seats = _round_ready(console, number)
         assert ABSENT not in seats
         # everyone checked in has a seat, in a room or with the async person's intro
-        assert {walk_in, *LIVE} - {ABSENT, *(["Sofia Rossi"] if number > 1 else [])} <= set(
-            seats
-        ), seats
+        assert {walk_in, *LIVE} - {ABSENT, left} <= set(seats), seats
         gone = ""
         if number == 2:
             gone = left
@@ -320,9 +368,7 @@ def test_a_whole_event_day_with_participants_choosing_their_room(site):
             watched_once = True
         if number == 1:
             # someone leaves the meeting during round 1: round 2 is re-planned without them
-            left = "Sofia Rossi"
-            plan_2 = _seats(console.locator("#chat-text").input_value(), 2)
-            left_partner = plan_2[left].others[0] if plan_2[left].others else walk_in
+            left, left_partner = _pair_to_break(console, followed)
             console.get_by_role("button", name=f"Absent: {left}", exact=True).click()
             console.locator(f"tr.attendance.absent:has-text('{left}')").wait_for()
             console.reload()
@@ -331,20 +377,10 @@ def test_a_whole_event_day_with_participants_choosing_their_room(site):
 
     _start(console, "Start the small groups", "The small groups are running")
     for name in followed[:2]:
-        people.group_agrees(name)
+        assert not people.group_agrees(name) & {ABSENT, left}
     site.visit(people.live_page(followed[0]), "event-day-live-groups")
     _start(console, "End the event", "The event has ended")
     site.visit(console, "event-day-console-ended")
 
-    for name in followed:
-        live = people.live_page(name)
-        live.locator("text=thank you for coming").wait_for(timeout=SLOW)
-        mine = people.personal(name)
-        assert "As the event really went" in mine, mine
-        for number, seats in held.items():
-            slot = people.mine.inner_text(f"section[aria-labelledby=round-{number}]")
-            for other in seats[name].others:
-                assert other in slot, (name, number, other, slot)
-        assert left not in people.mine.inner_text("section[aria-labelledby=round-2]")
-    site.visit(people.mine, "event-day-personal-after")
+    _as_it_happened(site, people, held, followed, left)
     assert not site.serious, site.serious
