@@ -36,6 +36,11 @@ def test_each_participant_sees_their_room_every_round_on_a_phone(site):
     event = EventFactory(community=CommunityFactory(organizers=[user]), rounds=2)
     regs, _ = published_example(event)
     # round 1: regs 3 and 4 in Room 2; round 2: regs 0 and 3 in Room 1
+    # the doors are open and everyone live is checked in: the console's next step is round 1
+    from netweave.web.live.domain import live_state, mark_present, start_event
+
+    start_event(event, live_state(event).version)
+    mark_present(event, [r.pk for r in regs if r.mode == "live"])
     host = site.context.new_page()
     _login(site, host, user)
     host.goto(f"{site.base}/orga/events/{event.pk}/live/")

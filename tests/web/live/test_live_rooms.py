@@ -55,7 +55,8 @@ def _console(client, event) -> str:
 
 def _chat_rooms(console: str) -> dict[str, str]:
     """name -> room, from the console's text for Zoom's chat."""
-    text = console[console.index('<textarea id="chat-text"') : console.index("</textarea>")]
+    start = console.index('<textarea id="chat-text"')  # check-in's paste box may come first
+    text = console[start : console.index("</textarea>", start)]
     rooms = {}
     for line in text.splitlines():
         if found := _CHAT.match(line.strip()):
