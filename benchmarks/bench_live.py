@@ -266,41 +266,24 @@ def _wave(base: str, tokens: list[str], version: int, polls: int) -> tuple[list[
 def _steady(base: str, tokens: list[str], version: int, seconds: float) -> tuple[list, dict]:
     """As browsers do: every participant polls every 3 s from when their page loaded (a
     random phase), for ``seconds``."""
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
-    rng = np.random.default_rng(0)
-    phases = rng.uniform(0, POLL_EVERY, len(tokens)).tolist()
-    start = time.perf_counter()
-
-    def participant(token: str, phase: float) -> None:
-        url = f"{base}/p/{token}/live/poll/?v={version}"
-        due = start + phase
-        while due < start + seconds:
-            time.sleep(max(0.0, due - time.perf_counter()))
-            status, took = _get(url)
-            with lock:
-                latencies.append(took)
-                statuses[status] = statuses.get(status, 0) + 1
-            due += POLL_EVERY
-
-    threads = [
-        threading.Thread(target=participant, args=(t, p))
-        for t, p in zip(tokens, phases, strict=True)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    stop = threading.Event()
+    threads, latencies, statuses = _following(base, tokens, version, stop, seed=0)
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
     return latencies, statuses
 
 
-def _following(base: str, tokens: list[str], version: int, stop: threading.Event) -> tuple:
-    """Every participant polls every 3 s until ``stop``, moving to the version a 200 names."""
+def _following(
+    base: str, tokens: list[str], version: int, stop: threading.Event, seed: int = 1
+) -> tuple:
+    """Every participant polls every 3 s (from a random phase) until ``stop``, moving to the
+    version a 200 names, as htmx does; the threads are returned running."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
-    phases = np.random.default_rng(1).uniform(0, POLL_EVERY, len(tokens)).tolist()
+    phases = np.random.default_rng(seed).uniform(0, POLL_EVERY, len(tokens)).tolist()
     start = time.perf_counter()
 
     def participant(token: str, phase: float) -> None:
