@@ -86,7 +86,7 @@ def test_download_sections_follow_provider_names(register):
         "feedback",
         "intro",
         "answers_written",
-        "group_messages_written",
+        "posts_written",
         "zz_section",
     ]
 

@@ -10,8 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 
 from netweave.web.common.validators import PlainTextMixin
 from netweave.web.intros.domain.answers import ANSWER_MAX
-from netweave.web.intros.domain.groupchat import MESSAGE_MAX
 from netweave.web.intros.domain.intros import TEXT_MAX
+from netweave.web.intros.domain.threads import MESSAGE_MAX, REASON_MAX
 from netweave.web.intros.media import CAPTIONS_MAX_BYTES
 from netweave.web.intros.models import IntroSettings
 from netweave.web.intros.queries.partners import PartnerCard
@@ -134,4 +134,20 @@ class MessageForm(PlainTextMixin, forms.Form):
         label="Write to your group",
         max_length=MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PostForm(PlainTextMixin, forms.Form):
+    """A post on a pair's thread, or an edit of one's own post."""
+
+    text = forms.CharField(
+        label="Your message",
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReportForm(PlainTextMixin, forms.Form):
+    reason = forms.CharField(
+        label="What is wrong (optional)", required=False, max_length=REASON_MAX
     )

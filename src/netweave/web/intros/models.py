@@ -212,13 +212,64 @@ class Reminder(models.Model):
         ]
 
 
-class GroupMessage(models.Model):
-    """A message on a small group's shared page (the thread of an asynchronous group)."""
+class Post(models.Model):
+    """A post on a thread: a small group's (``group``) or an async pair's (``pair_low`` and
+    ``pair_high``, the two registrations by primary key, so each pair has one thread).
 
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="messages")
+    Its author may edit or delete it (deleting removes the row); an organizer may hide it
+    (``hidden_at``), which keeps it for them and shows the thread "hidden by the organizers".
+    """
+
+    # the author first: the backup finds a post's community through its first relation
     author = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    pair_low = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    pair_high = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     text = models.TextField()
     created = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created", "pk"]
+        constraints = [
+            # a post is on exactly one thread: a group's, or one pair's (low pk first)
+            models.CheckConstraint(
+                condition=(
+                    models.Q(group__isnull=False, pair_low__isnull=True, pair_high__isnull=True)
+                    | models.Q(
+                        group__isnull=True,
+                        pair_low__isnull=False,
+                        pair_high__isnull=False,
+                        pair_low__lt=models.F("pair_high"),
+                    )
+                ),
+                name="post_on_one_thread",
+            )
+        ]
+        indexes = [models.Index(fields=["pair_low", "pair_high"], name="post_pair_thread")]
+
+    def __str__(self) -> str:
+        return f"post {self.pk} by {self.author_id}"
+
+
+class PostReport(models.Model):
+    """A participant's report of a post to the organizers (one per person and post)."""
+
+    # the reporter first: the backup finds the community through the first relation
+    reporter = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "reporter"], name="post_report_unique")
+        ]
