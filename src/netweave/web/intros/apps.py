@@ -21,15 +21,19 @@ class IntrosConfig(AppConfig):
         from netweave.web.intros.panels import async_panel  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.queries.answers import answered_intros  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.queries.intros import async_without_intro  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.intros.queries.news import thread_news  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.live.domain.watchable import register_missing_intros  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.live.queries.met import register_async_evidence  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.mail.due import register_due  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.mail.news import register_news  # noqa: PLC0415 - app registry: loaded in ready()
 
         register_panel(async_panel)
         register_event_tab(EventTab("Async", "orga:intros", ("intros",), order=45))
         register_due("intros-digests", send_due_digests)
         register_due("intros-reminders", send_due_reminders)
         register_due("intros-deadline", send_due_deadlines)
+        # new messages on threads go into the daily news email (the follow-up app sends it)
+        register_news("threads", thread_news)
         # the live run pairs nobody with an async person who has no intro to watch
         register_missing_intros(async_without_intro)
         # follow-up counts an async meeting only when its intro was watched and answered
