@@ -99,8 +99,15 @@ class IntroSettingsForm(PlainTextMixin, forms.ModelForm):
             "digest_time",
             "digest_days_after",
             "answer_window_days",
+            "call_day_starts",
+            "call_day_ends",
+            "call_days_ahead",
+            "met_check_days",
         ]
-        widgets = {"digest_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+        widgets = {
+            name: forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+            for name in ("digest_time", "call_day_starts", "call_day_ends")
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,11 +118,22 @@ class IntroSettingsForm(PlainTextMixin, forms.ModelForm):
             "max_video_mb": (1, settings.NETWEAVE_MAX_UPLOAD_MB),
             "digest_days_after": (0, 14),
             "answer_window_days": (1, 21),
+            "call_days_ahead": (1, 14),
+            "met_check_days": (0, 60),
         }
         for name, (low, high) in bounds.items():
             field = self.fields[name]
             field.validators += [MinValueValidator(low), MaxValueValidator(high)]
             field.widget.attrs.update(min=low, max=high)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts, ends = data.get("call_day_starts"), data.get("call_day_ends")
+        if starts and ends and not starts < ends:
+            self.add_error(
+                "call_day_ends", "The waking day must end after it starts (for example 21:00)."
+            )
+        return data
 
     def clean_questions_text(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["questions_text"].splitlines()]

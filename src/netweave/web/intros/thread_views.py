@@ -11,8 +11,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+import datetime as dt
+
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +24,7 @@ from netweave.web.events.links import registration_for_token
 from netweave.web.events.models import Registration
 from netweave.web.events.partners import partner_view
 from netweave.web.events.permissions import event_for
+from netweave.web.intros.domain.calls import CallError, choose_call, propose_call
 from netweave.web.intros.domain.threads import (
     delete_post,
     edit_post,
@@ -31,6 +35,8 @@ from netweave.web.intros.domain.threads import (
 from netweave.web.intros.errors import NotPartnerError
 from netweave.web.intros.forms import PostForm, ReportForm
 from netweave.web.intros.models import Post
+from netweave.web.intros.queries.calls import CallThread, call_box, group_thread, pair_thread
+from netweave.web.intros.queries.groups import group_of
 from netweave.web.intros.queries.intros import intro_of
 from netweave.web.intros.queries.threads import (
     may_use_post,
@@ -87,6 +93,8 @@ def talk(request: HttpRequest, token: str, partner_pk: int) -> HttpResponse:
         "thread": pair_posts(viewer, partner),
         "form": form,
         "zone": zone(viewer.member.timezone),
+        "call": call_box(pair_thread(viewer, partner), viewer, timezone.now()),
+        "call_url": reverse("portal:intro_talk_call", args=[token, partner.pk]),
     }
     return render(request, "intros/talk.html", context)
 
@@ -138,6 +146,57 @@ def report(request: HttpRequest, token: str, post_pk: int) -> HttpResponse:
         raise Http404 from None
     messages.success(request, "Thank you: the organizers will look at this message.")
     return redirect(_thread_url(token, viewer, post))
+
+
+# --------------------------------------------------------------------------- calls
+
+
+def _slots(values: list[str]) -> list[dt.datetime]:
+    try:
+        found = [dt.datetime.fromisoformat(v) for v in values]
+    except ValueError:
+        raise Http404 from None
+    if any(s.tzinfo is None for s in found):
+        raise Http404
+    return found
+
+
+def _call(request: HttpRequest, viewer: Registration, thread: CallThread, back: str):
+    """Propose times (``action=propose``, up to three ``slot``) or pick one (``action=pick``,
+    one ``slot`` of ``proposal``)."""
+    slots = _slots(request.POST.getlist("slot"))
+    try:
+        if request.POST.get("action") == "pick":
+            if len(slots) != 1 or not request.POST.get("proposal", "").isdigit():
+                raise CallError("Pick one of the proposed times.")
+            choose_call(viewer, thread, int(request.POST["proposal"]), slots[0])
+            messages.success(request, "Done: everyone gets a calendar invite by email.")
+        else:
+            propose_call(viewer, thread, slots, request.POST.get("link", ""))
+            messages.success(request, "Proposed: the others pick one of your times.")
+    except CallError as exc:
+        messages.error(request, str(exc))
+    except NotPartnerError:
+        raise Http404 from None
+    return redirect(back + "#call")
+
+
+@require_POST
+def talk_call(request: HttpRequest, token: str, partner_pk: int) -> HttpResponse:
+    viewer = registration_for_token(token)
+    partner = _partner(viewer, partner_pk)
+    back = reverse("portal:intro_talk", args=[token, partner.pk])
+    return _call(request, viewer, pair_thread(viewer, partner), back)
+
+
+@require_POST
+def group_call(request: HttpRequest, token: str) -> HttpResponse:
+    viewer = registration_for_token(token)
+    group = group_of(viewer)
+    if group is None:
+        raise Http404
+    back = reverse("portal:intro_group", args=[token])
+    return _call(request, viewer, group_thread(group), back)
 
 
 # --------------------------------------------------------------------------- organizers

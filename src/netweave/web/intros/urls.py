@@ -50,6 +50,12 @@ portal_urlpatterns: list = [
     ),
     path("p/<str:token>/group/", views.group, name="intro_group"),
     path("p/<str:token>/talk/<int:partner_pk>/", thread_views.talk, name="intro_talk"),
+    path(
+        "p/<str:token>/talk/<int:partner_pk>/call/",
+        thread_views.talk_call,
+        name="intro_talk_call",
+    ),
+    path("p/<str:token>/group/call/", thread_views.group_call, name="intro_group_call"),
     path("p/<str:token>/posts/<int:post_pk>/edit/", thread_views.edit, name="intro_post_edit"),
     path(
         "p/<str:token>/posts/<int:post_pk>/delete/",

@@ -44,6 +44,7 @@ from netweave.web.intros.domain.threads import post_group_message
 from netweave.web.intros.errors import AnswersClosedError, IntroError, NotPartnerError
 from netweave.web.intros.forms import AnswersForm, IntroForm, IntroSettingsForm, MessageForm
 from netweave.web.intros.media import CAPTIONS_MAX_BYTES
+from netweave.web.intros.queries.calls import call_box, group_thread
 from netweave.web.intros.queries.deadlines import async_timing, digest_due_at
 from netweave.web.intros.queries.digests import digest_entries, digest_sent
 from netweave.web.intros.queries.groups import group_members, group_of
@@ -472,6 +473,8 @@ def group(request: HttpRequest, token: str) -> HttpResponse:
         "thread": group_posts(found),
         "form": form,
         "zone": zone(registration.member.timezone),
+        "call": call_box(group_thread(found), registration, timezone.now()),
+        "call_url": reverse("portal:intro_group_call", args=[token]),
     }
     return render(request, "intros/group.html", context)
 
