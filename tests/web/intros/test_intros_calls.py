@@ -98,6 +98,7 @@ def test_propose_then_pick_sends_everyone_an_invite(pair, django_capture_on_comm
     )
     for message in mail.outbox:
         name, content, kind = message.attachments[0]
+        assert name == "call.ics"
         entry = icalendar.Calendar.from_ical(content).walk("VEVENT")[0]
         assert entry.decoded("dtstart") == slots[1]
         assert str(entry.get("location")) == "https://meet.example.org/kofi"
