@@ -87,6 +87,7 @@ def test_download_sections_follow_provider_names(register):
         "intro",
         "answers_written",
         "posts_written",
+        "calls_proposed",
         "zz_section",
     ]
 

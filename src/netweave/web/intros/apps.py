@@ -16,6 +16,7 @@ class IntrosConfig(AppConfig):
         from netweave.web.common.tabs import EventTab, register_event_tab  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.domain.deadline import send_due_deadlines  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.domain.digests import send_due_digests  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.intros.domain.met_check import send_due_met_checks  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.domain.personal_data import INTROS_DATA  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.domain.reminders import send_due_reminders  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.panels import async_panel  # noqa: PLC0415 - app registry: loaded in ready()
@@ -32,6 +33,7 @@ class IntrosConfig(AppConfig):
         register_due("intros-digests", send_due_digests)
         register_due("intros-reminders", send_due_reminders)
         register_due("intros-deadline", send_due_deadlines)
+        register_due("intros-met", send_due_met_checks)
         # new messages on threads go into the daily news email (the follow-up app sends it)
         register_news("threads", thread_news)
         # the live run pairs nobody with an async person who has no intro to watch

@@ -25,6 +25,7 @@ from netweave.web.events.models import Registration
 from netweave.web.events.partners import partner_view
 from netweave.web.events.permissions import event_for
 from netweave.web.intros.domain.calls import CallError, choose_call, propose_call
+from netweave.web.intros.domain.met_check import answer_met_check, decline_met_check
 from netweave.web.intros.domain.threads import (
     delete_post,
     edit_post,
@@ -36,8 +37,10 @@ from netweave.web.intros.errors import NotPartnerError
 from netweave.web.intros.forms import PostForm, ReportForm
 from netweave.web.intros.models import Post
 from netweave.web.intros.queries.calls import CallThread, call_box, group_thread, pair_thread
+from netweave.web.intros.queries.digests import followed_up_with
 from netweave.web.intros.queries.groups import group_of
 from netweave.web.intros.queries.intros import intro_of
+from netweave.web.intros.queries.meetings import partners_of
 from netweave.web.intros.queries.threads import (
     may_use_post,
     pair_posts,
@@ -197,6 +200,41 @@ def group_call(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     back = reverse("portal:intro_group", args=[token])
     return _call(request, viewer, group_thread(group), back)
+
+
+# --------------------------------------------------------------------------- did you meet?
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def met(request: HttpRequest, token: str) -> HttpResponse:
+    """'Did you meet?': one press per partner (``partner`` and ``done``), or ``none``."""
+    viewer = registration_for_token(token)
+    partners = partners_of(viewer)
+    if not partners:
+        raise Http404
+    if request.method == "POST":
+        if request.POST.get("none") == "1":
+            decline_met_check(viewer)
+            messages.success(request, "Thank you: noted that you followed up with none of them.")
+        else:
+            by_pk = {str(p.pk): p for p in partners}
+            partner = by_pk.get(request.POST.get("partner", ""))
+            if partner is None:
+                raise Http404
+            done = request.POST.get("done") == "1"
+            answer_met_check(viewer, partner, done)
+            messages.success(
+                request, f"Thank you: noted for {partner.member.name}." if done else "Undone."
+            )
+        return redirect("portal:intro_met", token=token)
+    followed = followed_up_with(viewer)
+    context = {
+        "registration": viewer,
+        "event": viewer.event,
+        "partners": [(p, p.pk in followed) for p in partners],
+    }
+    return render(request, "intros/met.html", context)
 
 
 # --------------------------------------------------------------------------- organizers

@@ -56,6 +56,7 @@ portal_urlpatterns: list = [
         name="intro_talk_call",
     ),
     path("p/<str:token>/group/call/", thread_views.group_call, name="intro_group_call"),
+    path("p/<str:token>/met/", thread_views.met, name="intro_met"),
     path("p/<str:token>/posts/<int:post_pk>/edit/", thread_views.edit, name="intro_post_edit"),
     path(
         "p/<str:token>/posts/<int:post_pk>/delete/",

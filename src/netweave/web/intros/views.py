@@ -36,8 +36,8 @@ from netweave.web.events.models import Registration
 from netweave.web.events.partners import partner_views
 from netweave.web.events.permissions import event_for, registration_for
 from netweave.web.intros.domain.answers import save_answers
-from netweave.web.intros.domain.digests import mark_followed_up
 from netweave.web.intros.domain.intros import remove_intro_video, save_intro_video, update_intro
+from netweave.web.intros.domain.met_check import answer_met_check
 from netweave.web.intros.domain.nudges import nudge_authors, request_intro
 from netweave.web.intros.domain.settings import update_intro_settings
 from netweave.web.intros.domain.threads import post_group_message
@@ -439,7 +439,7 @@ def follow_up(request: HttpRequest, token: str, partner_pk: int) -> HttpResponse
     partner = _other(registration, partner_pk)
     done = request.POST.get("done") == "1"
     try:
-        mark_followed_up(registration, partner, done)
+        answer_met_check(registration, partner, done)
     except NotPartnerError:
         raise Http404 from None
     if request.htmx:

@@ -16,7 +16,7 @@ from django.db import transaction
 from netweave.web.common.personal_data import PersonalData, iso
 from netweave.web.community.models import Member
 from netweave.web.events.models import Event, Registration
-from netweave.web.intros.models import Answers, Intro, Post
+from netweave.web.intros.models import Answers, CallProposal, Intro, Post
 from netweave.web.intros.storage import intro_storage
 
 __all__ = ["INTROS_DATA", "counts", "erase", "purge", "registration"]
@@ -67,6 +67,10 @@ def registration(registration: Registration) -> dict[str, Any]:
                 "edited": iso(m.edited_at),
             }
             for m in Post.objects.filter(author=registration)
+        ],
+        "calls_proposed": [
+            {"times": c.slots, "link": c.link, "picked": iso(c.chosen), "created": iso(c.created)}
+            for c in CallProposal.objects.filter(proposer=registration)
         ],
     }
 
