@@ -39,7 +39,6 @@ from netweave.web.intros.models import Post
 from netweave.web.intros.queries.calls import CallThread, call_box, group_thread, pair_thread
 from netweave.web.intros.queries.digests import followed_up_with
 from netweave.web.intros.queries.groups import group_of
-from netweave.web.intros.queries.intros import intro_of
 from netweave.web.intros.queries.meetings import partners_of
 from netweave.web.intros.queries.threads import (
     may_use_post,
@@ -92,7 +91,6 @@ def talk(request: HttpRequest, token: str, partner_pk: int) -> HttpResponse:
         "partner": partner,
         # contact details by the one rule: shown only where both agreed
         "profile": partner_view(viewer, partner),
-        "intro": intro_of(partner),
         "thread": pair_posts(viewer, partner),
         "form": form,
         "zone": zone(viewer.member.timezone),
