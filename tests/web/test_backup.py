@@ -15,8 +15,16 @@ from netweave.cli import main
 from netweave.web.backup import BackupError, backup_community, restore
 from netweave.web.community.models import Community
 from netweave.web.events.models import RegistrationRequest
-from netweave.web.followup.models import Delivery, EmailPreference
-from netweave.web.intros.models import Digest, FollowUp, GroupMessage, Nudge, Reminder
+from netweave.web.followup.models import DailyNews, Delivery, EmailPreference
+from netweave.web.intros.models import (
+    CallProposal,
+    Digest,
+    FollowUp,
+    Nudge,
+    Post,
+    PostReport,
+    Reminder,
+)
 from netweave.web.intros.storage import intro_storage
 from netweave.web.live.models import LiveState, Replan
 from netweave.web.mail.models import OutboxMessage
@@ -73,9 +81,15 @@ def _full_community() -> Community:
     Digest.objects.create(registration=regs[8], due_at=timezone.now())
     FollowUp.objects.create(owner=regs[8], partner=regs[0], done_at=timezone.now())
     Reminder.objects.create(registration=regs[8], kind="intro")
-    GroupMessage.objects.create(
+    post = Post.objects.create(
         group=Group.objects.filter(plan=version).first(), author=regs[0], text="hi"
     )
+    Post.objects.create(pair_low=regs[0], pair_high=regs[8], author=regs[8], text="hello")
+    PostReport.objects.create(post=post, reporter=regs[1], reason="spam")
+    CallProposal.objects.create(
+        proposer=regs[0], pair_low=regs[0], pair_high=regs[8], slots=["2026-12-07T09:00:00+00:00"]
+    )
+    DailyNews.objects.create(member=regs[0].member, sent_through=timezone.now())
     PurgeRecord.objects.create(event=event, counts={"registrations": 9})
     RegistrationRequest.objects.create(
         event=event, email=regs[1].member.email, answers={"name": "B"}

@@ -13,6 +13,7 @@ from netweave.web.intros.queries.intros import intro_of
 from netweave.web.intros.queries.meetings import partners_of
 from netweave.web.intros.queries.participants import is_async_participant
 from netweave.web.intros.queries.partners import Match, matches_of
+from netweave.web.intros.queries.threads import PairThread, open_pair_threads
 from netweave.web.matching.models import Group
 from netweave.web.matching.queries.schedule import published_plan
 
@@ -37,6 +38,8 @@ class Panel:
     digest_sent: bool = False
     group: Group | None = None
     closes_at: dt.datetime | None = None
+    #: the person's conversations with partners (open once one of the two answered)
+    threads: list[PairThread] = field(default_factory=list)
 
 
 def panel_for(registration: Registration) -> Panel | None:
@@ -63,4 +66,5 @@ def panel_for(registration: Registration) -> Panel | None:
         digest_sent=bool(digest and digest.sent_at),
         group=group_of(registration) if (event.fully_async or is_async) else None,
         closes_at=window_closes_at(registration) if event.fully_async else None,
+        threads=open_pair_threads(registration) if published else [],
     )
