@@ -10,8 +10,11 @@ from django.utils import timezone
 
 from netweave.core.plan import Meeting, Participant, Plan, Round
 from netweave.web.events.first_time import first_timers, is_first_time
+from netweave.web.events.models import Event
 from netweave.web.matching.domain.checks import plan_violations
 from netweave.web.matching.domain.inputs import check_config, event_config, event_people
+from netweave.web.matching.domain.request import request_plan
+from netweave.web.matching.domain.storage import plan_from_version
 from tests.web.factories import EventFactory, MemberFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +98,48 @@ def test_check_plan_on_the_web_knows_availability(db):
     a = RegistrationFactory(event=event, available=[2]).member.email
     b = RegistrationFactory(event=event).member.email
     assert "unavailable" in [v.code for v in plan_violations(event, _one_meeting(a, b))]
+
+
+# --------------------------------------------------------------------------- planned
+
+
+def _generated(event, run):
+    with run(execute=True):
+        version = request_plan(event, None)
+    version.refresh_from_db()
+    assert version.state == "ready", version.error
+    return version
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    return django_capture_on_commit_callbacks
+
+
+def test_generated_plan_keeps_colleagues_apart_and_the_sitting_out_rounds(db, run):
+    event = EventFactory(rounds=3, groups_enabled=False, status=Event.Status.CLOSED)
+    colleagues = RegistrationFactory.create_batch(3, event=event, member__organization="Open Lab")
+    late = RegistrationFactory(event=event, available=[2, 3])
+    RegistrationFactory.create_batch(4, event=event)
+    plan = plan_from_version(_generated(event, run))
+    lab = {r.member.email for r in colleagues}
+    for r in plan.rounds:
+        for m in r.meetings:
+            assert len(lab & set(m.members)) < 2, f"colleagues met in round {r.number}"
+    round_one = {pid for m in plan.rounds[0].meetings for pid in m.members}
+    assert late.member.email not in round_one
+    assert plan.metrics["sitting_out"] == {"1": [late.member.email]}
+    assert plan.metrics["same_organization_pairs"] == 0
+
+
+def test_generated_plan_first_timers_meet_a_veteran(db, run):
+    earlier = EventFactory(starts_at=timezone.now() + dt.timedelta(days=1))
+    event = EventFactory(
+        community=earlier.community, rounds=2, groups_enabled=False, status=Event.Status.CLOSED
+    )
+    veterans = RegistrationFactory.create_batch(2, event=event)
+    for v in veterans:
+        RegistrationFactory(event=earlier, member=v.member)
+    RegistrationFactory.create_batch(4, event=event)
+    metrics = plan_from_version(_generated(event, run)).metrics
+    assert (metrics["first_timers"], metrics["first_timers_met_veteran"]) == (4, 4)

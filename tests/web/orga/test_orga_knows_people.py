@@ -12,7 +12,14 @@ from django.urls import reverse
 
 from netweave.core.people import read_people
 from netweave.web.events.models import Event
-from tests.web.factories import EventFactory, MemberFactory, RegistrationFactory
+from netweave.web.matching.domain.storage import save_plan
+from tests.web.factories import (
+    EventFactory,
+    MemberFactory,
+    RegistrationFactory,
+    example_plan,
+    example_registrations,
+)
 from tests.web.importing import accept_reading
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +176,43 @@ def test_event_import_without_first_time_leaves_it_to_history(orga_client, event
     accept_reading(orga_client, response)
     orga_client.post(reverse("orga:event_import_confirm", args=[event.pk]))
     assert event.registrations.get().first_time is None
+
+
+# --------------------------------------------------------------------------- quality panel
+
+
+def test_quality_panel_shows_the_rules_figures_and_who_sits_out(orga_client, community):
+    event = EventFactory(community=community, rounds=2)
+    regs = example_registrations(event)
+    plan = example_plan(regs)
+    late = regs[0].member
+    figures = {
+        "seekers": 3,
+        "seekers_met_offerer": 2,
+        "first_timers": 4,
+        "first_timers_met_veteran": 4,
+        "same_organization_pairs": 0,
+        "requests_beyond_cap": 1,
+        "sitting_out": {"1": [late.email]},
+    }
+    save_plan(event, plan.with_metrics(**{**plan.metrics, **figures}), note="Generated")
+    content = orga_client.get(reverse("orga:plan", args=[event.pk])).content.decode()
+    for text in (
+        "Seekers who met an offerer",
+        "2 of 3",
+        "First-timers who met a veteran",
+        "4 of 4",
+        "Rule violations",
+        "Requests spread",
+        "Who sits out which round",
+        f"Round 1: {late.name}",
+    ):
+        assert text in content
+
+
+def test_quality_panel_of_an_older_plan_has_no_rules_figures(orga_client, community):
+    event = EventFactory(community=community, rounds=2)
+    save_plan(event, example_plan(example_registrations(event)), note="Generated")
+    content = orga_client.get(reverse("orga:plan", args=[event.pk])).content.decode()
+    assert "Mutual requests met" in content
+    assert "Seekers who met an offerer" not in content
