@@ -11,6 +11,7 @@ matching app turns into requests and avoid lists without ever naming whose they 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -28,6 +29,7 @@ __all__ = [
     "own_wishes",
     "planner_wishes",
     "set_wish",
+    "set_wishes",
     "wish_counts",
 ]
 
@@ -67,20 +69,31 @@ def set_wish(registration: Registration, target_pk: int, kind: str) -> None:
     Raises :class:`WishesClosedError` when the event is not open for wishes, and
     :class:`DomainError` for somebody who is not on the list of who is coming.
     """
+    set_wishes(registration, {target_pk: kind})
+
+
+def set_wishes(registration: Registration, wanted: Mapping[int, str]) -> int:
+    """Record several wishes at once (target pk -> ``"love"``, ``"no"`` or ``""``), all
+    or none; returns how many changed. Raises as :func:`set_wish` does."""
     event = registration.event
     if not event.wishes_open or is_locked(event):
         raise WishesClosedError
-    if kind not in {"", *Kind.values}:
+    if any(kind not in {"", *Kind.values} for kind in wanted.values()):
         raise DomainError("Choose “would love to meet”, “no thanks” or neither.")
-    if not coming(registration).filter(pk=target_pk).exists():
+    listed = set(coming(registration).filter(pk__in=list(wanted)).values_list("pk", flat=True))
+    if set(wanted) - listed:
         raise DomainError("This person is not on the list of who is coming.")
+    held = own_wishes(registration)
+    changed = {pk: kind for pk, kind in wanted.items() if held.get(pk, "") != kind}
     with transaction.atomic():
-        if kind:
-            Wish.objects.update_or_create(
-                registration=registration, target_id=target_pk, defaults={"kind": kind}
-            )
-        else:
-            Wish.objects.filter(registration=registration, target_id=target_pk).delete()
+        gone = [pk for pk, kind in changed.items() if not kind]
+        Wish.objects.filter(registration=registration, target_id__in=gone).delete()
+        for pk, kind in changed.items():
+            if kind:
+                Wish.objects.update_or_create(
+                    registration=registration, target_id=pk, defaults={"kind": kind}
+                )
+    return len(changed)
 
 
 def close_wishes(event: Event) -> None:
