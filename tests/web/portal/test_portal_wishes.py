@@ -10,6 +10,7 @@ from netweave.web.events.models import Event, Registration, Wish
 from netweave.web.matching.domain.inputs import event_people
 from netweave.web.matching.domain.request import request_plan
 from netweave.web.matching.domain.storage import plan_from_version
+from netweave.web.privacy.domain import erase_member
 from tests.web.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +125,11 @@ def test_organizer_event_page_shows_counts_only(orga_client, client, event, peop
     _choose(client, ana, **{str(bo.pk): "love", str(cy.pk): "no"})
     page = orga_client.get(reverse("orga:event", args=[event.pk])).content.decode()
     assert "1 participant said 1 “would love to meet” and 1 “no thanks”" in page
+
+
+def test_erasing_a_member_removes_their_wishes_and_those_about_them(client, people):
+    ana, bo, cy, _ = people
+    _choose(client, ana, **{str(bo.pk): "no"})
+    _choose(client, cy, **{str(ana.pk): "love"})
+    erase_member(ana.member)
+    assert not Wish.objects.exists()
