@@ -143,3 +143,16 @@ def test_a_plan_pairing_them_says_they_cannot_meet_without_saying_whose_wish(
         mine = _read(client, reverse("portal:mine", args=[r.token]))
         assert "No thanks" not in mine
         assert "asked not to meet" not in mine
+
+
+def test_a_swap_into_a_no_thanks_pair_is_refused_without_saying_whose_wish(orga_client, world):
+    event, regs = world
+    _no_thanks(regs[0], regs[4])
+    close_wishes(event)
+    save_plan(event, example_plan(regs), note="Generated")
+    data = {"swap-round": "2", "swap-a": regs[3].pk, "swap-b": regs[4].pk}
+    response = orga_client.post(reverse("orga:plan_swap", args=[event.pk, 1]), data)
+    page = response.content.decode()
+    assert "would break" in page
+    assert "netweave does not say whose" in page
+    assert "asked not to meet" not in page
