@@ -314,6 +314,7 @@ class RegistrationForm(PlainTextMixin, forms.ModelForm):
             "consent_share_email",
             "available",
             "first_time",
+            "is_host",
         ]
         labels = {
             "looking_for": "Looking for",
@@ -324,6 +325,8 @@ class RegistrationForm(PlainTextMixin, forms.ModelForm):
             "mode": "Live: joins the Zoom rounds. Asynchronous: meets people by recorded intro.",
             "requests": "Hold Ctrl (Cmd on a Mac) to pick several people.",
             "avoid": "netweave never pairs them with these people.",
+            "is_host": "A team member: not matched, they fill the odd seat of a round (instead "
+            "of a meeting of three); their page shows where they are needed.",
         }
         widgets = {
             "mode": forms.RadioSelect,

@@ -131,6 +131,9 @@ class Registration(models.Model):
     #: first time at one of the community's events; None: from their history
     #: (``events.history.first_timers``), unless an organizer or an imported table set it
     first_time = models.BooleanField(null=True, blank=True)
+    #: a team member who hosts: not matched, fills the odd seat of a round instead of a
+    #: trio (``core.hosts``); their page shows where they are needed
+    is_host = models.BooleanField("team member who hosts", default=False)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

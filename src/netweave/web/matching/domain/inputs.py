@@ -26,6 +26,7 @@ __all__ = [
     "community_history",
     "core_id",
     "event_config",
+    "event_hosts",
     "event_people",
     "history_of",
     "matchable_people",
@@ -83,9 +84,10 @@ def event_people(event: Event) -> list[Person]:
     thanks" as an avoid; a request to someone who said "no thanks" to its asker is dropped,
     so no unmet request's reason can tell the organizers who said it.
     """
-    # plain values, not model instances: the board reads a 1,000-person event on every view
+    # plain values, not model instances: the board reads a 1,000-person event on every view;
+    # staff hosts are not matched (they fill odd seats: event_hosts)
     rows = list(
-        Registration.objects.filter(event=event)
+        Registration.objects.filter(event=event, is_host=False)
         .order_by("member__email")
         .values_list(*_PERSON_FIELDS, named=True)
     )
@@ -174,7 +176,8 @@ def _settings_toml(settings: Mapping[str, Any]) -> str:
 
 def _event_fields(event: Event) -> dict[str, Any]:
     """What the organizer sets on the event page, as the core's configuration fields: the
-    rounds, minutes and group sizes, and the organizers' rules."""
+    rounds, minutes and group sizes, the organizers' rules, and ``odd = "host"`` when
+    team members host."""
     return {
         "rounds": event.rounds,
         "minutes_per_round": event.minutes_per_round,
@@ -184,7 +187,16 @@ def _event_fields(event: Event) -> dict[str, Any]:
         "apart_same_organization": event.apart_same_organization,
         "first_timers_meet_veterans": event.first_timers_meet_veterans,
         "request_cap": event.request_cap,
+        # staff hosts fill the odd seat: the planner leaves it to "the host", not a trio
+        **({"odd": "host"} if event_hosts(event) else {}),
     }
+
+
+def event_hosts(event: Event) -> list[str]:
+    """The core ids of the event's staff hosts, in the order they were marked (one query);
+    :func:`netweave.core.hosts.assign_hosts` seats them."""
+    rows = Registration.objects.filter(event=event, is_host=True).order_by("pk")
+    return [core_id(e) for e in rows.values_list("member__email", flat=True)]
 
 
 def event_config(event: Event) -> EventConfig:
