@@ -88,3 +88,14 @@ def test_organizer_marks_a_host_on_the_registration(orga_client, event):
     orga_client.post(url, {"mode": "live", "is_host": "on"})
     registration.refresh_from_db()
     assert registration.is_host
+
+
+def test_a_host_never_meets_someone_who_avoids_them(
+    event, host, django_capture_on_commit_callbacks
+):
+    other = RegistrationFactory(event=event, member__name="Lee Host", is_host=True)
+    regs = RegistrationFactory.create_batch(5, event=event)
+    for r in regs:
+        r.avoid.add(host.member)
+    _published(event, django_capture_on_commit_callbacks)
+    assert {d.host_name for d in host_duties(event)} == {other.member.name}

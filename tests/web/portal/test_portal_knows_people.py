@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from netweave.web.community.models import Member
-from netweave.web.events.models import Event, Registration
+from netweave.web.events.answers import pending_changes
+from netweave.web.events.models import Event, Registration, RegistrationRequest
 from netweave.web.matching.domain.inputs import event_people
 from tests.web.factories import EventFactory, RegistrationFactory
 
@@ -93,3 +94,24 @@ def test_edit_shows_and_changes_rounds_offers_and_seeks(client, event):
         [],
         ["maps"],
     )
+
+
+def test_mine_shows_offers_seeks_and_rounds(client, event):
+    registration = RegistrationFactory(
+        event=event, available=[1, 3], member__offers=["maps"], member__seeks=["grants"]
+    )
+    page = client.get(reverse("portal:mine", args=[registration.token])).content.decode()
+    assert "<dt>You can help with</dt><dd>maps</dd>" in page
+    assert "<dt>You are looking for help with</dt><dd>grants</dd>" in page
+    assert "rounds 1, 3" in page
+
+
+def test_known_address_changes_offers_and_rounds_only_once_confirmed(client, event, mailoutbox):
+    member = RegistrationFactory(event=event, member__email="ana@example.org").member
+    _register(client, event)
+    member.refresh_from_db()
+    assert member.offers == []
+    request = RegistrationRequest.objects.get()
+    labels = [c.label for c in pending_changes(request)]
+    assert "What you can help with" in labels
+    assert "Rounds you can attend" in labels

@@ -47,10 +47,12 @@ def _core_id(email: str) -> str:
 def coming(registration: Registration) -> QuerySet[Registration]:
     """The other registrations of the event whose members agreed to be listed
     (:func:`~netweave.web.events.registering.listed_registrants`): whom ``registration``
-    may say a wish about, by name."""
+    may say a wish about, by name. Staff hosts are not matched, so they are not listed."""
     event = registration.event
     return (
-        Registration.objects.filter(event=event, member__in=listed_registrants(event))
+        Registration.objects.filter(
+            event=event, member__in=listed_registrants(event), is_host=False
+        )
         .exclude(pk=registration.pk)
         .select_related("member")
         .order_by("member__name", "pk")

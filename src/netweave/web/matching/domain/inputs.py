@@ -25,6 +25,7 @@ __all__ = [
     "check_config",
     "community_history",
     "core_id",
+    "event_avoid",
     "event_config",
     "event_hosts",
     "event_people",
@@ -190,6 +191,19 @@ def _event_fields(event: Event) -> dict[str, Any]:
         # staff hosts fill the odd seat: the planner leaves it to "the host", not a trio
         **({"odd": "host"} if event_hosts(event) else {}),
     }
+
+
+def event_avoid(event: Event) -> dict[str, set[str]]:
+    """Core id -> the core ids they must not meet, staff hosts included: the avoid lists
+    and the private "no thanks" (two queries); for seating hosts, who are no Person."""
+    rows = Registration.objects.filter(event=event).values_list("pk", "member__email")
+    emails = {pk: core_id(e) for pk, e in rows}
+    out: dict[str, set[str]] = defaultdict(set)
+    for pk, avoided in _linked_emails(Registration.avoid.through, event).items():
+        out[emails[pk]].update(avoided)
+    for asker, targets in planner_wishes(event)[1].items():
+        out[asker].update(targets)
+    return dict(out)
 
 
 def event_hosts(event: Event) -> list[str]:

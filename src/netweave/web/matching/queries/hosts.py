@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from netweave.core.hosts import assign_hosts
 from netweave.web.events.models import Event, Registration
-from netweave.web.matching.domain.inputs import core_id, event_hosts, event_people
+from netweave.web.matching.domain.inputs import core_id, event_avoid, event_hosts, event_people
 from netweave.web.matching.domain.storage import plan_from_version
 from netweave.web.matching.models import PlanVersion
 from netweave.web.matching.queries.schedule import published_plan
@@ -35,16 +35,14 @@ def host_duties(event: Event, version: PlanVersion | None = None) -> list[Duty]:
     if version is None or not hosts:
         return []
     plan = plan_from_version(version)
-    people = event_people(event)
-    avoid = {p.id: set(p.avoid) for p in people if p.avoid}
-    names = {p.id: p.name for p in (*plan.participants, *people)}
+    names = {p.id: p.name for p in (*plan.participants, *event_people(event))}
     rows = Registration.objects.filter(event=event, is_host=True)
     names |= {core_id(e): n for e, n in rows.values_list("member__email", "member__name")}
     return [
         Duty(
             d.round, d.room, d.host, names.get(d.host, d.host), d.guest, names.get(d.guest, d.guest)
         )
-        for d in assign_hosts(plan, hosts, avoid)
+        for d in assign_hosts(plan, hosts, event_avoid(event))
     ]
 
 
