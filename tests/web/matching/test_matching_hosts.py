@@ -99,3 +99,14 @@ def test_a_host_never_meets_someone_who_avoids_them(
         r.avoid.add(host.member)
     _published(event, django_capture_on_commit_callbacks)
     assert {d.host_name for d in host_duties(event)} == {other.member.name}
+
+
+def test_board_says_where_the_hosts_are_needed(
+    orga_client, event, host, django_capture_on_commit_callbacks
+):
+    RegistrationFactory.create_batch(5, event=event)
+    _published(event, django_capture_on_commit_callbacks)
+    (first, _) = host_duties(event)
+    page = orga_client.get(reverse("orga:plan", args=[event.pk])).content.decode()
+    assert "Where the hosts are needed" in page
+    assert f"Round 1, {first.room}: Kim Host meets {first.guest_name}" in page

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from netweave.core.people import read_people
 from netweave.web.events.models import Event
+from netweave.web.matching.domain.request import request_plan
 from netweave.web.matching.domain.storage import save_plan
 from tests.web.factories import (
     EventFactory,
@@ -216,3 +217,18 @@ def test_quality_panel_of_an_older_plan_has_no_rules_figures(orga_client, commun
     content = orga_client.get(reverse("orga:plan", args=[event.pk])).content.decode()
     assert "Mutual requests met" in content
     assert "Seekers who met an offerer" not in content
+
+
+def test_quality_panel_of_a_generated_plan_has_the_rules_figures(
+    orga_client, community, django_capture_on_commit_callbacks
+):
+    event = EventFactory(community=community, rounds=2, groups_enabled=False)
+    RegistrationFactory(event=event, available=[2], member__seeks=["maps"], member__name="Late Lu")
+    RegistrationFactory(event=event, member__offers=["maps"])
+    RegistrationFactory.create_batch(8, event=event)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_plan(event, None)
+    content = orga_client.get(reverse("orga:plan", args=[event.pk])).content.decode()
+    assert "Seekers who met an offerer" in content
+    assert "1 of 1" in content
+    assert "Round 1: Late Lu" in content

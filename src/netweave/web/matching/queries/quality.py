@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from netweave.web.matching.models import PlanVersion
+from netweave.web.matching.queries.hosts import Duty, host_duties
 
 __all__ = ["Quality", "SittingOut", "Stat", "UnmetRequest", "quality"]
 
@@ -40,6 +41,8 @@ class Quality:
     unmet: tuple[UnmetRequest, ...]
     edited_by_hand: bool
     sitting_out: tuple[SittingOut, ...] = ()
+    #: which staff host fills each odd seat (``queries.hosts``); empty without hosts
+    hosts: tuple[Duty, ...] = ()
 
 
 def _of(met: Any, total: Any) -> tuple[str, str]:
@@ -163,4 +166,10 @@ def quality(version: PlanVersion) -> Quality:
         UnmetRequest(names.get(u["asker"], u["asker"]), names.get(u["asked"], u["asked"]), u["why"])
         for u in m.get("unmet_requests") or ()
     )
-    return Quality(stats, unmet, bool(m.get("edited_by_hand")), _sitting_out(m, names))
+    return Quality(
+        stats,
+        unmet,
+        bool(m.get("edited_by_hand")),
+        _sitting_out(m, names),
+        tuple(host_duties(version.event, version)),
+    )
