@@ -14,7 +14,7 @@ from django.utils import timezone
 from netweave.cli import main
 from netweave.web.backup import BackupError, backup_community, restore
 from netweave.web.community.models import Community
-from netweave.web.events.models import RegistrationRequest
+from netweave.web.events.models import RegistrationRequest, Wish
 from netweave.web.followup.models import DailyNews, Delivery, EmailPreference
 from netweave.web.intros.models import (
     CallProposal,
@@ -61,6 +61,8 @@ def _full_community() -> Community:
     regs[0].requests.add(regs[1].member)
     regs[0].avoid.add(regs[2].member)
     ForbiddenPairFactory(event=event, a=regs[3], b=regs[4])
+    # carried, so that a restored server still honours a "no thanks" (docs/privacy.md)
+    Wish.objects.create(registration=regs[5], target=regs[6], kind=Wish.Kind.NO)
     message = OutboxMessage.objects.create(community=community, to=regs[0].member.email, body="b")
     Delivery.objects.create(registration=regs[0], kind="summary", message=message)
     EmailPreference.objects.create(member=regs[1].member, optional_emails=False)

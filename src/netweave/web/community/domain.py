@@ -114,13 +114,16 @@ def _export_row(member: Member) -> list[str]:
         "location": member.location,
         "community": member.manages,
         "interests": ";".join(member.interests),
+        "offers": ";".join(member.offers or ()),
+        "seeks": ";".join(member.seeks or ()),
         "about": member.about,
         "pronouns": member.pronouns,
         "organization": member.organization,
         "notes": member.notes,
         "organizer_tags": ";".join(member.tags),
     }
-    # mode, looking_for, requests and avoid belong to a registration, not to the member
+    # mode, looking_for, requests, avoid, available and first_time belong to a
+    # registration (one event), not to the member
     return [values.get(column, "") for column in EXPORT_COLUMNS]
 
 
@@ -321,6 +324,9 @@ def _profile(person: Person) -> dict[str, Any]:
         fields["interests"] = list(person.interests)
     if person.organization:  # a core column now; older files keep it in an extra column
         fields["organization"] = person.organization
+    for attr in ("offers", "seeks"):
+        if getattr(person, attr):
+            fields[attr] = list(getattr(person, attr))
     extra: dict[str, str] = {}
     for header, value in person.extra:
         field = _EXTRA_FIELDS.get(header.strip().lower())

@@ -104,6 +104,18 @@ class MemberForm(PlainTextMixin, forms.ModelForm):
     interests = TagListField(
         required=False, help_text="Topics separated by semicolons, e.g. onboarding; mentoring."
     )
+    offers = TagListField(
+        label="Can help with",
+        required=False,
+        help_text="Topics separated by semicolons, e.g. grant writing; running a meetup. "
+        "People looking for help with one of them are matched with this member.",
+    )
+    seeks = TagListField(
+        label="Looking for help with",
+        required=False,
+        help_text="Topics separated by semicolons, e.g. finding funders. This member meets "
+        "someone who offers one of them when the plan allows.",
+    )
     tags = TagListField(
         label="Organizer tags",
         required=False,
@@ -122,6 +134,8 @@ class MemberForm(PlainTextMixin, forms.ModelForm):
             "location",
             "timezone",
             "interests",
+            "offers",
+            "seeks",
             "about",
             "listed",
             "notes",

@@ -42,6 +42,10 @@ class Member(models.Model):
     timezone = models.CharField(max_length=64, default="UTC")
     interests = models.JSONField(default=list, blank=True)
     about = models.TextField(blank=True)
+    #: topics this member can help others with, lower-cased (the core's ``offers``)
+    offers = models.JSONField(default=list, blank=True)
+    #: topics this member looks for help with, lower-cased (the core's ``seeks``)
+    seeks = models.JSONField(default=list, blank=True)
     #: organizer-only knowledge: never shown to participants
     notes = models.TextField(blank=True)
     tags = models.JSONField(default=list, blank=True)

@@ -16,6 +16,7 @@ from netweave.web.events.models import Registration, RegistrationRequest
 __all__ = [
     "KEPT_WHEN_BLANK",
     "PROFILE_TEXT",
+    "PROFILE_TOPICS",
     "Change",
     "RegistrationData",
     "answers_json",
@@ -27,7 +28,9 @@ __all__ = [
 #: profile answers kept as plain text on the member
 PROFILE_TEXT = ("name", "pronouns", "organization", "manages", "location", "about")
 #: answers that, left blank on the public form, keep what we knew (an organizer's import)
-KEPT_WHEN_BLANK = frozenset({*PROFILE_TEXT, "interests"})
+KEPT_WHEN_BLANK = frozenset({*PROFILE_TEXT, "interests", "offers", "seeks"})
+#: profile answers kept as lists of topics on the member
+PROFILE_TOPICS = ("interests", "offers", "seeks")
 
 
 def normalized_email(email: str) -> str:
@@ -47,8 +50,13 @@ class RegistrationData:
     location: str = ""
     timezone: str = "UTC"
     interests: tuple[str, ...] = ()
+    #: topics they can help with, and topics they look for help with (the core's columns)
+    offers: tuple[str, ...] = ()
+    seeks: tuple[str, ...] = ()
     about: str = ""
     looking_for: str = ""
+    #: the rounds (from 1) they can attend; empty: every round
+    available: tuple[int, ...] = ()
     #: primary keys of listed members of the event's community
     requests: tuple[int, ...] = ()
     avoid_text: str = ""
@@ -75,11 +83,14 @@ _LABELS = {
     "location": "Where you are",
     "timezone": "Time zone",
     "interests": "Topics",
+    "offers": "What you can help with",
+    "seeks": "What you are looking for help with",
     "about": "About you",
     "looking_for": "Who you would like to meet",
     "requests": "People you'd like to meet",
     "avoid_text": "People you'd rather not meet",
     "mode": "How you take part",
+    "available": "Rounds you can attend",
     "consent_share_email": "Share my email with the people I meet",
     "listed": "List me so other members can ask to meet me",
 }
@@ -97,7 +108,7 @@ def request_data(request: RegistrationRequest) -> RegistrationData:
     names = {f.name for f in fields(RegistrationData)} - {"email"}
     answers = {k: v for k, v in (request.answers or {}).items() if k in names}
     answers.setdefault("name", "")
-    for key in ("interests", "requests"):
+    for key in (*PROFILE_TOPICS, "requests", "available"):
         answers[key] = tuple(answers.get(key) or ())
     return RegistrationData(email=request.email, **answers)
 
@@ -107,6 +118,8 @@ def _shown(key: str, value: object, community: Community) -> str:
         return "yes" if value else "no"
     if key == "mode":
         return Registration.Mode(value).label if value in Registration.Mode.values else str(value)
+    if key == "available":
+        return ", ".join(map(str, value)) if value else "all rounds"
     if key == "requests":
         names = Member.objects.filter(community=community, pk__in=value or ()).order_by("name")
         return ", ".join(names.values_list("name", flat=True))
@@ -119,13 +132,15 @@ def _held_answers(member: Member | None, registration: Registration | None) -> d
     if member is None:
         return {}
     held: dict[str, object] = {f: getattr(member, f) for f in (*PROFILE_TEXT, "timezone")}
-    held |= {"interests": list(member.interests or ()), "listed": member.listed}
+    held |= {key: list(getattr(member, key) or ()) for key in PROFILE_TOPICS}
+    held["listed"] = member.listed
     if registration is not None:
         held |= {
             "looking_for": registration.looking_for,
             "requests": list(registration.requests.values_list("pk", flat=True)),
             "avoid_text": registration.avoid_text,
             "mode": registration.mode,
+            "available": list(registration.available or ()),
             "consent_share_email": registration.consent_share_email,
         }
     return held

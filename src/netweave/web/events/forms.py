@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from netweave.core.available import parse_available
+from netweave.core.issues import CellError
 from netweave.web.common import timezones
 from netweave.web.common.validators import PlainTextMixin
 from netweave.web.community.forms import MemberChoiceField, TimezoneField
@@ -83,6 +85,16 @@ class EventForm(PlainTextMixin, forms.ModelForm):
         "no reminders.",
     )
 
+    request_cap = forms.IntegerField(
+        label="Requests to one person: at most",
+        min_value=1,
+        max_value=30,
+        required=False,
+        help_text="Popular people are shared: at most this many of someone's meetings come "
+        "from others asking to meet them (the earliest registered askers first); the other "
+        "askers meet them only if the plan pairs them anyway. Empty: no cap.",
+    )
+
     room_mode = forms.ChoiceField(
         label="How people reach their room",
         required=False,
@@ -125,6 +137,10 @@ class EventForm(PlainTextMixin, forms.ModelForm):
             "reminder_hours",
             "room_mode",
             "room_link_template",
+            "apart_same_organization",
+            "first_timers_meet_veterans",
+            "request_cap",
+            "wishes_open",
         ]
         labels = {
             "starts_at": "Starts at",
@@ -141,6 +157,14 @@ class EventForm(PlainTextMixin, forms.ModelForm):
             "intro_deadline": "Async participants without an intro by then get no live "
             "partners: theirs meet someone live, and they are told. Empty: a day before.",
             "meeting_id": "Optional: for people who join by typing the ID.",
+            "apart_same_organization": "People who give the same organization never meet "
+            "one-on-one (they can still share a small group).",
+            "first_timers_meet_veterans": "Someone new to the community's events meets at "
+            "least one person who came before, where one is free.",
+            "wishes_open": "Participants see who is coming (those who agreed to be listed) on "
+            "their page and may mark “would love to meet” (planned like a request) or “no "
+            "thanks” (never paired; nobody, organizers included, sees who said it). Closes "
+            "when you generate a plan.",
             "meeting_passcode": "Optional. Shown next to the link to registered people only.",
             "room_link_template": "With “a link per meeting”: the address of a meeting's "
             "room, e.g. https://meet.jit.si/ourevent-{round}-{room}-{secret}. Placeholders: "
@@ -242,10 +266,56 @@ def _as_wall_time_in(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime
     return naive.replace(tzinfo=zone)
 
 
+def clean_available(text: str, rounds: int) -> list[int]:
+    """An ``available`` answer typed by an organizer (``1-2``, ``2-4``, ``1,3``; empty: all),
+    read by the core's parser, as the rounds of an event of ``rounds`` rounds.
+
+    >>> clean_available("2-3", 4), clean_available("", 4), clean_available("1-4", 4)
+    ([2, 3], [], [])
+    """
+    try:
+        numbers = parse_available(text)
+    except CellError as exc:
+        raise forms.ValidationError(str(exc)) from exc
+    beyond = [n for n in numbers if n > rounds]
+    if beyond:
+        raise forms.ValidationError(
+            f"The event has {rounds} round{'s' if rounds != 1 else ''}: there is no round "
+            f"{beyond[0]}. Write rounds from 1 to {rounds}, or leave it empty for all."
+        )
+    # every round named says the same as empty: store "all" (rounds may be added later)
+    return [] if len(numbers) >= rounds else list(numbers)
+
+
 class RegistrationForm(PlainTextMixin, forms.ModelForm):
+    available = forms.CharField(
+        label="Rounds they can attend",
+        required=False,
+        max_length=100,
+        help_text="Rounds like 1-2 (leaving after round 2), 2-4 (arriving late) or 1,3. "
+        "Empty: every round.",
+    )
+    first_time = forms.NullBooleanField(
+        label="First time at one of the community's events",
+        required=False,
+        widget=forms.NullBooleanSelect,
+        help_text="From their history: a first-timer unless they registered for an earlier "
+        "event of this community. First-timers meet at least one veteran when the event's "
+        "rule is on.",
+    )
+
     class Meta:
         model = Registration
-        fields = ["mode", "looking_for", "requests", "avoid", "consent_share_email"]
+        fields = [
+            "mode",
+            "looking_for",
+            "requests",
+            "avoid",
+            "consent_share_email",
+            "available",
+            "first_time",
+            "is_host",
+        ]
         labels = {
             "looking_for": "Looking for",
             "requests": "Would like to meet",
@@ -255,6 +325,8 @@ class RegistrationForm(PlainTextMixin, forms.ModelForm):
             "mode": "Live: joins the Zoom rounds. Asynchronous: meets people by recorded intro.",
             "requests": "Hold Ctrl (Cmd on a Mac) to pick several people.",
             "avoid": "netweave never pairs them with these people.",
+            "is_host": "A team member: not matched, they fill the odd seat of a round (instead "
+            "of a meeting of three); their page shows where they are needed.",
         }
         widgets = {
             "mode": forms.RadioSelect,
@@ -269,6 +341,16 @@ class RegistrationForm(PlainTextMixin, forms.ModelForm):
         others = registration.event.community.members.exclude(pk=registration.member_id)
         self.fields["requests"].queryset = others.order_by("name")
         self.fields["avoid"].queryset = others.order_by("name")
+        self.fields["first_time"].widget.choices = [
+            ("unknown", "From their history"),
+            ("true", "Yes"),
+            ("false", "No"),
+        ]
+        if registration.pk:
+            self.initial["available"] = ", ".join(map(str, registration.available or ()))
+
+    def clean_available(self) -> list[int]:
+        return clean_available(self.cleaned_data["available"], self.instance.event.rounds)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -61,13 +61,22 @@ def import_roster(
     check_rows(roster)
     with transaction.atomic():
         members, created, updated = write_members(community, roster.people)
-        made, changed = _upsert_registrations(event, roster.people, members)
+        made, changed = _upsert_registrations(
+            event, roster.people, members, first_time=_has_column(roster, "first_time")
+        )
     return ImportResult(created, updated, made, changed)
 
 
+def _has_column(roster: Roster, field: str) -> bool:
+    """Whether the table had a column read as ``field``."""
+    return roster.columns is not None and any(c.target == field for c in roster.columns.columns)
+
+
 def _upsert_registrations(
-    event: Event, people: Sequence[Person], members: dict[str, Member]
+    event: Event, people: Sequence[Person], members: dict[str, Member], *, first_time: bool
 ) -> tuple[int, int]:
+    """Create or update the registrations; ``first_time``: the table had that column, so
+    it says who is new (an empty cell reads as no, as in the core), not the history."""
     wanted = {e for p in people for e in (*p.requests, *p.avoid)} - members.keys()
     if wanted:
         members.update(
@@ -85,6 +94,11 @@ def _upsert_registrations(
             fields["requests_text"] = "; ".join(person.requests)
         if person.avoid:
             fields["avoid_text"] = "; ".join(person.avoid)
+        if person.available:
+            # a table may name rounds the event does not have: the planner ignores those
+            fields["available"] = list(person.available)
+        if first_time:
+            fields["first_time"] = person.first_time
         registration = existing.get(member.pk)
         if registration is None:
             registration = Registration(event=event, member=member, **fields)

@@ -76,6 +76,17 @@ class Event(models.Model):
     meeting_passcode = models.CharField("passcode", max_length=100, blank=True)
     #: hours before the start at which reminders go, e.g. ``[24, 1]``; empty: no reminders
     reminder_hours = models.JSONField(default=default_reminder_hours, blank=True)
+    #: the organizers' rules (the core's ``[rules]``; ``matching.domain.inputs.event_config``
+    #: is the one reader): colleagues never meet one-on-one, first-timers meet a veteran
+    apart_same_organization = models.BooleanField("keep colleagues apart", default=True)
+    first_timers_meet_veterans = models.BooleanField(
+        "every first-timer meets a veteran", default=True
+    )
+    #: at most this many of one person's meetings come from others' one-way requests
+    request_cap = models.PositiveSmallIntegerField("request cap", null=True, blank=True)
+    #: participants may see who is coming and say "would love to meet" or "no thanks"
+    #: (``events.wishes``); closed when a plan is generated
+    wishes_open = models.BooleanField("“would love to meet” / “no thanks” open", default=False)
     #: overrides of the core's EventConfig (weights, fairness, ...), as in event.toml
     settings = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -115,6 +126,14 @@ class Registration(models.Model):
     requests = models.ManyToManyField(Member, related_name="requested_by", blank=True)
     avoid = models.ManyToManyField(Member, related_name="avoided_by", blank=True)
     consent_share_email = models.BooleanField("share my email with people I meet", default=False)
+    #: the rounds (from 1) this person can attend; empty: every round (the core's ``available``)
+    available = models.JSONField(default=list, blank=True)
+    #: first time at one of the community's events; None: from their history
+    #: (``events.history.first_timers``), unless an organizer or an imported table set it
+    first_time = models.BooleanField(null=True, blank=True)
+    #: a team member who hosts: not matched, fills the odd seat of a round instead of a
+    #: trio (``core.hosts``); their page shows where they are needed
+    is_host = models.BooleanField("team member who hosts", default=False)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -151,3 +170,31 @@ class RegistrationRequest(EmailedSecret):
     def name(self) -> str:
         """The name typed into the form (not necessarily the member's)."""
         return str(self.answers.get("name", "")) if isinstance(self.answers, dict) else ""
+
+
+class Wish(models.Model):
+    """A participant's private wish about another registrant of the same event: "would
+    love to meet" (planned like a request) or "no thanks" (planned like an avoid).
+
+    A "no thanks" is never shown to anyone but the person who made it, organizers included:
+    they see counts only (``events.wishes``, the one module that reads these rows).
+    """
+
+    class Kind(models.TextChoices):
+        LOVE = "love", "Would love to meet"
+        NO = "no", "No thanks"
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="wishes")
+    target = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["registration", "target"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "target"], name="wish_unique_target")
+        ]
+
+    def __str__(self) -> str:
+        # never the kind, nor who: a row printed in a log or the admin must not tell
+        return f"wish {self.pk}"

@@ -24,6 +24,7 @@ from netweave.web.community.models import Community, Member
 from netweave.web.events import tasks
 from netweave.web.events.answers import (
     PROFILE_TEXT,
+    PROFILE_TOPICS,
     RegistrationData,
     answers_json,
     normalized_email,
@@ -138,8 +139,10 @@ def _set_profile(member: Member, data: RegistrationData, *, keep_existing: bool)
         value = getattr(data, name)
         if value or not keep_existing:
             setattr(member, name, value)
-    if data.interests or not keep_existing:
-        member.interests = list(data.interests)
+    for name in PROFILE_TOPICS:
+        value = getattr(data, name)
+        if value or not keep_existing:
+            setattr(member, name, list(value))
     # time zone and consent are always the latest answer: they are choices, not facts
     member.timezone = data.timezone
     member.listed = data.listed
@@ -162,6 +165,7 @@ def _set_registration(registration: Registration, data: RegistrationData) -> Non
     member, event = registration.member, registration.event
     requested = list(listed_registrants(event).filter(pk__in=data.requests).exclude(pk=member.pk))
     registration.mode = data.mode
+    registration.available = list(data.available)
     registration.looking_for = data.looking_for
     # the names are kept as text too: organizers review requests next to imported ones
     registration.requests_text = "; ".join(m.name for m in requested)

@@ -78,6 +78,20 @@ class ProfileForm(PlainTextMixin, forms.Form):
         required=False,
         help_text="Separate topics with commas, e.g. onboarding, mentoring.",
     )
+    offers = forms.CharField(
+        label="What can you help others with?",
+        max_length=1000,
+        required=False,
+        help_text="Topics separated by semicolons, e.g. grant writing; running a meetup. "
+        "People looking for help with one of them are matched with you.",
+    )
+    seeks = forms.CharField(
+        label="What are you looking for help with?",
+        max_length=1000,
+        required=False,
+        help_text="Topics separated by semicolons, e.g. finding funders; volunteer burnout. "
+        "You meet someone who offers one of them when the plan allows.",
+    )
     about = forms.CharField(
         label="About you",
         max_length=3000,
@@ -119,6 +133,14 @@ class ProfileForm(PlainTextMixin, forms.Form):
         initial=Registration.Mode.LIVE,
         widget=forms.RadioSelect,
     )
+    available = forms.TypedMultipleChoiceField(
+        label="Which rounds can you attend?",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Untick the rounds you will miss (joining late, leaving early): you are "
+        "only matched in the rounds you tick. Ticking all or none means every round.",
+    )
     consent_share_email = forms.BooleanField(
         label="Share my email with the people I meet",
         help_text="You see a partner's email when you both agreed; you can change this later.",
@@ -143,6 +165,10 @@ class ProfileForm(PlainTextMixin, forms.Form):
         self.fields["timezone"].choices = self._zone_choices()
         self.fields["interests"].widget.attrs["list"] = "interest-suggestions"
         self.fields["interests"].widget.attrs["autocomplete"] = "off"
+        self.fields["available"].choices = [(n, f"Round {n}") for n in range(1, event.rounds + 1)]
+        if event.rounds < 2 or event.fully_async:
+            # one round, or no live rounds at all: nothing to choose
+            del self.fields["available"]
 
     def _zone_choices(self) -> list[tuple[str, Any]]:
         choices = list(zone_choices())
@@ -169,6 +195,18 @@ class ProfileForm(PlainTextMixin, forms.Form):
     def clean_interests(self) -> tuple[str, ...]:
         return registering.parse_tags(self.cleaned_data["interests"])
 
+    def clean_offers(self) -> tuple[str, ...]:
+        return registering.parse_tags(self.cleaned_data["offers"])
+
+    def clean_seeks(self) -> tuple[str, ...]:
+        return registering.parse_tags(self.cleaned_data["seeks"])
+
+    def clean_available(self) -> tuple[int, ...]:
+        rounds = tuple(sorted(set(self.cleaned_data["available"])))
+        # every round ticked says the same as none: store "all", so a later change of the
+        # number of rounds does not leave them out of the new ones
+        return () if len(rounds) >= self.event.rounds else rounds
+
     def registration_data(self, email: str) -> answers.RegistrationData:
         """The validated answers for ``email`` (typed on the public form, known when editing)."""
         d = self.cleaned_data
@@ -181,11 +219,14 @@ class ProfileForm(PlainTextMixin, forms.Form):
             location=d["location"].strip(),
             timezone=d["timezone"],
             interests=d["interests"],
+            offers=d["offers"],
+            seeks=d["seeks"],
             about=d["about"].strip(),
             looking_for=d["looking_for"].strip(),
             requests=tuple(m.pk for m in d["requests"]),
             avoid_text=d["avoid_text"].strip(),
             mode=d["mode"],
+            available=d.get("available", ()),
             consent_share_email=d["consent_share_email"],
             listed=d["listed"],
         )
@@ -202,11 +243,16 @@ class ProfileForm(PlainTextMixin, forms.Form):
             "location": member.location,
             "timezone": member.timezone,
             "interests": ", ".join(member.interests or ()),
+            "offers": "; ".join(member.offers or ()),
+            "seeks": "; ".join(member.seeks or ()),
             "about": member.about,
             "looking_for": registration.looking_for,
             "requests": list(registration.requests.values_list("pk", flat=True)),
             "avoid_text": registration.avoid_text,
             "mode": registration.mode,
+            # none stored means every round: show them all ticked
+            "available": list(registration.available or ())
+            or list(range(1, registration.event.rounds + 1)),
             "consent_share_email": registration.consent_share_email,
             "listed": member.listed,
         }

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from netweave.web.portal import views
+from netweave.web.portal import views, wishes
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,4 +25,5 @@ urlpatterns = [
     path("p/<str:token>/", views.mine, name="mine"),
     path("p/<str:token>/edit/", views.edit, name="edit"),
     path("p/<str:token>/event.ics", views.ics, name="ics"),
+    path("p/<str:token>/wishes/", wishes.save, name="wishes"),
 ]

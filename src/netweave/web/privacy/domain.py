@@ -35,7 +35,7 @@ from netweave.web.common.personal_data import (
     registration_sections,
 )
 from netweave.web.community.models import Community, Member
-from netweave.web.events.models import Event, Registration, RegistrationRequest
+from netweave.web.events.models import Event, Registration, RegistrationRequest, Wish
 from netweave.web.events.timeline import event_ends_at
 from netweave.web.live.models import HeldMeeting, Replan
 from netweave.web.mail.domain import send_email
@@ -72,6 +72,8 @@ def _profile(member: Member) -> dict[str, Any]:
     data: dict[str, Any] = {f: getattr(member, f) for f in fields}
     data |= {
         "interests": member.interests,
+        "offers": member.offers,
+        "seeks": member.seeks,
         "about": member.about,
         "listed_for_others": member.listed,
         "extra_profile_fields": member.extra,
@@ -132,6 +134,14 @@ def _held(registration: Registration) -> list[dict[str, Any]]:
     ]
 
 
+def _own_wishes(registration: Registration) -> list[dict[str, str]]:
+    rows = Wish.objects.filter(registration=registration).select_related("target__member")
+    return [
+        {"about": w.target.member.name, "wish": Wish.Kind(w.kind).label}
+        for w in rows.order_by("target__member__name", "pk")
+    ]
+
+
 def _registration(registration: Registration) -> dict[str, Any]:
     attendance = getattr(registration, "attendance", None)
     data = {
@@ -144,6 +154,10 @@ def _registration(registration: Registration) -> dict[str, Any]:
         "requests": [m.name for m in registration.requests.all()],
         "avoid": [m.name for m in registration.avoid.all()],
         "share_email_with_people_met": registration.consent_share_email,
+        "available_rounds": registration.available or "all",
+        "first_time": registration.first_time,
+        # the person's own private wishes, never anyone else's about them
+        "wishes": _own_wishes(registration),
         "attendance": attendance.status if attendance else None,
         "registered": iso(registration.created),
         "plan": _planned(registration),

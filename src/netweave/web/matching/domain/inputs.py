@@ -16,14 +16,18 @@ from django.db.models import QuerySet
 from netweave.core.config import ConfigError, EventConfig, parse_config
 from netweave.core.fully_async import as_live_people
 from netweave.core.people import Person
+from netweave.web.events.first_time import first_timers
 from netweave.web.events.models import Event, Registration
+from netweave.web.events.wishes import planner_wishes
 from netweave.web.matching.domain.planned import meeting_pairs, planned_meetings
 
 __all__ = [
     "check_config",
     "community_history",
     "core_id",
+    "event_avoid",
     "event_config",
+    "event_hosts",
     "event_people",
     "history_of",
     "matchable_people",
@@ -63,29 +67,49 @@ _PERSON_FIELDS = (
     "member__interests",
     "member__about",
     "member__extra",
+    "member__organization",
+    "member__offers",
+    "member__seeks",
+    "available",
 )
 
 
 def event_people(event: Event) -> list[Person]:
-    """The event's registrations as the core's :class:`Person` records (three queries).
+    """The event's registrations as the core's :class:`Person` records (seven queries):
+    the one place a registration becomes a Person, for the planner, the checks and live.
 
     Ordered by email: a stable order, so the same registrations and seed give the same plan
     even after somebody corrects their name. Requests and avoid lists keep only people
-    registered for this event: the core plans among the people it is given.
+    registered for this event: the core plans among the people it is given. Private wishes
+    (:mod:`netweave.web.events.wishes`) join them: "would love to meet" as a request, "no
+    thanks" as an avoid; a request to someone who said "no thanks" to its asker is dropped,
+    so no unmet request's reason can tell the organizers who said it.
     """
-    # plain values, not model instances: the board reads a 1,000-person event on every view
+    # plain values, not model instances: the board reads a 1,000-person event on every view;
+    # staff hosts are not matched (they fill odd seats: event_hosts)
     rows = list(
-        Registration.objects.filter(event=event)
+        Registration.objects.filter(event=event, is_host=False)
         .order_by("member__email")
         .values_list(*_PERSON_FIELDS, named=True)
     )
     ids = {core_id(r.member__email) for r in rows}
     requests = _linked_emails(Registration.requests.through, event)
     avoid = _linked_emails(Registration.avoid.through, event)
-    return [_person(r, ids, requests[r.pk], avoid[r.pk]) for r in rows]
+    love, no = planner_wishes(event)
+    new = first_timers(event)
+    people = []
+    for r in rows:
+        pid = core_id(r.member__email)
+        asked = [*requests[r.pk], *love.get(pid, ())]
+        asked = [e for e in dict.fromkeys(asked) if pid not in no.get(e, ())]
+        avoided = list(dict.fromkeys([*avoid[r.pk], *no.get(pid, ())]))
+        people.append(_person(r, ids, asked, avoided, first_time=r.pk in new))
+    return people
 
 
-def _person(row: Any, ids: set[str], requests: list[str], avoid: list[str]) -> Person:
+def _person(
+    row: Any, ids: set[str], requests: list[str], avoid: list[str], *, first_time: bool
+) -> Person:
     pid = core_id(row.member__email)
     return Person(
         id=pid,
@@ -101,6 +125,11 @@ def _person(row: Any, ids: set[str], requests: list[str], avoid: list[str]) -> P
         requests=tuple(e for e in requests if e in ids and e != pid),
         avoid=tuple(e for e in avoid if e in ids and e != pid),
         extra=tuple((str(k), str(v)) for k, v in (row.member__extra or {}).items()),
+        offers=tuple(str(t) for t in (row.member__offers or ())),
+        seeks=tuple(str(t) for t in (row.member__seeks or ())),
+        available=tuple(int(r) for r in (row.available or ())),
+        organization=row.member__organization,
+        first_time=first_time,
     )
 
 
@@ -146,21 +175,54 @@ def _settings_toml(settings: Mapping[str, Any]) -> str:
     return "\n".join([*top, *tables]) + "\n"
 
 
+def _event_fields(event: Event) -> dict[str, Any]:
+    """What the organizer sets on the event page, as the core's configuration fields: the
+    rounds, minutes and group sizes, the organizers' rules, and ``odd = "host"`` when
+    team members host."""
+    return {
+        "rounds": event.rounds,
+        "minutes_per_round": event.minutes_per_round,
+        "group_min": event.group_min,
+        "group_max": event.group_max,
+        "watch_every": event.watch_every,
+        "apart_same_organization": event.apart_same_organization,
+        "first_timers_meet_veterans": event.first_timers_meet_veterans,
+        "request_cap": event.request_cap,
+        # staff hosts fill the odd seat: the planner leaves it to "the host", not a trio
+        **({"odd": "host"} if event_hosts(event) else {}),
+    }
+
+
+def event_avoid(event: Event) -> dict[str, set[str]]:
+    """Core id -> the core ids they must not meet, staff hosts included: the avoid lists
+    and the private "no thanks" (two queries); for seating hosts, who are no Person."""
+    rows = Registration.objects.filter(event=event).values_list("pk", "member__email")
+    emails = {pk: core_id(e) for pk, e in rows}
+    out: dict[str, set[str]] = defaultdict(set)
+    for pk, avoided in _linked_emails(Registration.avoid.through, event).items():
+        out[emails[pk]].update(avoided)
+    for asker, targets in planner_wishes(event)[1].items():
+        out[asker].update(targets)
+    return dict(out)
+
+
+def event_hosts(event: Event) -> list[str]:
+    """The core ids of the event's staff hosts, in the order they were marked (one query);
+    :func:`netweave.core.hosts.assign_hosts` seats them."""
+    rows = Registration.objects.filter(event=event, is_host=True).order_by("pk")
+    return [core_id(e) for e in rows.values_list("member__email", flat=True)]
+
+
 def event_config(event: Event) -> EventConfig:
     """The core configuration for ``event``: ``event.settings`` (shaped like ``event.toml``)
-    with the event's own fields (rounds, minutes, group sizes) on top, since those are what
-    the organizer sees and edits on the event page.
+    with the event's own fields (rounds, minutes, group sizes, the rules) on top, since those
+    are what the organizer sees and edits on the event page. The one reader of the
+    event's rules: the planner, the checks and the live re-plan all start here.
 
     Raises :class:`~netweave.core.config.ConfigError` listing every problem.
     """
     config = parse_config(_settings_toml(event.settings or {}), source="event settings")
-    return config.replace(
-        rounds=event.rounds,
-        minutes_per_round=event.minutes_per_round,
-        group_min=event.group_min,
-        group_max=event.group_max,
-        watch_every=event.watch_every,
-    )
+    return config.replace(**_event_fields(event))
 
 
 def check_config(event: Event) -> EventConfig:
@@ -170,13 +232,7 @@ def check_config(event: Event) -> EventConfig:
     try:
         return event_config(event)
     except ConfigError:
-        return EventConfig(
-            rounds=event.rounds,
-            minutes_per_round=event.minutes_per_round,
-            group_min=event.group_min,
-            group_max=event.group_max,
-            watch_every=event.watch_every,
-        )
+        return EventConfig(**_event_fields(event))
 
 
 #: reads the pairs (sorted core ids) who met one-on-one at ``events``; see

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from netweave.web.events.models import Event
+from netweave.web.events.wishes import close_wishes
 
 # the module, not its task: tasks.py imports generate.py, whose package imports this module, so
 # when a worker loads tasks.py first its task is not defined yet while this module loads
@@ -40,7 +41,8 @@ def request_plan(
     """Queue a new version of ``event``'s plan; :func:`.generate.generate_plan` fills it in the
     background.
 
-    Pins of ``parent`` are kept. Refuses (:class:`PlanError`) while another version of the
+    Pins of ``parent`` are kept; "would love to meet" / "no thanks" closes (the plan
+    is made from the wishes said so far). Refuses (:class:`PlanError`) while another version of the
     event is still being planned: two runs at once would only race each other.
     """
     with transaction.atomic():
@@ -53,6 +55,8 @@ def request_plan(
                 f"Version {busy.first().number} is still being planned; wait for it to finish."
             )
         version = new_version(event, note=note, user=user, parent=parent, state=State.QUEUED)
+        # the plan is made from the wishes said so far: later ones would count for nothing
+        close_wishes(event)
         # after commit, so that a worker (or the inline backend) finds the row
         transaction.on_commit(partial(tasks.generate_plan_task.enqueue, version.pk))
     return version

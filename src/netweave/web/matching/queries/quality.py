@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from netweave.web.matching.models import PlanVersion
+from netweave.web.matching.queries.hosts import Duty, host_duties
 
-__all__ = ["Quality", "Stat", "UnmetRequest", "quality"]
+__all__ = ["Quality", "SittingOut", "Stat", "UnmetRequest", "quality"]
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,21 @@ class UnmetRequest:
 
 
 @dataclass(frozen=True)
+class SittingOut:
+    """The people not there in one round (they said they cannot attend it)."""
+
+    round: int
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Quality:
     stats: tuple[Stat, ...]
     unmet: tuple[UnmetRequest, ...]
     edited_by_hand: bool
+    sitting_out: tuple[SittingOut, ...] = ()
+    #: which staff host fills each odd seat (``queries.hosts``); empty without hosts
+    hosts: tuple[Duty, ...] = ()
 
 
 def _of(met: Any, total: Any) -> tuple[str, str]:
@@ -64,6 +76,53 @@ def _optimality(m: Mapping[str, Any]) -> Stat:
     if m.get("edited_by_hand"):
         return Stat("Optimality", "—", "Not proven after a change by hand; re-plan to see it.")
     return Stat("Optimality", "—", "Proven for small events only (exact_up_to in the settings).")
+
+
+def _rules(m: Mapping[str, Any]) -> tuple[Stat, ...]:
+    """The organizers' rules (``core.rules.rule_metrics``); plans made before them have none."""
+    if "same_organization_pairs" not in m:
+        return ()
+    seekers, seekers_tone = _of(m.get("seekers_met_offerer"), m.get("seekers"))
+    firsts, firsts_tone = _of(m.get("first_timers_met_veteran"), m.get("first_timers"))
+    broken = int(m.get("same_organization_pairs") or 0)
+    spread = int(m.get("requests_beyond_cap") or 0)
+    return (
+        Stat(
+            "Seekers who met an offerer",
+            seekers,
+            "People looking for help with a topic who meet someone offering it (counting those "
+            "for whom such a person was free).",
+            seekers_tone,
+        ),
+        Stat(
+            "First-timers who met a veteran",
+            firsts,
+            "People new to the community's events who meet someone who came before (counting "
+            "those for whom a veteran was free).",
+            firsts_tone,
+        ),
+        Stat(
+            "Rule violations",
+            str(broken),
+            "Colleagues (one organization) paired one-on-one while the event keeps them "
+            "apart: always 0 in a generated plan.",
+            "bad" if broken else "ok",
+        ),
+        Stat(
+            "Requests spread",
+            str(spread),
+            "Requests to a popular person beyond the event's cap: planned as ordinary pairs, "
+            "so the person is shared with others.",
+        ),
+    )
+
+
+def _sitting_out(m: Mapping[str, Any], names: Mapping[str, str]) -> tuple[SittingOut, ...]:
+    rows = (m.get("sitting_out") or {}).items()
+    return tuple(
+        SittingOut(int(n), tuple(sorted(names.get(pid, pid) for pid in ids)))
+        for n, ids in sorted(rows, key=lambda kv: int(kv[0]))
+    )
 
 
 def quality(version: PlanVersion) -> Quality:
@@ -100,10 +159,17 @@ def quality(version: PlanVersion) -> Quality:
         ),
         _optimality(m),
         Stat("Group sizes", _sizes(m.get("group_sizes") or {}), "Number of groups × size."),
+        *_rules(m),
     )
     names = {pid: name for pid, name, _ in version.participants}
     unmet = tuple(
         UnmetRequest(names.get(u["asker"], u["asker"]), names.get(u["asked"], u["asked"]), u["why"])
         for u in m.get("unmet_requests") or ()
     )
-    return Quality(stats, unmet, bool(m.get("edited_by_hand")))
+    return Quality(
+        stats,
+        unmet,
+        bool(m.get("edited_by_hand")),
+        _sitting_out(m, names),
+        tuple(host_duties(version.event, version)),
+    )

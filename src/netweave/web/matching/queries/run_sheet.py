@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -15,6 +15,7 @@ from netweave.web.events.rooms import how_to_reach, room_link, room_mode, round_
 from netweave.web.events.timeline import groups_start_at, round_starts_at
 from netweave.web.matching.models import PlanVersion
 from netweave.web.matching.queries.cards import Card, GroupCard, group_cards, round_cards
+from netweave.web.matching.queries.hosts import host_duties
 
 __all__ = ["RunRoom", "RunRound", "RunSheet", "run_sheet"]
 
@@ -58,7 +59,13 @@ class RunSheet:
     groups_steps: tuple[str, ...]
 
 
-def _round_script(event: Event, number: int, total: int, cards: Sequence[Card]) -> tuple[str, ...]:
+def _round_script(
+    event: Event,
+    number: int,
+    total: int,
+    cards: Sequence[Card],
+    hosts: Mapping[tuple[int, str], str] | None = None,
+) -> tuple[str, ...]:
     say = [
         f"Round {number} of {total} starts now: {how_to_reach(event)}. You have "
         f"{event.minutes_per_round} minutes.",
@@ -66,7 +73,9 @@ def _round_script(event: Event, number: int, total: int, cards: Sequence[Card]) 
         "about what you have in common: the plan page lists why you were matched.",
     ]
     for c in cards:
-        if c.with_host:
+        if c.with_host and (host := (hosts or {}).get((number, c.room or ""))):
+            say.append(f"{host} (a host) joins {c.people[0].name} in {room_label(c.room)}.")
+        elif c.with_host:
             say.append(f"You (the host) join {c.people[0].name} in {room_label(c.room)}.")
         elif c.is_trio:
             say.append(f"{room_label(c.room)} is a trio ({', '.join(p.name for p in c.people)}).")
@@ -105,6 +114,8 @@ def run_sheet(version: PlanVersion) -> RunSheet:
     groups = tuple(group_cards(version))
     numbers = version.round_numbers or sorted({c.round for c in cards})
     rooms = rooms_needed([c.room for c in cards] + [g.room for g in groups])
+    # staff hosts fill the odd seats (queries.hosts); without them it is the organizer
+    hosts = {(d.round, d.room): d.host_name for d in host_duties(event, version)}
     rounds = []
     for k, n in enumerate(numbers):
         live = [c for c in cards if c.round == n and not c.is_async]
@@ -117,7 +128,7 @@ def run_sheet(version: PlanVersion) -> RunSheet:
                 ends=begins + step,
                 rooms=run_rooms,
                 remote=tuple(c for c in cards if c.round == n and c.is_async),
-                say=_round_script(event, n, len(numbers), live),
+                say=_round_script(event, n, len(numbers), live, hosts),
                 steps=round_steps(event, n, rooms, first=k == 0),
                 moves=tuple(
                     sorted(
