@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from netweave.web.events.models import Event, Registration
 from netweave.web.intros.models import Answers, Digest
-from netweave.web.intros.queries.deadlines import format_moment, window_closes_at
+from netweave.web.intros.queries.deadlines import form_closes_at, format_moment
 from netweave.web.intros.queries.intros import async_without_intro
 from netweave.web.intros.queries.settings import intro_settings
 
@@ -43,7 +43,7 @@ def form_state(subject: Registration, viewer_tz: str, now: dt.datetime | None = 
         return FormState(False, f"{name}'s digest has gone out: the answers are final. Thank you!")
     if not event.fully_async:
         return FormState(True)
-    closes = window_closes_at(subject)
+    closes = form_closes_at(subject)
     if now < event.starts_at:
         when = format_moment(event.starts_at, viewer_tz)
         return FormState(False, f"The answers open on {when}.", event.starts_at, closes)
