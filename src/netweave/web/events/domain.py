@@ -10,11 +10,13 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from netweave.web.common.errors import DomainError
 from netweave.web.community.models import Community, Member
 from netweave.web.events.models import Event, Registration
 
 __all__ = [
     "TRANSITIONS",
+    "FullyAsyncModeError",
     "create_event",
     "manual_transitions",
     "next_step",
@@ -140,12 +142,15 @@ def registration_counts(event: Event) -> dict[str, int]:
     has_requests = Exists(
         Registration.requests.through.objects.filter(registration_id=OuterRef("pk"))
     )
-    return event.registrations.aggregate(
+    counts = event.registrations.aggregate(
         total=Count("pk"),
         live=Count("pk", filter=Q(mode=Registration.Mode.LIVE)),
         async_=Count("pk", filter=Q(mode=Registration.Mode.ASYNC)),
         with_requests=Count("pk", filter=Q(has_requests)),
     )
+    if event.fully_async:  # everyone is async there, whatever an imported table said
+        counts.update(live=0, async_=counts["total"])
+    return counts
 
 
 def registration_requests(event: Event, limit: int = 50) -> dict[str, Any]:
@@ -231,8 +236,16 @@ def update_registration(registration: Registration, **fields: Any) -> Registrati
     return registration
 
 
+class FullyAsyncModeError(DomainError):
+    """Everyone takes part asynchronously in a fully asynchronous event: there is no live
+    session to switch to."""
+
+
 def switch_mode(registration: Registration) -> Registration:
-    """Live becomes async and async becomes live (e.g. after an "I can't make it" email)."""
+    """Live becomes async and async becomes live (e.g. after an "I can't make it" email);
+    :class:`FullyAsyncModeError` in a fully async event."""
+    if registration.event.fully_async:
+        raise FullyAsyncModeError()
     live, async_ = Registration.Mode.LIVE, Registration.Mode.ASYNC
     registration.mode = async_ if registration.mode == live else live
     registration.save(update_fields=["mode", "updated"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import zoneinfo
 from collections import defaultdict
@@ -143,6 +144,9 @@ class ProfileForm(PlainTextMixin, forms.Form):
         self.fields["timezone"].choices = self._zone_choices()
         self.fields["interests"].widget.attrs["list"] = "interest-suggestions"
         self.fields["interests"].widget.attrs["autocomplete"] = "off"
+        if event.fully_async:
+            # nothing to choose: everyone takes part asynchronously
+            del self.fields["mode"]
 
     def _zone_choices(self) -> list[tuple[str, Any]]:
         choices = list(zone_choices())
@@ -159,7 +163,14 @@ class ProfileForm(PlainTextMixin, forms.Form):
         allowed = _known_zones() | {self.initial.get("timezone")}
         return value if value in allowed else "UTC"
 
+    @property
+    def ends_at(self) -> dt.datetime:
+        """When the event is over: a fully async event's last answer window closing."""
+        return timeline.event_ends_at(self.event)
+
     def selected_mode(self) -> str:
+        if self.event.fully_async:
+            return Registration.Mode.ASYNC
         value = self.data.get(self.add_prefix("mode")) if self.is_bound else None
         return value or self.initial.get("mode") or Registration.Mode.LIVE
 
@@ -185,7 +196,7 @@ class ProfileForm(PlainTextMixin, forms.Form):
             looking_for=d["looking_for"].strip(),
             requests=tuple(m.pk for m in d["requests"]),
             avoid_text=d["avoid_text"].strip(),
-            mode=d["mode"],
+            mode=d.get("mode", Registration.Mode.ASYNC),
             consent_share_email=d["consent_share_email"],
             listed=d["listed"],
         )
