@@ -9,13 +9,20 @@ import icalendar
 import pytest
 from django.urls import reverse
 
+from netweave.core.fully_async import all_async
 from netweave.web.events.domain import FullyAsyncModeError, registration_counts, switch_mode
 from netweave.web.events.models import Event, Registration
 from netweave.web.events.timeline import event_ends_at
 from netweave.web.followup.queries.held import event_is_over
 from netweave.web.intros.models import IntroSettings
 from netweave.web.intros.queries.deadlines import window_closes_at
-from tests.web.factories import EventFactory, RegistrationFactory
+from netweave.web.matching.domain.storage import save_plan
+from tests.web.factories import (
+    EventFactory,
+    RegistrationFactory,
+    example_plan,
+    example_registrations,
+)
 from tests.web.intros.test_intros_async_event import ZONES, async_event
 from tests.web.portal.test_portal_register import _answers, _url
 
@@ -123,3 +130,19 @@ def test_personal_page_has_no_group_time_nor_live_mode(client, run):
     assert "Your small group ·" in page
     assert "Your small group · <time" not in page
     assert "· live" not in page
+
+
+def test_live_console_of_a_fully_async_event_sends_to_the_async_tab(orga_client, community):
+    event = EventFactory(community=community, starts_at=START, fully_async=True)
+    response = orga_client.get(reverse("orga:live", kwargs={"event_pk": event.pk}))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("orga:intros", kwargs={"event_pk": event.pk})
+
+
+def test_plan_downloads_of_a_fully_async_event_have_no_zoom_nor_run_sheet(orga_client, community):
+    event = EventFactory(community=community, rounds=2, fully_async=True)
+    version = save_plan(event, all_async(example_plan(example_registrations(event))), note="x")
+    page = orga_client.get(reverse("orga:plan", args=[version.event_id])).content.decode()
+    assert "Downloads for version" in page
+    assert "Rooms for Zoom" not in page
+    assert "Run sheet" not in page

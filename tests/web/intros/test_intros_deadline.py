@@ -272,3 +272,13 @@ def test_event_form_saves_the_intro_deadline_and_watch_spacing(orga_client, comm
     event.refresh_from_db()
     assert event.intro_deadline == dt.datetime(2027, 3, 8, 9, tzinfo=dt.UTC)
     assert event.watch_every == 2
+
+
+def test_remind_pressed_before_the_forms_open_says_so(orga_client, community):
+    regs, _ = published_example(EventFactory(community=community), intro=False)
+    event = regs[0].event
+    response = orga_client.post(reverse("orga:intros_nudge", args=[event.pk]), follow=True)
+    page = response.content.decode()
+    assert "Partner forms open on" in page
+    assert "nobody is reminded before" in page
+    assert "forms are filled, closed" not in page

@@ -45,7 +45,7 @@ from netweave.web.intros.errors import AnswersClosedError, IntroError, NotPartne
 from netweave.web.intros.forms import AnswersForm, IntroForm, IntroSettingsForm, MessageForm
 from netweave.web.intros.media import CAPTIONS_MAX_BYTES
 from netweave.web.intros.models import GroupMessage
-from netweave.web.intros.queries.deadlines import async_timing, digest_due_at
+from netweave.web.intros.queries.deadlines import async_timing, digest_due_at, format_moment
 from netweave.web.intros.queries.digests import digest_entries, digest_sent
 from netweave.web.intros.queries.groups import group_members, group_of
 from netweave.web.intros.queries.intros import duration_text, intro_of, open_intro_media
@@ -529,9 +529,15 @@ def nudge(request: HttpRequest, event_pk: int) -> HttpResponse:
         )
     except (KeyError, ValueError):
         raise Http404 from None
-    count = nudge_authors(event, pairs)
+    now = timezone.now()
+    count = nudge_authors(event, pairs, now)
+    timing = async_timing(event, now)
     if count:
         messages.success(request, f"Sent {count} reminder{'s' if count != 1 else ''} by email.")
+    elif not timing.forms_open:
+        # the true reason: nothing is due yet, not "filled or closed"
+        when = format_moment(timing.forms_open_at, event.timezone)
+        messages.info(request, f"Partner forms open on {when}: nobody is reminded before.")
     else:
         messages.info(
             request,
