@@ -289,8 +289,8 @@ def upload(request: HttpRequest, token: str) -> HttpResponse:
     if size > max_request_bytes(registration.event):
         limits = intro_settings(registration.event)
         message = (
-            f"The video is too large: intros are at most {limits.max_video_mb} MB. Your "
-            "previous intro is kept."
+            f"The video is too large: intros are at most {limits.max_video_mb} MB."
+            f"{_kept(registration)}"
         )
         return _upload_answer(request, registration, message, 413)
     # must be set before anything reads request.POST (the CSRF check does)
@@ -305,15 +305,22 @@ def _receive_video(
 ) -> HttpResponse:
     video = request.FILES.get("video")
     if handler.exceeded:
-        message = "The video is too large for this event. Your previous intro is kept."
+        message = f"The video is too large for this event.{_kept(registration)}"
         return _upload_answer(request, registration, message, 413)
     if video is None:
         return _upload_answer(request, registration, "Choose a video file first.", 400)
     try:
         saved = save_intro_video(registration, video)
     except IntroError as exc:
-        return _upload_answer(request, registration, f"{exc} Your previous intro is kept.", 400)
+        return _upload_answer(request, registration, f"{exc}{_kept(registration)}", 400)
     return _upload_answer(request, registration, _saved_message(registration, saved), 200)
+
+
+def _kept(registration: Registration) -> str:
+    """ " Your previous intro is kept." only when there is one: a first upload that fails
+    keeps nothing."""
+    intro = intro_of(registration)
+    return " Your previous intro is kept." if intro is not None and intro.has_content else ""
 
 
 def _saved_message(registration: Registration, saved) -> str:

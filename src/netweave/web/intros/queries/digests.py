@@ -50,6 +50,8 @@ def digest_entries(registration: Registration) -> list[DigestEntry]:
             if str(a.get("answer", "")).strip()
         )
         contact = row.contact if row and row.share_contact else ""
+        if contact.strip().lower() == profile.email.lower():
+            contact = ""  # the address is shown once, not as "ana@x · ana@x"
         entries.append(DigestEntry(partner, profile, answers, contact, partner.pk in done))
     return entries
 
