@@ -14,6 +14,7 @@ from typing import IO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -50,7 +51,12 @@ from netweave.web.intros.queries.digests import digest_entries, digest_sent
 from netweave.web.intros.queries.groups import group_members, group_of
 from netweave.web.intros.queries.intros import duration_text, intro_of, open_intro_media
 from netweave.web.intros.queries.meetings import can_watch
-from netweave.web.intros.queries.organizer import digest_statuses, follow_up_rate, form_statuses
+from netweave.web.intros.queries.organizer import (
+    DigestStatus,
+    digest_statuses,
+    follow_up_rate,
+    form_statuses,
+)
 from netweave.web.intros.queries.participants import is_async_participant
 from netweave.web.intros.queries.partners import PartnerCard, partner_card
 from netweave.web.intros.queries.settings import (
@@ -493,6 +499,12 @@ def overview(request: HttpRequest, event_pk: int) -> HttpResponse:
     timing = async_timing(event, now)
     # before the forms open nothing is missing yet: only what is due now is shown
     forms = form_statuses(event) if timing.forms_open else []
+    missing = [f for f in forms if not f.filled]
+    query = request.GET.get("q", "").strip()[:100]
+    show = request.GET.get("show", "")
+    params = request.GET.copy()
+    for key in ("missing_page", "people_page"):
+        params.pop(key, None)
     context = {
         "timing": timing,
         "event": event,
@@ -500,7 +512,19 @@ def overview(request: HttpRequest, event_pk: int) -> HttpResponse:
         "limits": intro_settings(event),
         "statuses": statuses,
         "forms": forms,
-        "missing": [f for f in forms if not f.filled],
+        "missing": missing,
+        # the tables page and filter (800 people owe 2,400 forms); the figures above count all
+        "missing_page": _page(
+            [f for f in missing if _matches(query, f.author, f.subject)], request, "missing_page"
+        ),
+        "people_page": _page(
+            [s for s in statuses if _matches(query, s.registration) and _shown(show, s)],
+            request,
+            "people_page",
+        ),
+        "query": query,
+        "show": show,
+        "query_string": params.urlencode(),
         "to_remind": sum(1 for f in forms if not f.filled and f.open),
         "follow_up_rate": follow_up_rate(statuses),
         "sent": sum(1 for s in statuses if s.sent_at),
@@ -509,6 +533,31 @@ def overview(request: HttpRequest, event_pk: int) -> HttpResponse:
         "now": now,
     }
     return render(request, "intros/orga_overview.html", context)
+
+
+#: rows per page of the Async tab's tables
+TABLE_PAGE = 50
+#: the people table's filters: ``?show=`` -> which rows
+SHOW = {
+    "no-intro": lambda s: not s.has_intro,
+    "not-sent": lambda s: s.sent_at is None,
+    "failed": lambda s: bool(s.error),
+}
+
+
+def _page(rows: list, request: HttpRequest, key: str) -> Page:
+    return Paginator(rows, TABLE_PAGE).get_page(request.GET.get(key))
+
+
+def _matches(query: str, *people: Registration) -> bool:
+    """Whether ``query`` is in the name or email of one of ``people`` (no query: all)."""
+    q = query.casefold()
+    return not q or any(q in f"{p.member.name} {p.member.email}".casefold() for p in people)
+
+
+def _shown(show: str, status: DigestStatus) -> bool:
+    keep = SHOW.get(show)
+    return keep is None or keep(status)
 
 
 @login_required
