@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils.text import slugify
 
 from netweave.web.common.errors import DomainError
 from netweave.web.community.models import Community, Member
+from netweave.web.events import tasks
 from netweave.web.events.models import Event, Registration
 
 __all__ = [
@@ -114,14 +116,28 @@ def create_event(community: Community, **fields: Any) -> Event:
     return Event.objects.create(community=community, **fields)
 
 
+#: the fields that move an event in people's calendars; changing one tells everyone
+DATE_FIELDS = ("starts_at", "rounds", "minutes_per_round", "group_minutes", "groups_enabled")
+#: the statuses in which people are registered and hold the dates in their calendar
+NOTIFIED = (Event.Status.OPEN, Event.Status.CLOSED, Event.Status.PUBLISHED, Event.Status.LIVE)
+
+
 def update_event(event: Event, **fields: Any) -> Event:
-    """Change the given fields of ``event``; a blank slug is made from the title."""
+    """Change the given fields of ``event``; a blank slug is made from the title.
+
+    When the dates of an event people registered for change, each of them gets one email
+    with the new times and an updated calendar invite, after the commit (a task per event).
+    """
     if "slug" in fields and not fields["slug"]:
         title = fields.get("title", event.title)
         fields["slug"] = unique_event_slug(event.community, title, exclude_pk=event.pk)
-    for name, value in fields.items():
-        setattr(event, name, value)
-    event.save()
+    moved = any(name in fields and fields[name] != getattr(event, name) for name in DATE_FIELDS)
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(event, name, value)
+        event.save()
+        if moved and event.status in NOTIFIED:
+            transaction.on_commit(partial(tasks.send_dates_changed_task.enqueue, event.pk))
     return event
 
 
