@@ -15,6 +15,7 @@ from netweave.web.community.forms import MemberChoiceField
 from netweave.web.community.models import Member
 from netweave.web.events import answers, registering, timeline
 from netweave.web.events.models import Event, Registration
+from netweave.web.events.partners import CONSENT_SENTENCE
 
 __all__ = ["LinkForm", "ProfileForm", "RegistrationForm", "zone_choices"]
 
@@ -122,7 +123,7 @@ class ProfileForm(PlainTextMixin, forms.Form):
     )
     consent_share_email = forms.BooleanField(
         label="Share my email with the people I meet",
-        help_text="You see a partner's email when you both agreed; you can change this later.",
+        help_text=CONSENT_SENTENCE,
         required=False,
     )
     listed = forms.BooleanField(

@@ -4,6 +4,7 @@ questions with the subject's name filled in."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -18,6 +19,7 @@ __all__ = [
     "FormState",
     "answered_intros",
     "contact_question_for",
+    "form_contact_wishes",
     "form_state",
     "questions_for",
 ]
@@ -61,6 +63,16 @@ def answered_intros(event: Event) -> frozenset[tuple[int, int]]:
     missing = async_without_intro(event)
     rows = Answers.objects.filter(subject__event=event).exclude(subject_id__in=missing)
     return frozenset((a.author_id, a.subject_id) for a in rows if a.is_filled)
+
+
+def form_contact_wishes(froms: Collection[int], tos: Collection[int]) -> frozenset[tuple[int, int]]:
+    """``(author, subject)`` pairs among the given registrations where the author ticked
+    "share my contact details with ..." on the subject's form: a per-person yes of the one
+    consent model (:mod:`netweave.web.events.partners`), registered there by this app."""
+    rows = Answers.objects.filter(
+        share_contact=True, author_id__in=list(froms), subject_id__in=list(tos)
+    )
+    return frozenset(rows.values_list("author_id", "subject_id"))
 
 
 def questions_for(subject: Registration) -> list[str]:
