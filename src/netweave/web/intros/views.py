@@ -525,7 +525,7 @@ def overview(request: HttpRequest, event_pk: int) -> HttpResponse:
         "query": query,
         "show": show,
         "query_string": params.urlencode(),
-        "to_remind": sum(1 for f in forms if not f.filled and f.open),
+        "to_remind": sum(1 for f in forms if not f.filled and f.open and f.is_due(now)),
         "follow_up_rate": follow_up_rate(statuses),
         "sent": sum(1 for s in statuses if s.sent_at),
         "with_intro": sum(1 for s in statuses if s.has_intro),
@@ -597,7 +597,8 @@ def nudge(request: HttpRequest, event_pk: int) -> HttpResponse:
     else:
         messages.info(
             request,
-            "Nobody to remind: forms are filled, closed, or were nudged within the last hour.",
+            "Nobody to remind: forms are filled, closed, not due yet (their round has not "
+            "started), or were nudged within the last hour.",
         )
     return redirect("orga:intros", event_pk=event.pk)
 
