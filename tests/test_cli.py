@@ -52,8 +52,11 @@ def test_plan_zoom_csv_header_exact(run_cli, example_csv, tmp_path):
 
 
 def test_plan_same_seed_same_plan(run_cli, example_csv, tmp_path):
+    # the time limits are safety caps (a search they stop may differ); lifted here so a
+    # loaded machine cannot stop one run early: the fixed effort alone must decide the plan
+    caps = ("--time-limit", "600", "--exact-time-limit", "600")
     for name in ("a", "b"):
-        run_cli("plan", example_csv, "--rounds", "3", "--seed", "5", "-o", tmp_path / name)
+        run_cli("plan", example_csv, "--rounds", "3", "--seed", "5", *caps, "-o", tmp_path / name)
     a = load_plan(tmp_path / "a" / "plan.json")
     b = load_plan(tmp_path / "b" / "plan.json")
     assert (a.rounds, a.groups) == (b.rounds, b.groups)

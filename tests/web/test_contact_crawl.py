@@ -31,7 +31,7 @@ from netweave.web.events.models import Event, Registration, RegistrationRequest
 from netweave.web.followup.domain.summaries import send_summaries
 from netweave.web.followup.queries.held import event_is_over, meetings_held
 from netweave.web.intros.domain.digests import send_digest
-from netweave.web.intros.models import Digest, GroupMessage
+from netweave.web.intros.models import Digest, Post
 from netweave.web.intros.queries.meetings import meetings_of_event
 from netweave.web.live.domain.state import live_state, next_round, start_event
 from netweave.web.live.models import HeldMeeting, HeldSeat
@@ -139,7 +139,7 @@ def _async_event(world: World, community, run) -> None:
             )
     for members in (regs[:3], regs[3:]):
         group = GroupFactory(plan=plan, seats=members)
-        GroupMessage.objects.create(group=group, author=members[0], text="Hello, group!")
+        Post.objects.create(group=group, author=members[0], text="Hello, group!")
     partners = meetings_of_event(event)
     by_pk = {r.pk: r for r in regs}
     for k, reg in enumerate(regs):
@@ -156,6 +156,8 @@ def _async_event(world: World, community, run) -> None:
             )
             if share:
                 world.yes.add((reg.pk, other_pk))
+    # a pair's thread (open: they answered each other)
+    Post.objects.create(pair_low=regs[0], pair_high=regs[1], author=regs[0], text="Hello!")
     meetings_held(event)
     for reg in regs:
         send_digest(Registration.objects.get(pk=reg.pk))
@@ -264,6 +266,7 @@ def _fillings(route: Route, viewer: Registration, world: World) -> Iterator[dict
         "partner_pk": same_event,
         "owner_pk": same_event,
         "meeting_pk": held,
+        "post_pk": list(Post.objects.filter(author__event=event).values_list("pk", flat=True)),
         "which": ["video", "captions"],
     }
     if "token" in route.params:

@@ -13,7 +13,7 @@ from netweave.web.community.models import Community, Member
 from netweave.web.demo import load_demo
 from netweave.web.events.models import Event, Registration
 from netweave.web.events.timeline import event_ends_at
-from netweave.web.intros.models import Answers, GroupMessage, Intro
+from netweave.web.intros.models import Answers, Intro, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,8 @@ def test_load_demo_async_exchange_has_intros_answers_and_a_thread(tmp_path: Path
     assert Intro.objects.filter(registration__event=event).exclude(text="").count() == people
     filled = [a for a in Answers.objects.filter(subject__event=event) if a.is_filled]
     assert filled
-    assert GroupMessage.objects.filter(group__plan__event=event).exists()
+    assert Post.objects.filter(group__plan__event=event).exists()
+    assert Post.objects.filter(pair_low__event=event).exists()
 
 
 def test_load_demo_async_page_shows_what_a_match_wrote(client, tmp_path: Path):

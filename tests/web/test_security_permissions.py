@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from netweave.web.common.onetime import arm
 from netweave.web.events.models import Event, RegistrationRequest
+from netweave.web.intros.models import Post
 from netweave.web.mail.domain import preferences_token
 from netweave.web.mail.models import OutboxMessage
 from netweave.web.matching.models import Group, Meeting
@@ -65,7 +66,7 @@ SPECIAL = {
 CANNOT_BUILD: dict[str, str] = {}
 #: arguments that name an object of the first participant's event (another participant
 #: holding their own link must not reach these)
-OBJECT_ARGS = {"partner_pk", "owner_pk", "meeting_pk"}
+OBJECT_ARGS = {"partner_pk", "owner_pk", "meeting_pk", "post_pk"}
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,9 @@ def world(organizer, community) -> World:
         community=community, to=regs[0].member.email, subject="Your link", body="..."
     )
     other = RegistrationFactory()  # another participant: another community's event
+    # a message of the owner on their group's thread
+    own_group = Group.objects.get(plan=version, seats__registration=regs[0])
+    post = Post.objects.create(group=own_group, author=regs[0], text="Hello group")
     kwargs = {
         "community_pk": community.pk,
         "event_pk": event.pk,
@@ -159,6 +163,7 @@ def world(organizer, community) -> World:
         "token": regs[0].token,
         "partner_pk": regs[1].pk,
         "owner_pk": regs[1].pk,
+        "post_pk": post.pk,
         "which": "video",
         "community_slug": community.slug,
         "event_slug": event.slug,

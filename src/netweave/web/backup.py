@@ -87,7 +87,15 @@ def community_rows(community: Community) -> Iterator[models.QuerySet[Any]]:
 def _serialized(community: Community) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = []
     for rows in community_rows(community):
-        objects += serializers.serialize("python", rows, use_natural_foreign_keys=True)
+        many = [f.name for f in rows.model._meta.many_to_many]
+        for o in serializers.serialize("python", rows, use_natural_foreign_keys=True):
+            # a many-to-many list comes in the database's order (by the related ids, which a
+            # restore gives out anew): sorted, the same community always gives the same file
+            # (one with its own through model is not in it: its rows are rows of their own)
+            for name in many:
+                if name in o["fields"]:
+                    o["fields"][name] = sorted(o["fields"][name])
+            objects.append(o)
     return objects
 
 

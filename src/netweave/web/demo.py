@@ -35,8 +35,9 @@ from netweave.web.events.imports import import_roster
 from netweave.web.events.models import Event, Registration
 from netweave.web.followup.domain import MeetingAnswer, give_meeting_feedback, meetings_held
 from netweave.web.intros.domain.answers import save_answers
-from netweave.web.intros.domain.groupchat import post_group_message
 from netweave.web.intros.domain.intros import update_intro
+from netweave.web.intros.domain.threads import post_group_message, post_to_pair
+from netweave.web.intros.models import Answers
 from netweave.web.intros.queries.groups import group_of
 from netweave.web.intros.queries.meetings import partners_of
 from netweave.web.matching.domain import generate_plan, publish_plan, request_plan
@@ -235,6 +236,9 @@ def _seed_exchange(event: Event) -> None:
                     "A 20-minute call to compare notes?",
                 ],
             )
+    # a pair's own thread opens with the first answer: one of them writes back
+    first = next(a for a in Answers.objects.filter(subject__event=event).order_by("pk"))
+    post_to_pair(first.subject, first.author, "Thank you! Yes, a call next week would be great.")
     seen: set[int] = set()
     for person in people:
         group = group_of(person)

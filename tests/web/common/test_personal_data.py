@@ -86,7 +86,8 @@ def test_download_sections_follow_provider_names(register):
         "feedback",
         "intro",
         "answers_written",
-        "group_messages_written",
+        "posts_written",
+        "calls_proposed",
         "zz_section",
     ]
 

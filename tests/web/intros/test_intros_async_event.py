@@ -16,7 +16,7 @@ from netweave.web.events.models import Event, Registration
 from netweave.web.intros.domain.answers import save_answers
 from netweave.web.intros.domain.intros import update_intro
 from netweave.web.intros.errors import AnswersClosedError
-from netweave.web.intros.models import Answers, Digest, GroupMessage, IntroSettings
+from netweave.web.intros.models import Answers, Digest, IntroSettings, Post
 from netweave.web.intros.queries.deadlines import digest_due_at, window_closes_at
 from netweave.web.intros.queries.groups import group_members, group_of
 from netweave.web.intros.queries.meetings import partners_of
@@ -226,23 +226,23 @@ def test_group_page_message_thread(client, march):
     url = reverse("portal:intro_group", args=[london.token])
     client.post(url, {"text": "Hello group, how about onboarding?"})
     assert "how about onboarding?" in client.get(url).content.decode()
-    assert GroupMessage.objects.get().author == london
+    assert Post.objects.get().author == london
 
 
 def test_group_page_message_time_in_the_readers_zone(client, march):
     london = person(march, "Europe/London")
     client.post(reverse("portal:intro_group", args=[london.token]), {"text": "Hello"})
-    message = GroupMessage.objects.get()
+    message = Post.objects.get()
     mate = next(m for m in group_members(group_of(london)) if m.pk != london.pk)
     page = client.get(reverse("portal:intro_group", args=[mate.token])).content.decode()
     local = timezone.localtime(message.created, zone(mate.member.timezone))
-    assert f"{local:%H:%M} ({mate.member.timezone})" in page
+    assert f"{local:%H:%M} {local:%Z}" in page
 
 
 def test_group_page_empty_message_refused(client, march):
     london = person(march, "Europe/London")
     client.post(reverse("portal:intro_group", args=[london.token]), {"text": "  "})
-    assert not GroupMessage.objects.exists()
+    assert not Post.objects.exists()
 
 
 def test_group_page_without_a_group_404(client):

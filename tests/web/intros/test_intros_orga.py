@@ -29,8 +29,31 @@ def valid_settings(**overrides) -> dict[str, str]:
         "digest_time": "08:30",
         "digest_days_after": "1",
         "answer_window_days": "3",
+        "call_day_starts": "08:00",
+        "call_day_ends": "21:00",
+        "call_days_ahead": "5",
+        "met_check_days": "7",
         **overrides,
     }
+
+
+def test_settings_refuse_a_waking_day_that_ends_before_it_starts(orga_client, community):
+    event = EventFactory(community=community)
+    data = valid_settings(call_day_starts="21:00", call_day_ends="08:00")
+    page = orga_client.post(settings_url(event), data).content.decode()
+    assert "must end after it starts" in page
+
+
+def test_settings_save_the_call_hours_and_the_met_check(orga_client, community):
+    event = EventFactory(community=community)
+    data = valid_settings(call_day_starts="07:00", call_day_ends="22:00", met_check_days="10")
+    orga_client.post(settings_url(event), data)
+    saved = IntroSettings.objects.get(event=event)
+    assert (saved.call_day_starts.hour, saved.call_day_ends.hour, saved.met_check_days) == (
+        7,
+        22,
+        10,
+    )
 
 
 def test_async_tab_is_registered():

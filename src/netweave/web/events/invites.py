@@ -25,6 +25,8 @@ from netweave.web.mail.domain import Attachment, send_email, send_email_once
 from netweave.web.mail.models import OutboxMessage
 
 __all__ = [
+    "calendar_host",
+    "calendar_ics",
     "confirmation_url",
     "invite_context",
     "registration_ics",
@@ -190,29 +192,54 @@ def send_link_email(registration: Registration) -> OutboxMessage:
     )
 
 
-def registration_ics(registration: Registration) -> bytes:
-    """A calendar file for the registration's event, times in UTC (right in every zone)."""
-    event = registration.event
-    host = urlsplit(settings.BASE_URL).hostname or "netweave"
+def calendar_ics(
+    uid: str,
+    starts: dt.datetime,
+    ends: dt.datetime,
+    summary: str,
+    description: str,
+    url: str,
+    location: str = "",
+) -> bytes:
+    """A calendar file with one entry, times in UTC (right in every zone); ``uid`` stable
+    per entry, so a second invite updates it (no token in it: calendars get shared)."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//netweave//netweave//EN")
     cal.add("version", "2.0")
     cal.add("method", "PUBLISH")
     entry = icalendar.Event()
-    # stable per registration, so a second invite updates the calendar entry; no token in
-    # it, because calendars get shared
-    entry.add("uid", f"event-{event.pk}-registration-{registration.pk}@{host}")
+    entry.add("uid", uid)
     entry.add("dtstamp", timezone.now().astimezone(dt.UTC))
-    entry.add("dtstart", event.starts_at.astimezone(dt.UTC))
-    entry.add("dtend", event_ends_at(event).astimezone(dt.UTC))
-    entry.add("summary", event.title)
+    entry.add("dtstart", starts.astimezone(dt.UTC))
+    entry.add("dtend", ends.astimezone(dt.UTC))
+    entry.add("summary", summary)
+    entry.add("description", description)
+    if location:
+        # calendars offer LOCATION as the place to click on the day
+        entry.add("location", location)
+    entry.add("url", url)
+    cal.add_component(entry)
+    return cal.to_ical()
+
+
+def calendar_host() -> str:
+    """The host part of calendar entries' uids."""
+    return urlsplit(settings.BASE_URL).hostname or "netweave"
+
+
+def registration_ics(registration: Registration) -> bytes:
+    """A calendar file for the registration's event, times in UTC (right in every zone)."""
+    event = registration.event
     link = personal_url(registration)
     join = join_info(registration)
     lines = [*(join.lines if join else ()), f"Your page with whom you meet and why: {link}"]
-    entry.add("description", "\n".join(lines))
-    if join and join.url:
-        # calendars offer LOCATION as the place to click on the day
-        entry.add("location", join.url)
-    entry.add("url", join.url if join and join.url else link)
-    cal.add_component(entry)
-    return cal.to_ical()
+    join_url = join.url if join and join.url else ""
+    return calendar_ics(
+        f"event-{event.pk}-registration-{registration.pk}@{calendar_host()}",
+        event.starts_at,
+        event_ends_at(event),
+        event.title,
+        "\n".join(lines),
+        join_url or link,
+        join_url,
+    )

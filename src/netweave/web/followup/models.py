@@ -113,3 +113,15 @@ class EmailPreference(models.Model):
     #: reminders, summaries, nudges: everything but what the member asks for themselves
     optional_emails = models.BooleanField("optional emails", default=True)
     updated = models.DateTimeField(auto_now=True)
+
+
+class DailyNews(models.Model):
+    """The daily email of news (new messages, a mutual "stay in touch") of one member: what
+    they heard of so far and on which day of theirs. The row is locked while sending: the one
+    guard against two emails on one day."""
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="daily_news")
+    #: news up to this moment went into an email (or was dropped: optional emails off)
+    sent_through = models.DateTimeField(null=True, blank=True)
+    #: the member's local date of the last email tried (at most one a day, sent or failed)
+    last_on = models.DateField(null=True, blank=True)

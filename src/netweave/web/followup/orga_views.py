@@ -85,11 +85,28 @@ def _charts(f: insight.Insight, trend: tuple[insight.TrendPoint, ...]) -> dict[s
             "chart-requests",
         ),
         "follow_ups": bar_chart(
-            "Follow-ups",
-            f"{f.mutual_follow_ups} pairs both wished to stay in touch"
-            + (f"; {f.digests.followed_up} async follow-ups ticked." if f.digests else "."),
-            [Bar("Both wished to stay in touch", f.mutual_follow_ups)]
-            + ([Bar("Async follow-ups", f.digests.followed_up)] if f.digests else []),
+            "Connections confirmed",
+            f"{f.connections} pairs confirmed a connection: {f.mutual_follow_ups} both wished to "
+            "stay in touch"
+            + (
+                f"; {f.digests.followed_up} follow-ups ticked; {f.digests.answered} of "
+                f'{f.digests.asked} people asked "did you meet?" answered.'
+                if f.digests
+                else "."
+            ),
+            [
+                Bar("Connections confirmed", f.connections),
+                Bar("Both wished to stay in touch", f.mutual_follow_ups),
+            ]
+            + (
+                [
+                    Bar("Follow-ups ticked", f.digests.followed_up),
+                    Bar('Asked "did you meet?"', f.digests.asked),
+                    Bar("Answered", f.digests.answered),
+                ]
+                if f.digests
+                else []
+            ),
             "chart-follow-ups",
         ),
     }
@@ -212,9 +229,16 @@ def _figures_json(f: insight.Insight) -> dict[str, object]:
         "meeting_ratings": rating(f.meetings_rating),
         "event_ratings": rating(f.event_rating),
         "mutual_follow_ups": f.mutual_follow_ups,
+        "connections_confirmed": f.connections,
         "digests": None
         if f.digests is None
-        else {"sent": f.digests.sent, "read": f.digests.read, "followed_up": f.digests.followed_up},
+        else {
+            "sent": f.digests.sent,
+            "read": f.digests.read,
+            "followed_up": f.digests.followed_up,
+            "asked_did_you_meet": f.digests.asked,
+            "answered_did_you_meet": f.digests.answered,
+        },
         "summaries_sent": f.summaries_sent,
         "suppressed_below_answers": insight.MIN_ANSWERS,
     }

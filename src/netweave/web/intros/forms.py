@@ -11,8 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from netweave.web.common.validators import PlainTextMixin
 from netweave.web.events.partners import CONSENT_SENTENCE
 from netweave.web.intros.domain.answers import ANSWER_MAX
-from netweave.web.intros.domain.groupchat import MESSAGE_MAX
 from netweave.web.intros.domain.intros import TEXT_MAX
+from netweave.web.intros.domain.threads import MESSAGE_MAX, REASON_MAX
 from netweave.web.intros.media import CAPTIONS_MAX_BYTES
 from netweave.web.intros.models import IntroSettings
 from netweave.web.intros.queries.partners import PartnerCard
@@ -102,8 +102,15 @@ class IntroSettingsForm(PlainTextMixin, forms.ModelForm):
             "digest_time",
             "digest_days_after",
             "answer_window_days",
+            "call_day_starts",
+            "call_day_ends",
+            "call_days_ahead",
+            "met_check_days",
         ]
-        widgets = {"digest_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+        widgets = {
+            name: forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+            for name in ("digest_time", "call_day_starts", "call_day_ends")
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -114,11 +121,22 @@ class IntroSettingsForm(PlainTextMixin, forms.ModelForm):
             "max_video_mb": (1, settings.NETWEAVE_MAX_UPLOAD_MB),
             "digest_days_after": (0, 14),
             "answer_window_days": (1, 21),
+            "call_days_ahead": (1, 14),
+            "met_check_days": (0, 60),
         }
         for name, (low, high) in bounds.items():
             field = self.fields[name]
             field.validators += [MinValueValidator(low), MaxValueValidator(high)]
             field.widget.attrs.update(min=low, max=high)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts, ends = data.get("call_day_starts"), data.get("call_day_ends")
+        if starts and ends and not starts < ends:
+            self.add_error(
+                "call_day_ends", "The waking day must end after it starts (for example 21:00)."
+            )
+        return data
 
     def clean_questions_text(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["questions_text"].splitlines()]
@@ -137,4 +155,20 @@ class MessageForm(PlainTextMixin, forms.Form):
         label="Write to your group",
         max_length=MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PostForm(PlainTextMixin, forms.Form):
+    """A post on a pair's thread, or an edit of one's own post."""
+
+    text = forms.CharField(
+        label="Your message",
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReportForm(PlainTextMixin, forms.Form):
+    reason = forms.CharField(
+        label="What is wrong (optional)", required=False, max_length=REASON_MAX
     )

@@ -60,6 +60,22 @@ class IntroSettings(models.Model):
         default=3,
         help_text="Fully asynchronous events: how long everyone has to watch and answer.",
     )
+    call_day_starts = models.TimeField(
+        "calls: waking day starts",
+        default=dt.time(8, 0),
+        help_text="Partners who plan a call are offered hours inside everyone's waking day, "
+        "in each person's own time zone.",
+    )
+    call_day_ends = models.TimeField("calls: waking day ends", default=dt.time(21, 0))
+    call_days_ahead = models.PositiveSmallIntegerField(
+        "calls: days ahead", default=5, help_text="How many days of hours to offer."
+    )
+    met_check_days = models.PositiveSmallIntegerField(
+        '"did you meet?" after (days)',
+        default=7,
+        help_text="Days after the digest (or the window's end) that one email asks each person "
+        "whom they followed up with. 0 = never ask.",
+    )
 
     def __str__(self) -> str:
         return f"async settings of {self.event}"
@@ -198,6 +214,7 @@ class Reminder(models.Model):
         OPEN = "open", "Your matches are ready"
         CLOSING = "closing", "The answer window closes soon"
         MISSED = "missed", "No intro by the deadline: partners re-planned"
+        MET = "met", "Did you meet?"
 
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="async_reminders"
@@ -205,6 +222,8 @@ class Reminder(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    #: "did you meet?": when the person answered (a partner confirmed, or "none of them")
+    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -212,13 +231,96 @@ class Reminder(models.Model):
         ]
 
 
-class GroupMessage(models.Model):
-    """A message on a small group's shared page (the thread of an asynchronous group)."""
+class Post(models.Model):
+    """A post on a thread: a small group's (``group``) or an async pair's (``pair_low`` and
+    ``pair_high``, the two registrations by primary key, so each pair has one thread).
 
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="messages")
+    Its author may edit or delete it (deleting removes the row); an organizer may hide it
+    (``hidden_at``), which keeps it for them and shows the thread "hidden by the organizers".
+    """
+
+    # the author first: the backup finds a post's community through its first relation
     author = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    pair_low = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    pair_high = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     text = models.TextField()
     created = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created", "pk"]
+        constraints = [
+            # a post is on exactly one thread: a group's, or one pair's (low pk first)
+            models.CheckConstraint(
+                condition=(
+                    models.Q(group__isnull=False, pair_low__isnull=True, pair_high__isnull=True)
+                    | models.Q(
+                        group__isnull=True,
+                        pair_low__isnull=False,
+                        pair_high__isnull=False,
+                        pair_low__lt=models.F("pair_high"),
+                    )
+                ),
+                name="post_on_one_thread",
+            )
+        ]
+        indexes = [models.Index(fields=["pair_low", "pair_high"], name="post_pair_thread")]
+
+    def __str__(self) -> str:
+        return f"post {self.pk} by {self.author_id}"
+
+
+class PostReport(models.Model):
+    """A participant's report of a post to the organizers (one per person and post)."""
+
+    # the reporter first: the backup finds the community through the first relation
+    reporter = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "reporter"], name="post_report_unique")
+        ]
+
+
+class CallProposal(models.Model):
+    """Up to three times for a call that one person of a thread (a pair's or a group's)
+    proposed; another member picks one (``chosen``) and everyone gets a calendar invite.
+    Proposing again replaces a proposal nobody picked from yet."""
+
+    proposer = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    pair_low = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    pair_high = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    #: the proposed starts, ISO 8601 in UTC, in time order
+    slots = models.JSONField(default=list)
+    #: an https address for the call; empty means the event's video link, if it has one
+    link = models.URLField(max_length=500, blank=True)
+    chosen = models.DateTimeField(null=True, blank=True)
+    chosen_by = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return f"call proposal {self.pk} by {self.proposer_id}"

@@ -2,12 +2,18 @@
 
 from django.urls import path
 
-from netweave.web.intros import views
+from netweave.web.intros import thread_views, views
 
 orga_urlpatterns: list = [
     path("events/<int:event_pk>/async/", views.overview, name="intros"),
     path("events/<int:event_pk>/async/settings/", views.settings_page, name="intros_settings"),
     path("events/<int:event_pk>/async/nudge/", views.nudge, name="intros_nudge"),
+    path("events/<int:event_pk>/async/threads/", thread_views.reports, name="intros_threads"),
+    path(
+        "events/<int:event_pk>/async/threads/<int:post_pk>/hide/",
+        thread_views.hide,
+        name="intros_threads_hide",
+    ),
     path(
         "events/<int:event_pk>/async/<int:registration_pk>/",
         views.watch,
@@ -43,4 +49,23 @@ portal_urlpatterns: list = [
         name="intro_follow_up",
     ),
     path("p/<str:token>/group/", views.group, name="intro_group"),
+    path("p/<str:token>/talk/<int:partner_pk>/", thread_views.talk, name="intro_talk"),
+    path(
+        "p/<str:token>/talk/<int:partner_pk>/call/",
+        thread_views.talk_call,
+        name="intro_talk_call",
+    ),
+    path("p/<str:token>/group/call/", thread_views.group_call, name="intro_group_call"),
+    path("p/<str:token>/met/", thread_views.met, name="intro_met"),
+    path("p/<str:token>/posts/<int:post_pk>/edit/", thread_views.edit, name="intro_post_edit"),
+    path(
+        "p/<str:token>/posts/<int:post_pk>/delete/",
+        thread_views.delete,
+        name="intro_post_delete",
+    ),
+    path(
+        "p/<str:token>/posts/<int:post_pk>/report/",
+        thread_views.report,
+        name="intro_post_report",
+    ),
 ]

@@ -37,15 +37,15 @@ from netweave.web.events.models import Registration
 from netweave.web.events.partners import partner_views
 from netweave.web.events.permissions import event_for, registration_for
 from netweave.web.intros.domain.answers import save_answers
-from netweave.web.intros.domain.digests import mark_followed_up
-from netweave.web.intros.domain.groupchat import post_group_message
 from netweave.web.intros.domain.intros import remove_intro_video, save_intro_video, update_intro
+from netweave.web.intros.domain.met_check import answer_met_check
 from netweave.web.intros.domain.nudges import nudge_authors, request_intro
 from netweave.web.intros.domain.settings import update_intro_settings
+from netweave.web.intros.domain.threads import post_group_message
 from netweave.web.intros.errors import AnswersClosedError, IntroError, NotPartnerError
 from netweave.web.intros.forms import AnswersForm, IntroForm, IntroSettingsForm, MessageForm
 from netweave.web.intros.media import CAPTIONS_MAX_BYTES
-from netweave.web.intros.models import GroupMessage
+from netweave.web.intros.queries.calls import call_box, group_thread
 from netweave.web.intros.queries.deadlines import async_timing, digest_due_at, format_moment
 from netweave.web.intros.queries.digests import digest_entries, digest_sent
 from netweave.web.intros.queries.groups import group_members, group_of
@@ -65,6 +65,7 @@ from netweave.web.intros.queries.settings import (
     max_request_bytes,
     max_upload_bytes,
 )
+from netweave.web.intros.queries.threads import group_posts, pair_thread_open
 from netweave.web.intros.uploads import LimitedUploadHandler, announced_size
 
 CHUNK = 64 * 1024
@@ -383,6 +384,7 @@ def partner(request: HttpRequest, token: str, partner_pk: int) -> HttpResponse:
         "card": card,
         "form": form,
         "zone": zone(viewer.member.timezone),
+        "talk_open": pair_thread_open(viewer, card.partner),
     }
     return render(request, "intros/partner.html", context)
 
@@ -450,7 +452,7 @@ def follow_up(request: HttpRequest, token: str, partner_pk: int) -> HttpResponse
     partner = _other(registration, partner_pk)
     done = request.POST.get("done") == "1"
     try:
-        mark_followed_up(registration, partner, done)
+        answer_met_check(registration, partner, done)
     except NotPartnerError:
         raise Http404 from None
     if request.htmx:
@@ -481,9 +483,11 @@ def group(request: HttpRequest, token: str) -> HttpResponse:
         "event": registration.event,
         "group": found,
         "members": [(m, intro_of(m), p) for m, p in zip(members, profiles, strict=True)],
-        "thread": GroupMessage.objects.filter(group=found).select_related("author__member"),
+        "thread": group_posts(found),
         "form": form,
         "zone": zone(registration.member.timezone),
+        "call": call_box(group_thread(found), registration, timezone.now()),
+        "call_url": reverse("portal:intro_group_call", args=[token]),
     }
     return render(request, "intros/group.html", context)
 

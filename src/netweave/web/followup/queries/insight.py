@@ -78,6 +78,11 @@ class DigestStats:
     #: None when the async app does not record reading
     read: int | None
     followed_up: int
+    #: people asked "did you meet?" (some days after their digest), and who answered
+    asked: int = 0
+    answered: int = 0
+    #: (registration pk, partner pk) of every "followed up" tick
+    ticks: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +107,9 @@ class Insight:
     mutual_follow_ups: int
     digests: DigestStats | None
     summaries_sent: int
+    #: pairs whose connection one of the two confirmed: a "followed up" tick of either, or
+    #: a stay-in-touch wish both made (a pair counts once however many confirmed it)
+    connections: int = 0
 
     @property
     def meetings(self) -> int:
@@ -109,7 +117,7 @@ class Insight:
 
     @property
     def follow_ups(self) -> int:
-        return self.mutual_follow_ups + (self.digests.followed_up if self.digests else 0)
+        return self.connections
 
 
 def event_insight(event: Event) -> Insight:
@@ -120,6 +128,9 @@ def event_insight(event: Event) -> Insight:
     event_rating = rating_of(
         EventFeedback.objects.filter(registration__event=event).values_list("overall", flat=True)
     )
+    digests = _digest_stats(event)
+    mutual = _mutual_pairs(event)
+    ticked = {(min(a, b), max(a, b)) for a, b in (digests.ticks if digests else ())}
     return Insight(
         event=event,
         over=event_is_over(event),
@@ -135,8 +146,9 @@ def event_insight(event: Event) -> Insight:
         ),
         event_rating=event_rating,
         comments=_comments(event) if not event_rating.suppressed else (),
-        mutual_follow_ups=_mutual_follow_ups(event),
-        digests=_digest_stats(event),
+        mutual_follow_ups=len(mutual),
+        digests=digests,
+        connections=len(mutual | ticked),
         summaries_sent=Delivery.objects.filter(
             registration__event=event,
             kind=Delivery.Kind.SUMMARY,
@@ -191,13 +203,13 @@ def _comments(event: Event) -> tuple[str, ...]:
     return tuple(sorted(texts.values_list("comment", flat=True), key=str.casefold))
 
 
-def _mutual_follow_ups(event: Event) -> int:
+def _mutual_pairs(event: Event) -> set[tuple[int, int]]:
     wishes = set(
         StayInTouch.objects.filter(meeting__event=event).values_list(
             "from_registration_id", "to_registration_id"
         )
     )
-    return sum(1 for a, b in wishes if a < b and (b, a) in wishes)
+    return {(a, b) for a, b in wishes if a < b and (b, a) in wishes}
 
 
 def _digest_stats(event: Event) -> DigestStats | None:
@@ -209,6 +221,7 @@ def _digest_stats(event: Event) -> DigestStats | None:
     try:
         digest = apps.get_model("intros", "Digest")
         follow_up = apps.get_model("intros", "FollowUp")
+        reminder = apps.get_model("intros", "Reminder")
     except LookupError:
         return None
     fields = {f.name for f in digest._meta.get_fields()}
@@ -216,12 +229,21 @@ def _digest_stats(event: Event) -> DigestStats | None:
     try:
         with transaction.atomic():  # a savepoint: a missing table must not spoil the request
             digests = digest.objects.filter(registration__event=event)
+            ticks = frozenset(
+                follow_up.objects.filter(owner__event=event).values_list("owner_id", "partner_id")
+            )
+            asked = reminder.objects.filter(
+                registration__event=event, kind="met", sent_at__isnull=False
+            )
             return DigestStats(
                 sent=digests.filter(sent_at__isnull=False).count(),
                 read=digests.filter(**{f"{read_field}__isnull": False}).count()
                 if read_field
                 else None,
-                followed_up=follow_up.objects.filter(owner__event=event).count(),
+                followed_up=len(ticks),
+                asked=asked.count(),
+                answered=asked.filter(answered_at__isnull=False).count(),
+                ticks=ticks,
             )
     except (DatabaseError, ValueError, TypeError):
         return None

@@ -1,7 +1,7 @@
 """Asynchronous participation: the verbs behind intros, partner forms, digests and reminders.
 
 One module per noun (:mod:`.settings`, :mod:`.intros`, :mod:`.answers`, :mod:`.digests`,
-:mod:`.nudges`, :mod:`.reminders`, :mod:`.groupchat`, and :mod:`.sending` for what the emails
+:mod:`.nudges`, :mod:`.reminders`, :mod:`.threads`, and :mod:`.sending` for what the emails
 share); the reads they use are in :mod:`netweave.web.intros.queries`, the errors in
 :mod:`netweave.web.intros.errors`. Participants are registrations, reached by their token;
 nothing here trusts a name, a file name or an id from a form without checking that it belongs
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from netweave.web.intros.domain.answers import save_answers
 from netweave.web.intros.domain.digests import mark_followed_up, send_digest, send_due_digests
-from netweave.web.intros.domain.groupchat import post_group_message
 from netweave.web.intros.domain.intros import (
     check_video,
     remove_intro_video,
@@ -33,6 +32,7 @@ from netweave.web.intros.domain.reminders import (
     send_nudge_email,
 )
 from netweave.web.intros.domain.settings import update_intro_settings
+from netweave.web.intros.domain.threads import post_group_message
 from netweave.web.intros.errors import AnswersClosedError, IntroError, NotPartnerError
 from netweave.web.intros.queries.answers import (
     FormState,

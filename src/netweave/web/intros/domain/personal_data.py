@@ -1,5 +1,5 @@
 """The intros app's part of a person's data (:mod:`netweave.web.common.personal_data`): their
-intro, the answers they wrote about partners and their group messages.
+intro, the answers they wrote about partners and their posts on group and pair threads.
 
 The rows go with the registration by the database's cascade; the intro's video and captions
 files do not, and are deleted from storage once the erasure or the purge has committed (a
@@ -16,7 +16,7 @@ from django.db import transaction
 from netweave.web.common.personal_data import PersonalData, iso
 from netweave.web.community.models import Member
 from netweave.web.events.models import Event, Registration
-from netweave.web.intros.models import Answers, GroupMessage, Intro
+from netweave.web.intros.models import Answers, CallProposal, Intro, Post
 from netweave.web.intros.storage import intro_storage
 
 __all__ = ["INTROS_DATA", "counts", "erase", "purge", "registration"]
@@ -55,13 +55,22 @@ def _answers_written(registration: Registration) -> list[dict[str, Any]]:
 
 
 def registration(registration: Registration) -> dict[str, Any]:
-    """The person's intro, the answers they wrote and their group messages."""
+    """The person's intro, the answers they wrote and their posts on threads."""
     return {
         "intro": _intro(registration),
         "answers_written": _answers_written(registration),
-        "group_messages_written": [
-            {"text": m.text, "created": iso(m.created)}
-            for m in GroupMessage.objects.filter(author=registration)
+        "posts_written": [
+            {
+                "thread": "group" if m.group_id else "pair",
+                "text": m.text,
+                "created": iso(m.created),
+                "edited": iso(m.edited_at),
+            }
+            for m in Post.objects.filter(author=registration)
+        ],
+        "calls_proposed": [
+            {"times": c.slots, "link": c.link, "picked": iso(c.chosen), "created": iso(c.created)}
+            for c in CallProposal.objects.filter(proposer=registration)
         ],
     }
 

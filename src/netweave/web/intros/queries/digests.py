@@ -14,6 +14,7 @@ __all__ = [
     "DigestEntry",
     "digest_entries",
     "digest_sent",
+    "followed_up_with",
 ]
 
 
@@ -40,7 +41,7 @@ def digest_entries(registration: Registration) -> list[DigestEntry]:
         a.author_id: a
         for a in Answers.objects.filter(subject=registration, author__in=[p.pk for p in partners])
     }
-    done = set(FollowUp.objects.filter(owner=registration).values_list("partner_id", flat=True))
+    done = followed_up_with(registration)
     entries = []
     for partner, profile in zip(partners, partner_views(registration, partners), strict=True):
         row = written.get(partner.pk)
@@ -56,6 +57,11 @@ def digest_entries(registration: Registration) -> list[DigestEntry]:
             contact = ""  # the address is shown once, not as "ana@x · ana@x"
         entries.append(DigestEntry(partner, profile, answers, contact, partner.pk in done))
     return entries
+
+
+def followed_up_with(registration: Registration) -> set[int]:
+    """Registration pks ``registration`` ticked "followed up" for."""
+    return set(FollowUp.objects.filter(owner=registration).values_list("partner_id", flat=True))
 
 
 def digest_sent(registration: Registration) -> bool:

@@ -13,6 +13,7 @@ from netweave.web.intros.queries.intros import intro_of
 from netweave.web.intros.queries.meetings import partners_of
 from netweave.web.intros.queries.participants import is_async_participant
 from netweave.web.intros.queries.partners import Match, matches_of
+from netweave.web.intros.queries.threads import PairThread, open_pair_threads
 from netweave.web.intros.queries.timeline import Step, timeline_for
 from netweave.web.matching.models import Group
 from netweave.web.matching.queries.schedule import published_plan
@@ -39,6 +40,8 @@ class Panel:
     group: Group | None = None
     #: what is still to come, in time order: the same list the emails give (one owner)
     timeline: list[Step] = field(default_factory=list)
+    #: the person's conversations with partners (open once one of the two answered)
+    threads: list[PairThread] = field(default_factory=list)
 
 
 def panel_for(registration: Registration) -> Panel | None:
@@ -66,4 +69,5 @@ def panel_for(registration: Registration) -> Panel | None:
         digest_sent=bool(digest and digest.sent_at),
         group=group_of(registration) if (event.fully_async or is_async) else None,
         timeline=timeline_for(registration, matches=matches or None),
+        threads=open_pair_threads(registration) if published else [],
     )
