@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from netweave.web.commands import manage, serve, worker
+from netweave.web.commands import manage, send_due, serve, worker
 
 
 @pytest.mark.django_db
@@ -47,6 +47,31 @@ def test_worker_refuses_when_tasks_run_immediately():
     assert "NETWEAVE_TASKS=immediate" in result.output
 
 
+def test_send_due_refuses_without_mail_settings(monkeypatch: pytest.MonkeyPatch):
+    # the finding: a reminder marked sent that went to the console, with dead links
+    monkeypatch.setenv("NETWEAVE_DEBUG", "1")
+    monkeypatch.delenv("NETWEAVE_EMAIL_URL", raising=False)
+    monkeypatch.delenv("NETWEAVE_BASE_URL", raising=False)
+
+    result = CliRunner().invoke(send_due, [])
+
+    assert result.exit_code == 1
+    assert "NETWEAVE_EMAIL_URL and NETWEAVE_BASE_URL are not set" in result.output
+    assert "netweave demo --send-due" in result.output
+
+
+@pytest.mark.django_db
+def test_send_due_runs_with_mail_settings(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("NETWEAVE_DEBUG", "1")
+    monkeypatch.setenv("NETWEAVE_EMAIL_URL", "console:")
+    monkeypatch.setenv("NETWEAVE_BASE_URL", "http://127.0.0.1:8000")
+
+    result = CliRunner().invoke(send_due, [])
+
+    assert result.exit_code == 0, result.output
+    assert "Sent 0 message(s)" in result.output
+
+
 # the demo in a fresh interpreter (its settings come from the environment it sets), twice,
 # with the server's run loop replaced so that nothing keeps listening after the test
 DEMO_TWICE = """
@@ -56,6 +81,7 @@ commands._run = lambda server: server.close()
 args = ["--no-browser", "--port", sys.argv[2], "--data-dir", sys.argv[1]]
 commands.demo(args, standalone_mode=False)
 commands.demo(args, standalone_mode=False)
+commands.demo([*args, "--send-due"], standalone_mode=False)
 """
 
 
@@ -91,3 +117,7 @@ def test_demo_command_sets_up_and_reruns(tmp_path: Path):
     assert run.stdout.count("60 members, 60 registered for Annual Networking Forum") == 2
     assert "/e/stem-cm/forum-" in run.stdout
     assert (data / "netweave.sqlite3").is_file()
+    # the demo says how to send what is due with its own settings, and does it
+    assert f"netweave demo --send-due --data-dir {data}" in run.stdout
+    assert f"NETWEAVE_EMAIL_URL=file:{data / 'sent-mail'}" in run.stdout
+    assert "Sent " in run.stdout.splitlines()[-1]

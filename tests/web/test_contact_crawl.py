@@ -74,17 +74,19 @@ class World:
     """The seeded events, and who agreed with whom (the oracle, kept apart from the code)."""
 
     registrations: list[Registration] = field(default_factory=list)
-    #: unordered pairs who each wished to stay in touch with the other
-    mutual_wishes: set[frozenset[int]] = field(default_factory=set)
-    one_sided: set[tuple[int, int]] = field(default_factory=set)
+    #: ``(from, to)``: ``from`` said yes to ``to`` alone (stay in touch, a partner form's tick)
+    yes: set[tuple[int, int]] = field(default_factory=set)
+
+    def says_yes(self, a: Registration, b: Registration) -> bool:
+        """The one consent model: the tick when registering is a yes to everyone met."""
+        return a.consent_share_email or (a.pk, b.pk) in self.yes
 
     def agreed(self, viewer: Registration, other: Registration) -> bool:
         if viewer.pk == other.pk:
             return True
         if viewer.event_id != other.event_id:
             return False
-        both_ticked = viewer.consent_share_email and other.consent_share_email
-        return both_ticked or frozenset((viewer.pk, other.pk)) in self.mutual_wishes
+        return self.says_yes(viewer, other) and self.says_yes(other, viewer)
 
     def owner_of(self, address: str) -> Registration:
         (found,) = [r for r in self.registrations if r.member.email == address]
@@ -124,7 +126,8 @@ def _async_event(world: World, community, run) -> None:
         community=community,
         fully_async=True,
         rounds=2,
-        starts_at=timezone.now() - dt.timedelta(days=3),
+        # over: the last answer window (three days, to a morning in each zone) has closed
+        starts_at=timezone.now() - dt.timedelta(days=5),
         status=Event.Status.PUBLISHED,
     )
     regs = _people(world, event, 6, "async", mode=Registration.Mode.ASYNC)
@@ -139,13 +142,20 @@ def _async_event(world: World, community, run) -> None:
         Post.objects.create(group=group, author=members[0], text="Hello, group!")
     partners = meetings_of_event(event)
     by_pk = {r.pk: r for r in regs}
-    for reg in regs:
+    for k, reg in enumerate(regs):
         IntroFactory(registration=reg)
         for other_pk in partners[reg.pk]:
-            # a phone number, not an address: the author's own message to one person
+            # a phone number, and the tick that is a yes to this partner: person 2, who did
+            # not agree when registering, says yes here; person 5 says yes to nobody
+            share = k != 5
             AnswersFactory(
-                subject=by_pk[other_pk], author=reg, contact="+44 20 7946 0000", share_contact=True
+                subject=by_pk[other_pk],
+                author=reg,
+                contact="+44 20 7946 0000",
+                share_contact=share,
             )
+            if share:
+                world.yes.add((reg.pk, other_pk))
     # a pair's thread (open: they answered each other)
     Post.objects.create(pair_low=regs[0], pair_high=regs[1], author=regs[0], text="Hello!")
     meetings_held(event)
@@ -168,8 +178,7 @@ def _finished_event(world: World, community, run) -> None:
     # 1 and 2 exchanged wishes (2 did not tick "share"); 0 wished it of 2 alone
     for a, b in ((1, 2), (2, 1), (0, 2)):
         StayInTouchFactory(meeting=trio, from_registration=regs[a], to_registration=regs[b])
-    world.mutual_wishes.add(frozenset((regs[1].pk, regs[2].pk)))
-    world.one_sided.add((regs[0].pk, regs[2].pk))
+    world.yes |= {(regs[a].pk, regs[b].pk) for a, b in ((1, 2), (2, 1), (0, 2))}
     with run():
         send_summaries(event)
 

@@ -14,8 +14,10 @@ from netweave.web.events.partners import (
     partner_view,
     partner_views,
 )
-from netweave.web.followup.queries.contacts import mutual_wishes
+from netweave.web.followup.queries.contacts import stay_in_touch_wishes
+from netweave.web.intros.queries.answers import form_contact_wishes
 from tests.web.factories import (
+    AnswersFactory,
     EventFactory,
     HeldMeetingFactory,
     RegistrationFactory,
@@ -134,10 +136,35 @@ def test_partner_view_mutual_stay_in_touch_shows_email(who):
 
 @pytest.mark.parametrize("wisher", ["viewer", "other"])
 def test_partner_view_one_sided_wish_shows_nothing(wisher):
-    viewer, other, meeting = _met(True, False)
+    viewer, other, meeting = _met(False, False)
     a, b = (viewer, other) if wisher == "viewer" else (other, viewer)
     _wish(meeting, a, b)
     assert (partner_view(viewer, other).email, partner_view(other, viewer).email) == ("", "")
+
+
+def test_partner_view_up_front_yes_and_a_returned_wish_show_email():
+    # one consent model: a yes is a yes however it was given; the tick when registering
+    # says yes to everyone met, "stay in touch" to one person
+    viewer, other, meeting = _met(True, False)
+    _wish(meeting, other, viewer)
+    assert (partner_view(viewer, other).email, partner_view(other, viewer).email) == (
+        other.member.email,
+        viewer.member.email,
+    )
+
+
+def test_partner_view_up_front_yes_unreturned_shows_nothing():
+    viewer, other, meeting = _met(True, False)
+    _wish(meeting, viewer, other)
+    assert (partner_view(viewer, other).email, partner_view(other, viewer).email) == ("", "")
+
+
+def test_partner_view_form_tick_returned_by_a_stay_in_touch_shows_email():
+    viewer, other, meeting = _met(False, False)
+    AnswersFactory(subject=other, author=viewer, contact="+61 400", share_contact=True)
+    _wish(meeting, other, viewer)
+    assert partner_view(viewer, other).email == other.member.email
+    assert partner_view(other, viewer).email == viewer.member.email
 
 
 def test_partner_views_keep_order_and_decide_each_person():
@@ -150,15 +177,15 @@ def test_partner_views_keep_order_and_decide_each_person():
 def test_mutual_consents_asks_nobody_when_both_ticked(django_assert_num_queries):
     viewer, other = _pair(True, True)
     with django_assert_num_queries(0):
-        assert mutual_consents(viewer, [other, viewer]) == frozenset()
+        assert mutual_consents(viewer, [other, viewer]) == {other.pk}
 
 
-def test_mutual_consents_one_query_for_many_people(django_assert_num_queries):
+def test_mutual_consents_one_query_per_source_for_many_people(django_assert_num_queries):
     viewer, _ = _pair(False, False)
     people = RegistrationFactory.create_batch(5, event=viewer.event)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(len(partners._sources)):
         mutual_consents(viewer, people)
 
 
-def test_the_only_registered_two_sided_consent_is_stay_in_touch():
-    assert partners._sources == [mutual_wishes]
+def test_the_per_person_yeses_are_stay_in_touch_and_the_form_tick():
+    assert set(partners._sources) == {stay_in_touch_wishes, form_contact_wishes}

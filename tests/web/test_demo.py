@@ -6,10 +6,14 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
+from django.urls import reverse
+from django.utils import timezone
 
 from netweave.web.community.models import Community, Member
 from netweave.web.demo import load_demo
 from netweave.web.events.models import Event, Registration
+from netweave.web.events.timeline import event_ends_at
+from netweave.web.intros.models import Answers, Intro, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -63,9 +67,32 @@ def test_load_demo_has_a_finished_event_with_meetings_held(tmp_path: Path):
     assert HeldMeeting.objects.filter(event=done).exists()
 
 
-def test_load_demo_has_a_fully_async_event(tmp_path: Path):
+def test_load_demo_has_a_fully_async_event_mid_window(tmp_path: Path):
     load_demo(tmp_path)
-    assert Event.objects.filter(fully_async=True, status=Event.Status.OPEN).count() == 1
+    event = Event.objects.get(fully_async=True)
+    assert event.status == Event.Status.PUBLISHED
+    assert event.starts_at <= timezone.now() < event_ends_at(event)
+
+
+def test_load_demo_async_exchange_has_intros_answers_and_a_thread(tmp_path: Path):
+    load_demo(tmp_path)
+    event = Event.objects.get(fully_async=True)
+    people = event.registrations.count()
+    assert Intro.objects.filter(registration__event=event).exclude(text="").count() == people
+    filled = [a for a in Answers.objects.filter(subject__event=event) if a.is_filled]
+    assert filled
+    assert Post.objects.filter(group__plan__event=event).exists()
+    assert Post.objects.filter(pair_low__event=event).exists()
+
+
+def test_load_demo_async_page_shows_what_a_match_wrote(client, tmp_path: Path):
+    load_demo(tmp_path)
+    event = Event.objects.get(fully_async=True)
+    answer = next(a for a in Answers.objects.filter(subject__event=event) if a.is_filled)
+    url = reverse("portal:intro_partner", args=[answer.author.token, answer.subject.pk])
+    page = client.get(url).content.decode()
+    assert "rang a bell" in page
+    assert answer.subject.member.name.split()[0] in page
 
 
 def test_load_demo_password_kept_in_data_dir(tmp_path: Path):

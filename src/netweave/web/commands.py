@@ -90,17 +90,22 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+def _demo_settings(data_dir: Path, host: str, port: int) -> dict[str, str]:
+    """The settings of the demo's data dir: what the server and ``send-due`` both need (mail
+    kept in files, links to this server), so that neither sends to the console nor links to
+    a server that is not there."""
+    return {
+        "NETWEAVE_DATA_DIR": str(data_dir),
+        "NETWEAVE_DEBUG": "1",
+        "NETWEAVE_TASKS": "immediate",
+        "NETWEAVE_EMAIL_URL": f"file:{data_dir / 'sent-mail'}",
+        "NETWEAVE_BASE_URL": f"http://{_url_host(host)}:{port}",
+    }
+
+
 def _demo_environment(data_dir: Path, host: str, port: int) -> None:
     """Everything the demo needs, set before Django reads its settings."""
-    os.environ.update(
-        {
-            "NETWEAVE_DATA_DIR": str(data_dir),
-            "NETWEAVE_DEBUG": "1",
-            "NETWEAVE_TASKS": "immediate",
-            "NETWEAVE_EMAIL_URL": f"file:{data_dir / 'sent-mail'}",
-            "NETWEAVE_BASE_URL": f"http://{_url_host(host)}:{port}",
-        }
-    )
+    os.environ.update(_demo_settings(data_dir, host, port))
     hosts = list(LOCAL_HOSTS)
     if host in WILDCARD_HOSTS:
         hosts.append("*")  # listening everywhere: any name people use to reach it
@@ -114,7 +119,7 @@ def _demo_environment(data_dir: Path, host: str, port: int) -> None:
     (data_dir / "static").mkdir(parents=True, exist_ok=True)
 
 
-def _print_demo(info: DemoInfo, data_dir: Path) -> None:
+def _print_demo(info: DemoInfo, data_dir: Path, host: str, port: int) -> None:
     password_file = data_dir / "demo-password.txt"
     click.echo()
     click.secho("netweave demo", bold=True)
@@ -130,6 +135,12 @@ def _print_demo(info: DemoInfo, data_dir: Path) -> None:
         f"  Sent email (personal links, confirmations) is written to {data_dir / 'sent-mail'}"
         " and listed in the organizer's Outbox, never delivered."
     )
+    settings = " ".join(f"{k}={v}" for k, v in _demo_settings(data_dir, host, port).items())
+    click.echo(
+        "  Digests and reminders go out when send-due runs. For this demo, run (in another "
+        f"terminal):\n    netweave demo --send-due --data-dir {data_dir} --port {port}\n"
+        f"  or, from cron, with the settings it needs:\n    {settings} netweave send-due"
+    )
     click.echo("Press Ctrl+C to stop.")
 
 
@@ -144,7 +155,13 @@ def _print_demo(info: DemoInfo, data_dir: Path) -> None:
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--no-browser", is_flag=True, help="Do not open the dashboard in a browser.")
-def demo(port: int, data_dir: Path, host: str, no_browser: bool) -> None:
+@click.option(
+    "--send-due",
+    "send_due_now",
+    is_flag=True,
+    help="Only send what is due now (digests, reminders) with the demo's settings, then stop.",
+)
+def demo(port: int, data_dir: Path, host: str, no_browser: bool, send_due_now: bool) -> None:
     """Try netweave on this computer: a demo community, an organizer account and an event
     with 60 registrations, served at http://127.0.0.1:PORT. Safe to run again."""
     data_dir = data_dir.expanduser().resolve()
@@ -155,9 +172,12 @@ def demo(port: int, data_dir: Path, host: str, no_browser: bool) -> None:
     from netweave.web.demo import load_demo  # noqa: PLC0415 - after Django is set up
 
     call_command("migrate", interactive=False, verbosity=0)
+    if send_due_now:
+        _echo_sent()
+        return
     info = load_demo(data_dir)
     server = _bind(host, port, threads=4)
-    _print_demo(info, data_dir)
+    _print_demo(info, data_dir, host, port)
     if not no_browser:
         # a thread: some browsers block the caller until they have started
         threading.Thread(target=webbrowser.open, args=[info.dashboard_url], daemon=True).start()
@@ -288,7 +308,28 @@ def manage(args: tuple[str, ...]) -> None:
 def send_due() -> None:
     """Send whatever is due now (async digests, reminders): run it from cron every few minutes."""
     _require_secret_key()
+    _require_mail_settings()
     _setup_django()
+    _echo_sent()
+
+
+def _require_mail_settings() -> None:
+    """Stop before anything is marked sent that nobody can receive: without a mail setting
+    the mail only goes to this terminal, and without the public address its links lead
+    nowhere."""
+    missing = [k for k in ("NETWEAVE_EMAIL_URL", "NETWEAVE_BASE_URL") if not os.environ.get(k)]
+    if not missing:
+        return
+    raise click.ClickException(
+        f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set: what "
+        "send-due sends would be marked sent but only printed here, with links to no server. "
+        "Set NETWEAVE_EMAIL_URL (smtp://user:password@host:587, or file:FOLDER to keep the "
+        "mail) and NETWEAVE_BASE_URL (the address people open, https://...). For the demo, "
+        "run: netweave demo --send-due"
+    )
+
+
+def _echo_sent() -> None:
     from netweave.web.mail.due import send_due as run  # noqa: PLC0415 - after Django is set up
 
     sent = run()

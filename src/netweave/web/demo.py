@@ -1,7 +1,8 @@
 """The demo: an organizer, the "STEM Community Managers" community, one open event with the
 60 members of the bundled example registered, last year's forum (done: planned, held, with
 feedback, so the follow-up insight and the history have something to show, and this year's
-plan avoids its pairs), and a fully asynchronous exchange. Loading it twice changes nothing.
+plan avoids its pairs), and a fully asynchronous exchange mid-window (sample intros, answers
+and group messages). Loading it twice changes nothing.
 
 The organizer signs in as ``organizer`` with a password generated on the first run and kept
 in ``<data dir>/demo-password.txt`` (readable only by its owner). Every run sets the account's
@@ -33,6 +34,12 @@ from netweave.web.events.domain import set_event_status
 from netweave.web.events.imports import import_roster
 from netweave.web.events.models import Event, Registration
 from netweave.web.followup.domain import MeetingAnswer, give_meeting_feedback, meetings_held
+from netweave.web.intros.domain.answers import save_answers
+from netweave.web.intros.domain.intros import update_intro
+from netweave.web.intros.domain.threads import post_group_message, post_to_pair
+from netweave.web.intros.models import Answers
+from netweave.web.intros.queries.groups import group_of
+from netweave.web.intros.queries.meetings import partners_of
 from netweave.web.matching.domain import generate_plan, publish_plan, request_plan
 
 __all__ = ["DemoInfo", "demo_password", "load_demo"]
@@ -172,8 +179,10 @@ def _past_forum(community: Community, roster: Roster) -> Event:
 
 
 def _async_exchange(community: Community, roster: Roster) -> Event:
-    """A fully asynchronous exchange for every time zone, open for registration."""
-    day = (timezone.now() + dt.timedelta(days=10)).date()
+    """A fully asynchronous exchange for every time zone, its window open since yesterday:
+    planned and published, with sample intros (text), answers and a group thread, so that a
+    visitor opening anyone's page sees what people see mid-window."""
+    day = (timezone.now() - dt.timedelta(days=1)).date()
     event, created = Event.objects.get_or_create(
         community=community,
         slug=f"async-exchange-{day.year}",
@@ -186,14 +195,58 @@ def _async_exchange(community: Community, roster: Roster) -> Event:
             "fully_async": True,
             "group_min": 3,
             "group_max": 4,
-            "status": Event.Status.OPEN,
+            "status": Event.Status.CLOSED,
+            # twenty people: a short group search finds good groups, and the demo starts fast
+            "settings": {"groups": {"time_limit": 0.5}},
         },
     )
     if created:
         people = [p for k, p in enumerate(roster.people) if k % 3 == 0]
         import_roster(community, Roster(tuple(people)), event=event)
         event.registrations.update(mode=Registration.Mode.ASYNC)
+        _seed_exchange(event)
     return event
+
+
+def _seed_exchange(event: Event) -> None:
+    """Plan and publish the exchange, then write what its people would have by now: an intro
+    each, answers for every other match, one message in each group's thread."""
+    version = request_plan(event, None, note="The exchange's plan")
+    version.refresh_from_db()
+    if version.state == version.State.QUEUED:  # the task waits for a commit that may not come
+        version = generate_plan(version)
+    publish_plan(version)
+    people = list(event.registrations.select_related("member", "event").order_by("pk"))
+    for person in people:
+        topics = ", ".join(person.member.interests[:2]) or "our communities"
+        update_intro(
+            person,
+            text=f"Hi, I'm {person.member.name}. {person.member.about or ''} "
+            f"Happy to swap notes on {topics}.".replace("  ", " "),
+            link="",
+        )
+    for k, author in enumerate(people):
+        for partner in partners_of(author)[k % 2 :: 2]:  # about half the forms: some to do
+            save_answers(
+                author,
+                partner,
+                [
+                    f"Your intro on {', '.join(partner.member.interests[:1]) or 'your work'} "
+                    "rang a bell: we tried the same last year.",
+                    "A 20-minute call to compare notes?",
+                ],
+            )
+    # a pair's own thread opens with the first answer: one of them writes back
+    first = next(a for a in Answers.objects.filter(subject__event=event).order_by("pk"))
+    post_to_pair(first.subject, first.author, "Thank you! Yes, a call next week would be great.")
+    seen: set[int] = set()
+    for person in people:
+        group = group_of(person)
+        if group is not None and group.pk not in seen:
+            seen.add(group.pk)
+            post_group_message(
+                person, "Hello group! Which day suits everyone for a short call next week?"
+            )
 
 
 def load_demo(data_dir: Path | None = None) -> DemoInfo:

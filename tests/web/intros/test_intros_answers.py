@@ -176,8 +176,18 @@ def test_contact_answer_shared_only_with_consent(pair):
 
 
 def test_contact_answer_shared_when_agreed(pair):
+    # Ana's tick is her yes to Kofi; Kofi's tick when registering is his yes to everyone met
+    Registration.objects.filter(pk=pair.kofi.pk).update(consent_share_email=True)
     save_answers(pair.ana, pair.kofi, ["Hi"], contact="@ana on Mastodon", share_contact=True)
-    assert digest_entries(pair.kofi)[0].contact == "@ana on Mastodon"
+    assert digest_entries(Registration.objects.get(pk=pair.kofi.pk))[0].contact == (
+        "@ana on Mastodon"
+    )
+
+
+def test_contact_answer_not_shared_on_a_yes_that_is_not_returned(pair):
+    save_answers(pair.ana, pair.kofi, ["Hi"], contact="@ana on Mastodon", share_contact=True)
+    entry = digest_entries(pair.kofi)[0]
+    assert (entry.contact, entry.profile.email) == ("", "")
 
 
 def test_save_answers_live_partner_has_no_form(pair):

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from netweave.web.common.timezones import zone
 from netweave.web.events.models import Event, Registration
 from netweave.web.intros.domain.answers import save_answers
 from netweave.web.intros.domain.intros import update_intro
@@ -226,6 +227,16 @@ def test_group_page_message_thread(client, march):
     client.post(url, {"text": "Hello group, how about onboarding?"})
     assert "how about onboarding?" in client.get(url).content.decode()
     assert Post.objects.get().author == london
+
+
+def test_group_page_message_time_in_the_readers_zone(client, march):
+    london = person(march, "Europe/London")
+    client.post(reverse("portal:intro_group", args=[london.token]), {"text": "Hello"})
+    message = Post.objects.get()
+    mate = next(m for m in group_members(group_of(london)) if m.pk != london.pk)
+    page = client.get(reverse("portal:intro_group", args=[mate.token])).content.decode()
+    local = timezone.localtime(message.created, zone(mate.member.timezone))
+    assert f"{local:%H:%M} {local:%Z}" in page
 
 
 def test_group_page_empty_message_refused(client, march):

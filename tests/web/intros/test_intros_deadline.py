@@ -8,13 +8,14 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from netweave.web.events.models import Event
-from netweave.web.events.timeline import intro_deadline
+from netweave.web.events.timeline import intro_deadline, round_starts_at
 from netweave.web.intros.domain.deadline import apply_intro_deadline
 from netweave.web.intros.domain.nudges import nudge_authors
 from netweave.web.intros.errors import IntroError
-from netweave.web.intros.models import Intro, Reminder
+from netweave.web.intros.models import Intro, Nudge, Reminder
 from netweave.web.live.domain.replan import replan_next_round
 from netweave.web.live.domain.roster import roster_of
 from netweave.web.live.domain.rounds import round_base
@@ -272,3 +273,35 @@ def test_event_form_saves_the_intro_deadline_and_watch_spacing(orga_client, comm
     event.refresh_from_db()
     assert event.intro_deadline == dt.datetime(2027, 3, 8, 9, tzinfo=dt.UTC)
     assert event.watch_every == 2
+
+
+def test_remind_pressed_before_the_forms_open_says_so(orga_client, community):
+    regs, _ = published_example(EventFactory(community=community), intro=False)
+    event = regs[0].event
+    response = orga_client.post(reverse("orga:intros_nudge", args=[event.pk]), follow=True)
+    page = response.content.decode()
+    assert "Partner forms open on" in page
+    assert "nobody is reminded before" in page
+    assert "forms are filled, closed" not in page
+
+
+def test_nudges_only_for_forms_whose_round_has_started(no_intro):
+    event, regs = no_intro
+    in_round_1 = event.starts_at + dt.timedelta(minutes=5)
+    queued = Nudge.objects.filter(subject=regs[8])
+    assert nudge_authors(event, now=in_round_1) == 1
+    assert list(queued.values_list("author", flat=True)) == [regs[7].pk]
+    in_round_2 = round_starts_at(event, 2) + dt.timedelta(minutes=1)
+    assert nudge_authors(event, now=in_round_2) == 1  # regs[7] was nudged a minute ago
+    assert set(queued.values_list("author", flat=True)) == {regs[6].pk, regs[7].pk}
+
+
+def test_async_tab_says_when_a_later_round_form_is_due(orga_client, community):
+    regs, _ = published_example(EventFactory(community=community), intro=False)
+    event = regs[0].event
+    # round 1 has started a minute ago; round 2 (regs[6] watches then) has not
+    start = timezone.now() - dt.timedelta(minutes=1)
+    Event.objects.filter(pk=event.pk).update(starts_at=start)
+    page = _overview(orga_client, event)
+    assert "when their round starts" in page
+    assert "Remind everyone missing (1)" in page

@@ -158,6 +158,16 @@ def test_digest_email_has_answers_and_consented_contacts_only(met):
     assert met.ben.member.email not in body
 
 
+def test_digest_email_gives_an_address_once_when_the_contact_is_the_email(met):
+    met.kofi.consent_share_email = True
+    met.kofi.save()
+    email = met.ana.member.email
+    AnswersFactory(subject=met.kofi, author=met.ana, contact=email.upper(), share_contact=True)
+    send_digest(met.kofi, met.due)
+    body = mail.outbox[0].body
+    assert body.lower().count(email.lower()) == 1
+
+
 def test_digest_email_hides_email_when_only_the_partner_agreed(met):
     # Ana ticked "share my email", Kofi did not: one-way sharing shows nothing
     send_digest(met.kofi, met.due)

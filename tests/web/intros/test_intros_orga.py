@@ -148,3 +148,72 @@ def test_overview_queries_do_not_grow_with_participants(orga_client, community):
     assert _overview_queries(orga_client, community, 2) == _overview_queries(
         orga_client, community, 12
     )
+
+
+def _started_event(community, people: int):
+    """``people`` async participants, each met by a live person who owes them a form; the
+    event started yesterday, so every form is missing and open."""
+    from django.utils import timezone
+
+    from tests.web.factories import MeetingFactory, PlanVersionFactory
+
+    event = EventFactory(community=community, starts_at=timezone.now() - dt.timedelta(days=1))
+    plan = PlanVersionFactory(event=event, published_at=timezone.now())
+    for k in range(people):
+        subject = IntroFactory(
+            registration__event=event,
+            registration__mode=Registration.Mode.ASYNC,
+            registration__member__name=f"Subject {k:03d}",
+        ).registration
+        author = RegistrationFactory(event=event, member__name=f"Author {k:03d}")
+        MeetingFactory(plan=plan, room=None, is_async=True, seats=[author, subject])
+    return event
+
+
+def test_overview_missing_forms_table_pages(orga_client, community):
+    event = _started_event(community, 60)
+    url = reverse("orga:intros", args=[event.pk])
+    first = orga_client.get(url).content.decode()
+    second = orga_client.get(url + "?missing_page=2").content.decode()
+    assert first.count("<td>Author ") == 50
+    assert second.count("<td>Author ") == 10
+    assert "Page 1 of 2 · 60 rows" in first
+    assert "missing_page=2#forms-table" in first
+    assert "Remind everyone missing (60)" in first  # the figures count everyone
+
+
+def test_overview_filters_by_name_across_both_tables(orga_client, community):
+    event = _started_event(community, 12)
+    page = orga_client.get(reverse("orga:intros", args=[event.pk]) + "?q=subject 007")
+    content = page.content.decode()
+    assert content.count("<td>Author ") == 1
+    assert "Subject 007" in content
+    assert "Subject 008" not in content
+
+
+def test_overview_filters_people_without_an_intro(orga_client, community):
+    event = _started_event(community, 3)
+    RegistrationFactory(event=event, mode=Registration.Mode.ASYNC, member__name="No Intro")
+    page = orga_client.get(reverse("orga:intros", args=[event.pk]) + "?show=no-intro")
+    content = page.content.decode()
+    assert "No Intro" in content
+    assert "Subject 001" not in content.split('id="people-table"')[1]
+
+
+def _page_queries(client, event, query: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("orga:intros", args=[event.pk]) + query)
+    return len(queries)
+
+
+def test_overview_pages_cost_the_same_queries_at_any_size(orga_client, community):
+    small, large = _started_event(community, 2), _started_event(community, 60)
+    counts = {
+        _page_queries(orga_client, small, ""),
+        _page_queries(orga_client, large, ""),
+        _page_queries(orga_client, large, "?missing_page=2&people_page=2&q=author"),
+    }
+    assert len(counts) == 1, counts

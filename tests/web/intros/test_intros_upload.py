@@ -178,10 +178,19 @@ def test_upload_answers_json_for_the_recorder_script(client, person):
 
 
 def test_upload_json_error_keeps_message(client, person):
+    upload(client, person, mp4_bytes(30.0))
     response = upload(client, person, PNG, HTTP_ACCEPT="application/json")
     body = json.loads(response.content)
     assert (response.status_code, body["ok"]) == (400, False)
     assert "previous intro is kept" in body["message"]
+
+
+def test_first_upload_refused_does_not_speak_of_a_previous_intro(client, person):
+    response = upload(client, person, PNG, HTTP_ACCEPT="application/json")
+    body = json.loads(response.content)
+    assert (response.status_code, body["ok"]) == (400, False)
+    assert body["message"]
+    assert "previous intro" not in body["message"]
 
 
 def test_upload_replacing_deletes_old_file_after_commit(

@@ -291,3 +291,33 @@ def test_pin_form_carries_a_valid_csrf_token(organizer, version):
         {"pinned": "true", "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302
+
+
+def fully_async_version(community):
+    """A fully async event whose people registered with mixed modes (8 live, 1 async): the
+    mode chosen at registration makes no difference there."""
+    from netweave.core.fully_async import all_async
+
+    event = EventFactory(community=community, rounds=2, fully_async=True)
+    regs = example_registrations(event)
+    return save_plan(event, all_async(example_plan(regs)), note="Generated"), regs
+
+
+def test_board_fully_async_card_names_both_people(orga_client, community):
+    version, _ = fully_async_version(community)
+    content = orga_client.get(url("plan", version.event_id)).content.decode()
+    assert "watch each other's intros" in content
+    # the blank of the finding: " watches Ava's intro", "Haruto watches 's intro"
+    assert "<strong></strong>" not in content
+    assert "during the round" not in content
+    pairs = [m for m in version.meetings.filter(round=1) if m.seats.count() == 2]
+    a, b = (s.registration.member.name for s in pairs[0].seats.order_by("position"))
+    assert f"<strong>{a}</strong> and <strong>{b}</strong> watch each other" in content
+
+
+def test_board_person_view_fully_async_names_the_partner(orga_client, community):
+    version, _ = fully_async_version(community)
+    response = orga_client.get(url("plan_version", version.event_id, 1) + "?view=person")
+    content = response.content.decode()
+    assert "'s intro (async)" not in content
+    assert "you and " in content

@@ -19,6 +19,8 @@ class EventTab:
     #: the tab is current when the page's URL name is one of these or starts with one + "_"
     prefixes: tuple[str, ...] = ()
     order: int = 50
+    #: only for events with a live session: hidden for a fully asynchronous event
+    live_only: bool = False
 
     def is_current(self, url_name: str) -> bool:
         return any(url_name == p or url_name.startswith(p + "_") for p in self.prefixes)
@@ -36,5 +38,7 @@ def register_event_tab(tab: EventTab) -> None:
         _tabs.append(tab)
 
 
-def event_tabs() -> list[EventTab]:
-    return sorted(_tabs, key=lambda t: t.order)
+def event_tabs(fully_async: bool = False) -> list[EventTab]:
+    """The tabs in order; without the live-only ones for a fully asynchronous event."""
+    shown = [t for t in _tabs if not (fully_async and t.live_only)]
+    return sorted(shown, key=lambda t: t.order)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -10,11 +11,14 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from netweave.web.common.errors import DomainError
 from netweave.web.community.models import Community, Member
+from netweave.web.events import tasks
 from netweave.web.events.models import Event, Registration
 
 __all__ = [
     "TRANSITIONS",
+    "FullyAsyncModeError",
     "create_event",
     "manual_transitions",
     "next_step",
@@ -112,14 +116,28 @@ def create_event(community: Community, **fields: Any) -> Event:
     return Event.objects.create(community=community, **fields)
 
 
+#: the fields that move an event in people's calendars; changing one tells everyone
+DATE_FIELDS = ("starts_at", "rounds", "minutes_per_round", "group_minutes", "groups_enabled")
+#: the statuses in which people are registered and hold the dates in their calendar
+NOTIFIED = (Event.Status.OPEN, Event.Status.CLOSED, Event.Status.PUBLISHED, Event.Status.LIVE)
+
+
 def update_event(event: Event, **fields: Any) -> Event:
-    """Change the given fields of ``event``; a blank slug is made from the title."""
+    """Change the given fields of ``event``; a blank slug is made from the title.
+
+    When the dates of an event people registered for change, each of them gets one email
+    with the new times and an updated calendar invite, after the commit (a task per event).
+    """
     if "slug" in fields and not fields["slug"]:
         title = fields.get("title", event.title)
         fields["slug"] = unique_event_slug(event.community, title, exclude_pk=event.pk)
-    for name, value in fields.items():
-        setattr(event, name, value)
-    event.save()
+    moved = any(name in fields and fields[name] != getattr(event, name) for name in DATE_FIELDS)
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(event, name, value)
+        event.save()
+        if moved and event.status in NOTIFIED:
+            transaction.on_commit(partial(tasks.send_dates_changed_task.enqueue, event.pk))
     return event
 
 
@@ -140,12 +158,15 @@ def registration_counts(event: Event) -> dict[str, int]:
     has_requests = Exists(
         Registration.requests.through.objects.filter(registration_id=OuterRef("pk"))
     )
-    return event.registrations.aggregate(
+    counts = event.registrations.aggregate(
         total=Count("pk"),
         live=Count("pk", filter=Q(mode=Registration.Mode.LIVE)),
         async_=Count("pk", filter=Q(mode=Registration.Mode.ASYNC)),
         with_requests=Count("pk", filter=Q(has_requests)),
     )
+    if event.fully_async:  # everyone is async there, whatever an imported table said
+        counts.update(live=0, async_=counts["total"])
+    return counts
 
 
 def registration_requests(event: Event, limit: int = 50) -> dict[str, Any]:
@@ -231,8 +252,16 @@ def update_registration(registration: Registration, **fields: Any) -> Registrati
     return registration
 
 
+class FullyAsyncModeError(DomainError):
+    """Everyone takes part asynchronously in a fully asynchronous event: there is no live
+    session to switch to."""
+
+
 def switch_mode(registration: Registration) -> Registration:
-    """Live becomes async and async becomes live (e.g. after an "I can't make it" email)."""
+    """Live becomes async and async becomes live (e.g. after an "I can't make it" email);
+    :class:`FullyAsyncModeError` in a fully async event."""
+    if registration.event.fully_async:
+        raise FullyAsyncModeError()
     live, async_ = Registration.Mode.LIVE, Registration.Mode.ASYNC
     registration.mode = async_ if registration.mode == live else live
     registration.save(update_fields=["mode", "updated"])

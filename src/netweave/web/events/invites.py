@@ -19,7 +19,7 @@ from netweave.web.common import onetime
 from netweave.web.community.models import Member
 from netweave.web.events.links import personal_url
 from netweave.web.events.meeting import join_info
-from netweave.web.events.models import Registration, RegistrationRequest
+from netweave.web.events.models import Event, Registration, RegistrationRequest
 from netweave.web.events.timeline import event_ends_at, night_notice
 from netweave.web.mail.domain import Attachment, send_email, send_email_once
 from netweave.web.mail.models import OutboxMessage
@@ -31,6 +31,7 @@ __all__ = [
     "invite_context",
     "registration_ics",
     "removal_url",
+    "send_dates_changed",
     "send_link_email",
     "send_once_with_invite",
     "send_registration_email",
@@ -164,6 +165,19 @@ def invite_context(registration: Registration, **extra: object) -> dict[str, obj
         "remove_link": removal_url(registration),
         **extra,
     }
+
+
+def send_dates_changed(event: Event) -> int:
+    """Email each person registered for ``event`` its new times, with an invite that updates
+    their calendar entry (same UID); at most once per person and set of times, so a task run
+    twice, or a save that changes nothing else, sends nothing more. How many were sent."""
+    stamp = event_ends_at(event).isoformat()
+    sent = 0
+    people = event.registrations.select_related("member", "event__community").order_by("pk")
+    for registration in people:
+        key = f"dates-changed:{registration.pk}:{event.starts_at.isoformat()}:{stamp}"
+        sent += send_once_with_invite(registration, "dates_changed", key) is not None
+    return sent
 
 
 def send_link_email(registration: Registration) -> OutboxMessage:

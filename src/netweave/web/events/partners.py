@@ -5,18 +5,24 @@ that person with :func:`partner_views` (or :func:`partner_view`), so the promise
 address only where both agreed" has one owner. Organizer pages do not go through it:
 organizers may see their members' addresses.
 
-Which consents count, and nothing else:
+One consent model: a person's email is shown to someone they met only when **each said yes to
+the other**, however each said it:
 
-1. both ticked "share my email with the people I meet" for this event
-   (``Registration.consent_share_email``);
-2. each wished to stay in touch with the other after they met (the follow-up app's
-   ``StayInTouch``). That app sits above this one, so it hands its answer in through
-   :func:`register_mutual_consent` from its ``AppConfig.ready``, as the apps register
-   panels and tabs; this module never imports it.
+- "share my email with the people I meet" when registering (``Registration.consent_share_email``)
+  is a yes to everyone they meet at that event;
+- a yes to one person, given later: "I'd like to stay in touch" after meeting (the follow-up
+  app's ``StayInTouch``) or "share my contact details with ..." on an async partner's form
+  (the intros app's ``Answers.share_contact``).
 
-What a person writes themselves for someone (the contact answer of an async partner's form,
-shared only when its author ticks "share this with ..."; a group message; an intro) is their
-own message to that person, not a contact detail this rule hands out.
+The apps holding the per-person yeses sit above this one, so each hands them in through
+:func:`register_contact_wish` from its ``AppConfig.ready``, as the apps register panels and
+tabs; this module never imports them. A one-sided yes changes nothing anyone can see, so
+nobody learns that somebody said yes and the other did not. :data:`CONSENT_SENTENCE` is the
+one sentence every page that asks for a yes shows.
+
+What a person writes themselves for someone (an intro, a group message, the answers of a
+partner form) is their own message to that person; the contact answer of a partner form is a
+contact detail, shown under this rule like the email.
 """
 
 from __future__ import annotations
@@ -27,23 +33,32 @@ from dataclasses import dataclass
 from netweave.web.events.models import Registration
 
 __all__ = [
-    "MutualConsent",
+    "CONSENT_SENTENCE",
+    "ContactWish",
     "PartnerView",
+    "contact_wishes",
     "may_see_contact",
     "mutual_consents",
     "partner_view",
     "partner_views",
-    "register_mutual_consent",
+    "register_contact_wish",
 ]
 
-#: ``(viewer, candidates)`` -> the pks among ``candidates`` (registrations of the viewer's
-#: event) with whom the viewer and they both agreed, by one kind of consent
-MutualConsent = Callable[[Registration, Collection[int]], Collection[int]]
-_sources: list[MutualConsent] = []
+#: the one explanation, shown wherever a yes is asked (registration, partner form, summary)
+CONSENT_SENTENCE = (
+    "Your email is shown to someone you met only when you both said yes to each other: here, "
+    "when registering (a yes to everyone you meet), on a partner's form, or by choosing "
+    "\u201cstay in touch\u201d afterwards; nobody is told about a yes that is not returned."
+)
+
+#: ``(froms, tos)`` -> the ``(from pk, to pk)`` pairs among them where ``from`` said yes to
+#: ``to`` in one person-to-person way (one query)
+ContactWish = Callable[[Collection[int], Collection[int]], Collection[tuple[int, int]]]
+_sources: list[ContactWish] = []
 
 
-def register_mutual_consent(source: MutualConsent) -> MutualConsent:
-    """Count ``source``'s two-sided consent in :func:`may_see_contact` (registered once)."""
+def register_contact_wish(source: ContactWish) -> ContactWish:
+    """Count ``source``'s per-person yeses in :func:`may_see_contact` (registered once)."""
     if source not in _sources:
         _sources.append(source)
     return source
@@ -68,36 +83,57 @@ class PartnerView:
     email: str
 
 
-def _both_ticked(viewer: Registration, person: Registration) -> bool:
-    return viewer.consent_share_email and person.consent_share_email
+def _says_yes(a: Registration, b: Registration, wishes: Collection[tuple[int, int]]) -> bool:
+    return a.consent_share_email or (a.pk, b.pk) in wishes
 
 
-def mutual_consents(viewer: Registration, people: Sequence[Registration]) -> frozenset[int]:
-    """The pks among ``people`` with whom ``viewer`` agreed by a registered two-sided consent
-    (consent 2 of this module); one query per registered consent, none when the up-front
-    consent already settles everyone."""
+def contact_wishes(
+    viewer: Registration, people: Sequence[Registration]
+) -> frozenset[tuple[int, int]]:
+    """The per-person yeses between ``viewer`` and ``people``, both ways, as ``(from, to)``
+    pairs; one query per registered source, none when the up-front ticks settle everyone."""
     open_ = [
         p.pk
         for p in people
-        if p.pk != viewer.pk and p.event_id == viewer.event_id and not _both_ticked(viewer, p)
+        if p.pk != viewer.pk
+        and p.event_id == viewer.event_id
+        and not (viewer.consent_share_email and p.consent_share_email)
     ]
     if not open_:
         return frozenset()
-    return frozenset(pk for source in _sources for pk in source(viewer, open_))
+    everyone = [viewer.pk, *open_]
+    return frozenset(
+        (a, b)
+        for source in _sources
+        for a, b in source(everyone, everyone)
+        if viewer.pk in (a, b) and a != b
+    )
+
+
+def mutual_consents(viewer: Registration, people: Sequence[Registration]) -> frozenset[int]:
+    """The pks among ``people`` whose contact details ``viewer`` may see and who may see
+    ``viewer``'s: each said yes to the other (see the module)."""
+    wishes = contact_wishes(viewer, people)
+    return frozenset(p.pk for p in people if p.pk != viewer.pk and _mutual(viewer, p, wishes))
+
+
+def _mutual(a: Registration, b: Registration, wishes: Collection[tuple[int, int]]) -> bool:
+    return a.event_id == b.event_id and _says_yes(a, b, wishes) and _says_yes(b, a, wishes)
 
 
 def may_see_contact(
-    viewer: Registration, person: Registration, mutual: Collection[int] = ()
+    viewer: Registration, person: Registration, mutual: Collection[int] | None = None
 ) -> bool:
     """Whether ``viewer`` may see ``person``'s contact details: yes for themselves, otherwise
-    only when both agreed, in the same event, by ticking "share my email with the people I
-    meet" or by each wishing to stay in touch with the other (``mutual``, from
-    :func:`mutual_consents`)."""
+    only when each said yes to the other, in the same event (see the module). ``mutual``,
+    from :func:`mutual_consents`, spares the queries when deciding for many people."""
     if viewer.pk == person.pk:
         return True
     if viewer.event_id != person.event_id:
         return False
-    return _both_ticked(viewer, person) or person.pk in mutual
+    if mutual is None:
+        mutual = mutual_consents(viewer, [person])
+    return person.pk in mutual
 
 
 def _view(person: Registration, viewer: Registration, shared: bool) -> PartnerView:

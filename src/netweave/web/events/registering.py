@@ -164,7 +164,9 @@ def _resolve_names(community: Community, text: str, exclude: Member) -> list[Mem
 def _set_registration(registration: Registration, data: RegistrationData) -> None:
     member, event = registration.member, registration.event
     requested = list(listed_registrants(event).filter(pk__in=data.requests).exclude(pk=member.pk))
-    registration.mode = data.mode
+    # everyone takes part asynchronously in a fully async event: there is no live session
+    # to choose, and a stored "live" showed up on pages and in the live console
+    registration.mode = Registration.Mode.ASYNC if event.fully_async else data.mode
     registration.available = list(data.available)
     registration.looking_for = data.looking_for
     # the names are kept as text too: organizers review requests next to imported ones

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from netweave.web.events import invites
-from netweave.web.events.models import Registration, RegistrationRequest
+from netweave.web.events.models import Event, Registration, RegistrationRequest
 
 
 def _registration(pk: int) -> Registration | None:
@@ -40,3 +40,11 @@ def send_registration_request_task(request_id: int) -> None:
     request = RegistrationRequest.objects.select_related("event__community").filter(pk=request_id)
     if (found := request.first()) is not None:
         invites.send_registration_request(found)
+
+
+@task()
+def send_dates_changed_task(event_id: int) -> None:
+    """Tell everyone registered for the event that its dates changed (one email each)."""
+    event = Event.objects.select_related("community").filter(pk=event_id).first()
+    if event is not None:
+        invites.send_dates_changed(event)

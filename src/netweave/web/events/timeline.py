@@ -8,6 +8,7 @@ retention clock all read them from here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ __all__ = [
     "intro_deadline",
     "is_night",
     "night_notice",
+    "register_window_end",
     "round_starts_at",
 ]
 
@@ -37,11 +39,28 @@ def groups_start_at(event: Event) -> dt.datetime:
     return event.starts_at + dt.timedelta(minutes=event.rounds * event.minutes_per_round)
 
 
+#: a fully async event's end: when its last answer window closes. The window's settings
+#: belong to the intros app, a higher layer, which registers the reader in its ``ready``.
+_window_end: list[Callable[[Event], dt.datetime]] = []
+
+
+def register_window_end(reader: Callable[[Event], dt.datetime]) -> None:
+    """Register how a fully async event's last answer window closes (one reader)."""
+    _window_end[:] = [reader]
+
+
 def event_ends_at(event: Event) -> dt.datetime:
-    """When the live part of ``event`` is over: the rounds, then the groups if any."""
+    """When ``event`` is over: the rounds, then the groups if any; a fully async event when
+    its last answer window closes, days later.
+
+    The one owner of "is over": summaries, feedback, the freezing of what happened, the
+    calendar invite and the retention clock all read it, so a fully async event does not
+    end 44 minutes into a three-day window."""
     end = groups_start_at(event)
     if event.groups_enabled:
         end += dt.timedelta(minutes=event.group_minutes)
+    if event.fully_async and _window_end:
+        end = max(end, _window_end[0](event))
     return end
 
 

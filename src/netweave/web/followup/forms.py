@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django import forms
 
 from netweave.web.common.validators import PlainTextMixin
-from netweave.web.events.partners import PartnerView
+from netweave.web.events.partners import CONSENT_SENTENCE, PartnerView
 from netweave.web.followup.domain.feedback import MeetingAnswer
 
 RATINGS = [
@@ -38,10 +38,7 @@ class MeetingFeedbackForm(PlainTextMixin, forms.Form):
         required=False,
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        help_text=(
-            "Private: nobody is told. Only if they tick you too do you both see each "
-            "other's email address in your summaries."
-        ),
+        help_text=CONSENT_SENTENCE,
     )
     note = forms.CharField(
         label="A note to yourself (optional)",
@@ -85,7 +82,8 @@ class EventFeedbackForm(PlainTextMixin, forms.Form):
 
 class SharingForm(forms.Form):
     share_email = forms.BooleanField(
-        label="Share my email with people I met who also shared theirs",
+        label="Share my email with the people I met (a yes to each of them)",
+        help_text=CONSENT_SENTENCE,
         required=False,
     )
 

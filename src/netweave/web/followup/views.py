@@ -17,6 +17,7 @@ from netweave.web.common.timezones import zone
 from netweave.web.community.models import Member
 from netweave.web.events.links import registration_for_token
 from netweave.web.events.models import Registration
+from netweave.web.events.partners import CONSENT_SENTENCE
 from netweave.web.followup.domain.consent import (
     set_email_sharing,
     set_optional_emails,
@@ -63,6 +64,7 @@ def summary(request: HttpRequest, token: str) -> HttpResponse:
         "over": over,
         "summary": summary_for(registration) if over else None,
         "sharing": SharingForm(initial={"share_email": registration.consent_share_email}),
+        "consent_sentence": CONSENT_SENTENCE,
     }
     return render(request, "followup/summary.html", context)
 

@@ -14,13 +14,16 @@ class IntrosConfig(AppConfig):
         from netweave.web.common.panels import register_panel  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.common.personal_data import register_personal_data  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.common.tabs import EventTab, register_event_tab  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.events.partners import register_contact_wish  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.events.timeline import register_window_end  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.domain.deadline import send_due_deadlines  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.domain.digests import send_due_digests  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.domain.met_check import send_due_met_checks  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.domain.personal_data import INTROS_DATA  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.domain.reminders import send_due_reminders  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.panels import async_panel  # noqa: PLC0415 - app registry: loaded in ready()
-        from netweave.web.intros.queries.answers import answered_intros  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.intros.queries.answers import answered_intros, form_contact_wishes  # noqa: PLC0415 - app registry: loaded in ready()
+        from netweave.web.intros.queries.deadlines import last_window_closes_at  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.queries.intros import async_without_intro  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.intros.queries.news import thread_news  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.live.domain.watchable import register_missing_intros  # noqa: PLC0415 - app registry: loaded in ready()
@@ -41,3 +44,7 @@ class IntrosConfig(AppConfig):
         # follow-up counts an async meeting only when its intro was watched and answered
         register_async_evidence(answered_intros)
         register_personal_data(INTROS_DATA)
+        # a fully async event is over when its last answer window closes
+        register_window_end(last_window_closes_at)
+        # the partner form's "share my contact details with ..." is a yes to that person
+        register_contact_wish(form_contact_wishes)

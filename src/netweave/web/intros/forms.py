@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from netweave.web.common.validators import PlainTextMixin
+from netweave.web.events.partners import CONSENT_SENTENCE
 from netweave.web.intros.domain.answers import ANSWER_MAX
 from netweave.web.intros.domain.intros import TEXT_MAX
 from netweave.web.intros.domain.threads import MESSAGE_MAX, REASON_MAX
@@ -75,7 +76,9 @@ class AnswersForm(PlainTextMixin, forms.Form):
                 label=card.contact_question, required=False, max_length=300
             )
             self.fields["share_contact"] = forms.BooleanField(
-                label=f"Share this with {card.partner.member.name}", required=False
+                label=f"Share this and my email with {card.partner.member.name}",
+                help_text=CONSENT_SENTENCE,
+                required=False,
             )
         self.card = card
 

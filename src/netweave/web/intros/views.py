@@ -14,6 +14,7 @@ from typing import IO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -45,12 +46,17 @@ from netweave.web.intros.errors import AnswersClosedError, IntroError, NotPartne
 from netweave.web.intros.forms import AnswersForm, IntroForm, IntroSettingsForm, MessageForm
 from netweave.web.intros.media import CAPTIONS_MAX_BYTES
 from netweave.web.intros.queries.calls import call_box, group_thread
-from netweave.web.intros.queries.deadlines import async_timing, digest_due_at
+from netweave.web.intros.queries.deadlines import async_timing, digest_due_at, format_moment
 from netweave.web.intros.queries.digests import digest_entries, digest_sent
 from netweave.web.intros.queries.groups import group_members, group_of
 from netweave.web.intros.queries.intros import duration_text, intro_of, open_intro_media
 from netweave.web.intros.queries.meetings import can_watch
-from netweave.web.intros.queries.organizer import digest_statuses, follow_up_rate, form_statuses
+from netweave.web.intros.queries.organizer import (
+    DigestStatus,
+    digest_statuses,
+    follow_up_rate,
+    form_statuses,
+)
 from netweave.web.intros.queries.participants import is_async_participant
 from netweave.web.intros.queries.partners import PartnerCard, partner_card
 from netweave.web.intros.queries.settings import (
@@ -290,8 +296,8 @@ def upload(request: HttpRequest, token: str) -> HttpResponse:
     if size > max_request_bytes(registration.event):
         limits = intro_settings(registration.event)
         message = (
-            f"The video is too large: intros are at most {limits.max_video_mb} MB. Your "
-            "previous intro is kept."
+            f"The video is too large: intros are at most {limits.max_video_mb} MB."
+            f"{_kept(registration)}"
         )
         return _upload_answer(request, registration, message, 413)
     # must be set before anything reads request.POST (the CSRF check does)
@@ -306,15 +312,22 @@ def _receive_video(
 ) -> HttpResponse:
     video = request.FILES.get("video")
     if handler.exceeded:
-        message = "The video is too large for this event. Your previous intro is kept."
+        message = f"The video is too large for this event.{_kept(registration)}"
         return _upload_answer(request, registration, message, 413)
     if video is None:
         return _upload_answer(request, registration, "Choose a video file first.", 400)
     try:
         saved = save_intro_video(registration, video)
     except IntroError as exc:
-        return _upload_answer(request, registration, f"{exc} Your previous intro is kept.", 400)
+        return _upload_answer(request, registration, f"{exc}{_kept(registration)}", 400)
     return _upload_answer(request, registration, _saved_message(registration, saved), 200)
+
+
+def _kept(registration: Registration) -> str:
+    """ " Your previous intro is kept." only when there is one: a first upload that fails
+    keeps nothing."""
+    intro = intro_of(registration)
+    return " Your previous intro is kept." if intro is not None and intro.has_content else ""
 
 
 def _saved_message(registration: Registration, saved) -> str:
@@ -490,6 +503,12 @@ def overview(request: HttpRequest, event_pk: int) -> HttpResponse:
     timing = async_timing(event, now)
     # before the forms open nothing is missing yet: only what is due now is shown
     forms = form_statuses(event) if timing.forms_open else []
+    missing = [f for f in forms if not f.filled]
+    query = request.GET.get("q", "").strip()[:100]
+    show = request.GET.get("show", "")
+    params = request.GET.copy()
+    for key in ("missing_page", "people_page"):
+        params.pop(key, None)
     context = {
         "timing": timing,
         "event": event,
@@ -497,8 +516,20 @@ def overview(request: HttpRequest, event_pk: int) -> HttpResponse:
         "limits": intro_settings(event),
         "statuses": statuses,
         "forms": forms,
-        "missing": [f for f in forms if not f.filled],
-        "to_remind": sum(1 for f in forms if not f.filled and f.open),
+        "missing": missing,
+        # the tables page and filter (800 people owe 2,400 forms); the figures above count all
+        "missing_page": _page(
+            [f for f in missing if _matches(query, f.author, f.subject)], request, "missing_page"
+        ),
+        "people_page": _page(
+            [s for s in statuses if _matches(query, s.registration) and _shown(show, s)],
+            request,
+            "people_page",
+        ),
+        "query": query,
+        "show": show,
+        "query_string": params.urlencode(),
+        "to_remind": sum(1 for f in forms if not f.filled and f.open and f.is_due(now)),
         "follow_up_rate": follow_up_rate(statuses),
         "sent": sum(1 for s in statuses if s.sent_at),
         "with_intro": sum(1 for s in statuses if s.has_intro),
@@ -506,6 +537,31 @@ def overview(request: HttpRequest, event_pk: int) -> HttpResponse:
         "now": now,
     }
     return render(request, "intros/orga_overview.html", context)
+
+
+#: rows per page of the Async tab's tables
+TABLE_PAGE = 50
+#: the people table's filters: ``?show=`` -> which rows
+SHOW = {
+    "no-intro": lambda s: not s.has_intro,
+    "not-sent": lambda s: s.sent_at is None,
+    "failed": lambda s: bool(s.error),
+}
+
+
+def _page(rows: list, request: HttpRequest, key: str) -> Page:
+    return Paginator(rows, TABLE_PAGE).get_page(request.GET.get(key))
+
+
+def _matches(query: str, *people: Registration) -> bool:
+    """Whether ``query`` is in the name or email of one of ``people`` (no query: all)."""
+    q = query.casefold()
+    return not q or any(q in f"{p.member.name} {p.member.email}".casefold() for p in people)
+
+
+def _shown(show: str, status: DigestStatus) -> bool:
+    keep = SHOW.get(show)
+    return keep is None or keep(status)
 
 
 @login_required
@@ -533,13 +589,20 @@ def nudge(request: HttpRequest, event_pk: int) -> HttpResponse:
         )
     except (KeyError, ValueError):
         raise Http404 from None
-    count = nudge_authors(event, pairs)
+    now = timezone.now()
+    count = nudge_authors(event, pairs, now)
+    timing = async_timing(event, now)
     if count:
         messages.success(request, f"Sent {count} reminder{'s' if count != 1 else ''} by email.")
+    elif not timing.forms_open:
+        # the true reason: nothing is due yet, not "filled or closed"
+        when = format_moment(timing.forms_open_at, event.timezone)
+        messages.info(request, f"Partner forms open on {when}: nobody is reminded before.")
     else:
         messages.info(
             request,
-            "Nobody to remind: forms are filled, closed, or were nudged within the last hour.",
+            "Nobody to remind: forms are filled, closed, not due yet (their round has not "
+            "started), or were nudged within the last hour.",
         )
     return redirect("orga:intros", event_pk=event.pk)
 

@@ -12,7 +12,9 @@ class LiveConfig(AppConfig):
         from netweave.web.common.tabs import EventTab, register_event_tab  # noqa: PLC0415 - app registry: loaded in ready()
         from netweave.web.live.panels import live_panel  # noqa: PLC0415 - app registry: loaded in ready()
 
-        register_event_tab(EventTab("Live", "orga:live", prefixes=("live",), order=40))
+        register_event_tab(
+            EventTab("Live", "orga:live", prefixes=("live",), order=40, live_only=True)
+        )
         register_panel(live_panel)
         # the planner's "met before" comes from the one rule of who met whom, which this
         # app owns (it records what really happened); matching sits below and cannot ask

@@ -10,6 +10,7 @@ from netweave.web.events.models import Event, Registration
 
 def live_panel(request: HttpRequest, registration: Registration) -> Panel | None:
     """First on the page while the event runs: on the day, that is what people came for."""
-    if registration.event.status != Event.Status.LIVE:
+    event = registration.event
+    if event.status != Event.Status.LIVE or event.fully_async:
         return None
     return Panel("live/_panel.html", {"token": registration.token}, order=5)

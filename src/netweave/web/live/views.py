@@ -107,8 +107,13 @@ def _console_page(request: HttpRequest, event: Event, **forms: Any) -> HttpRespo
 @login_required
 @require_GET
 def console(request: HttpRequest, event_pk: int) -> HttpResponse:
-    """The host's console: the run of show, the next round, check-in."""
-    return _console_page(request, event_for(request.user, event_pk))
+    """The host's console: the run of show, the next round, check-in; a fully async event
+    has none (no session to host), so its organizers are sent to the Async tab."""
+    event = event_for(request.user, event_pk)
+    if event.fully_async:
+        messages.info(request, "This event is fully asynchronous: there is no live session.")
+        return redirect("orga:intros", event_pk=event.pk)
+    return _console_page(request, event)
 
 
 @login_required

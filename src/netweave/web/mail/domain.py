@@ -60,7 +60,16 @@ log = logging.getLogger(__name__)
 #: optional emails off, or they could lock themselves out of their page; their schedule (with
 #: their link) is what registering was for
 TRANSACTIONAL_KINDS = frozenset(
-    {"registration", "link", "confirm_registration", "confirm_privacy", "schedule", "walk_in"}
+    {
+        "registration",
+        "link",
+        "confirm_registration",
+        "confirm_privacy",
+        "schedule",
+        "walk_in",
+        # the event they registered for moved: their calendar holds the old times
+        "dates_changed",
+    }
 )
 #: the outbox error of a message held back because its recipient turned optional emails off
 UNSUBSCRIBED = "Not sent: the recipient turned off optional emails from this community."

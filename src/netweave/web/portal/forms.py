@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import zoneinfo
 from collections import defaultdict
@@ -14,6 +15,7 @@ from netweave.web.community.forms import MemberChoiceField
 from netweave.web.community.models import Member
 from netweave.web.events import answers, registering, timeline
 from netweave.web.events.models import Event, Registration
+from netweave.web.events.partners import CONSENT_SENTENCE
 
 __all__ = ["LinkForm", "ProfileForm", "RegistrationForm", "zone_choices"]
 
@@ -143,7 +145,7 @@ class ProfileForm(PlainTextMixin, forms.Form):
     )
     consent_share_email = forms.BooleanField(
         label="Share my email with the people I meet",
-        help_text="You see a partner's email when you both agreed; you can change this later.",
+        help_text=CONSENT_SENTENCE,
         required=False,
     )
     listed = forms.BooleanField(
@@ -169,6 +171,9 @@ class ProfileForm(PlainTextMixin, forms.Form):
         if event.rounds < 2 or event.fully_async:
             # one round, or no live rounds at all: nothing to choose
             del self.fields["available"]
+        if event.fully_async:
+            # nothing to choose: everyone takes part asynchronously
+            del self.fields["mode"]
 
     def _zone_choices(self) -> list[tuple[str, Any]]:
         choices = list(zone_choices())
@@ -185,7 +190,14 @@ class ProfileForm(PlainTextMixin, forms.Form):
         allowed = _known_zones() | {self.initial.get("timezone")}
         return value if value in allowed else "UTC"
 
+    @property
+    def ends_at(self) -> dt.datetime:
+        """When the event is over: a fully async event's last answer window closing."""
+        return timeline.event_ends_at(self.event)
+
     def selected_mode(self) -> str:
+        if self.event.fully_async:
+            return Registration.Mode.ASYNC
         value = self.data.get(self.add_prefix("mode")) if self.is_bound else None
         return value or self.initial.get("mode") or Registration.Mode.LIVE
 
@@ -225,7 +237,7 @@ class ProfileForm(PlainTextMixin, forms.Form):
             looking_for=d["looking_for"].strip(),
             requests=tuple(m.pk for m in d["requests"]),
             avoid_text=d["avoid_text"].strip(),
-            mode=d["mode"],
+            mode=d.get("mode", Registration.Mode.ASYNC),
             available=d.get("available", ()),
             consent_share_email=d["consent_share_email"],
             listed=d["listed"],

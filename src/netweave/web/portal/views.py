@@ -162,6 +162,7 @@ def mine(request: HttpRequest, token: str) -> HttpResponse:
         "schedule": schedule.schedule_for(registration),
         "requests": registration.requests.order_by("name"),
         "night": timeline.night_notice(registration.event, member.timezone, registration.mode),
+        "ends_at": timeline.event_ends_at(registration.event),
         "link": _personal_link(request, registration),
         "join": join_info(registration),
     }

@@ -25,7 +25,7 @@ from netweave.web.followup.domain.sending import (
 )
 from netweave.web.followup.domain.summaries import SummariesQueued, send_summaries
 from netweave.web.followup.errors import FollowupError
-from netweave.web.followup.queries.contacts import contacts_visible_to, mutual_wishes
+from netweave.web.followup.queries.contacts import contacts_visible_to, stay_in_touch_wishes
 from netweave.web.followup.queries.held import (
     event_is_over,
     meeting_of,
@@ -46,12 +46,12 @@ __all__ = [
     "give_meeting_feedback",
     "meeting_of",
     "meetings_held",
-    "mutual_wishes",
     "record_plan_as_held",
     "send_summaries",
     "send_summary",
     "set_email_sharing",
     "set_optional_emails",
+    "stay_in_touch_wishes",
     "summary_for",
     "summary_url",
     "withdraw_consent",

@@ -13,6 +13,7 @@ from functools import partial
 from django.db import IntegrityError, transaction
 
 from netweave.web.events.models import Registration
+from netweave.web.events.partners import CONSENT_SENTENCE
 from netweave.web.followup.models import Delivery
 from netweave.web.followup.queries.summary import (
     Conversation,
@@ -74,6 +75,7 @@ def _summary_email(registration: Registration) -> OutboxMessage:
         "talks": [with_link(t) for t in summary.conversations],
         "group": with_link(summary.group) if summary.group else None,
         "event_feedback_link": absolute_url("portal:feedback_event", registration.token),
+        "consent_sentence": CONSENT_SENTENCE,
     }
     return send_email(
         member.email,

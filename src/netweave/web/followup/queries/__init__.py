@@ -8,7 +8,7 @@ itself; this package re-exports the names for other apps.
 
 from __future__ import annotations
 
-from netweave.web.followup.queries.contacts import contacts_visible_to, mutual_wishes
+from netweave.web.followup.queries.contacts import contacts_visible_to, stay_in_touch_wishes
 from netweave.web.followup.queries.held import (
     event_is_over,
     meeting_of,
@@ -73,12 +73,12 @@ __all__ = [
     "layout",
     "meeting_of",
     "meetings_held",
-    "mutual_wishes",
     "network_svg",
     "node_rows",
     "rating_of",
     "record_plan_as_held",
     "region_of",
+    "stay_in_touch_wishes",
     "summary_for",
     "summary_url",
 ]

@@ -1,10 +1,11 @@
 """Whose contact details a participant may see.
 
-Double opt-in, decided by the one rule in :mod:`netweave.web.events.partners`: a participant
-sees someone's email address only when both agreed, both ticked "share my email" when
-registering or both said "I'd like to stay in touch" after meeting (:func:`mutual_wishes`,
-which this app registers with that rule). A one-sided wish changes nothing anyone can see,
-so nobody learns that somebody wished to stay in touch and the other did not.
+Decided by the one rule in :mod:`netweave.web.events.partners`: someone's email is shown
+only when each said yes to the other, by ticking "share my email" when registering or by a
+yes to that person later; "I'd like to stay in touch" after meeting is one such yes
+(:func:`stay_in_touch_wishes`, which this app registers with that rule). A one-sided wish
+changes nothing anyone can see, so nobody learns that somebody wished to stay in touch and
+the other did not.
 """
 
 from __future__ import annotations
@@ -18,20 +19,20 @@ from netweave.web.live.queries.met import partners_met
 
 __all__ = [
     "contacts_visible_to",
-    "mutual_wishes",
+    "stay_in_touch_wishes",
 ]
 
 
-def mutual_wishes(viewer: Registration, candidates: Collection[int]) -> frozenset[int]:
-    """The pks among ``candidates`` with whom ``viewer`` exchanged stay-in-touch wishes (each
-    wished it of the other, after any of their meetings): the second consent of
-    :mod:`netweave.web.events.partners`, registered there by this app. One query."""
+def stay_in_touch_wishes(
+    froms: Collection[int], tos: Collection[int]
+) -> frozenset[tuple[int, int]]:
+    """``(from, to)`` pairs among the given registrations where ``from`` wished to stay in
+    touch with ``to`` after any of their meetings: a per-person yes of the one consent model
+    (:mod:`netweave.web.events.partners`), registered there by this app. One query."""
     return frozenset(
         StayInTouch.objects.filter(
-            from_registration=viewer,
-            to_registration_id__in=list(candidates),
-            to_registration__stay_in_touch_wishes__to_registration=viewer,
-        ).values_list("to_registration_id", flat=True)
+            from_registration_id__in=list(froms), to_registration_id__in=list(tos)
+        ).values_list("from_registration_id", "to_registration_id")
     )
 
 

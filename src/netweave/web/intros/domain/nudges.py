@@ -49,13 +49,16 @@ def nudge_authors(
     event: Event, pairs: Iterable[tuple[int, int]] | None = None, now: dt.datetime | None = None
 ) -> int:
     """Remind authors of missing forms by email: the ``(author pk, subject pk)`` pairs given,
-    or every missing form. Someone nudged within the last hour is skipped. Returns how many
-    reminders were queued; none before the forms open (the event's start)."""
+    or every missing form that is due (its round has started). Someone nudged within the last
+    hour is skipped. Returns how many reminders were queued; none before the forms open (the
+    event's start)."""
     now = now or timezone.now()
     if not async_timing(event, now).forms_open:
         return 0
     missing = {
-        (f.author.pk, f.subject.pk): f for f in form_statuses(event, now) if not f.filled and f.open
+        (f.author.pk, f.subject.pk): f
+        for f in form_statuses(event, now)
+        if not f.filled and f.open and f.is_due(now)
     }
     wanted = missing.keys() if pairs is None else [p for p in pairs if p in missing]
     queued = []

@@ -15,11 +15,12 @@ from netweave.web.events.timeline import intro_deadline
 from netweave.web.intros.domain.sending import MAX_ATTEMPTS, active_events, attempts_after, link_for
 from netweave.web.intros.models import Nudge, Reminder
 from netweave.web.intros.queries.answers import form_state
-from netweave.web.intros.queries.deadlines import format_moment, window_closes_at
+from netweave.web.intros.queries.deadlines import form_closes_at, format_moment
 from netweave.web.intros.queries.intros import duration_text, intro_of
 from netweave.web.intros.queries.participants import digest_recipients
 from netweave.web.intros.queries.partners import Match, matches_of
 from netweave.web.intros.queries.settings import intro_settings
+from netweave.web.intros.queries.timeline import timeline_for
 from netweave.web.mail.domain import send_email
 from netweave.web.mail.models import OutboxMessage
 
@@ -84,14 +85,17 @@ def _intro_reminder(registration: Registration, now: dt.datetime) -> dict | None
 def _open_reminder(
     registration: Registration, now: dt.datetime, matches: list[Match]
 ) -> dict | None:
-    """Fully async: when the window opens, each participant's matches and the deadline."""
-    closes = window_closes_at(registration)
-    if not matches or not registration.event.starts_at <= now < closes:
+    """Fully async: when the window opens, each participant's matches and their timeline
+    (the page's, one owner): every form's own closing time, earliest first."""
+    steps = timeline_for(registration, now, matches)
+    if not matches or now < registration.event.starts_at or not steps:
         return None
+    tz = registration.member.timezone
     return {
         "matches": matches,
         "link": personal_url(registration),
-        "closes": format_moment(closes, registration.member.timezone),
+        "timeline": [s.line(tz) for s in steps],
+        "first_close": next((format_moment(s.at, tz) for s in steps if s.kind == "form"), ""),
     }
 
 
@@ -100,7 +104,7 @@ def _closing_reminder(
 ) -> dict | None:
     """Fully async: a day before the first open form's window closes, the forms missing."""
     missing = [m for m in matches if m.owes_form and not m.answered]
-    closes = [window_closes_at(m.partner) for m in missing]
+    closes = [form_closes_at(m.partner) for m in missing]
     future = [c for c in closes if c > now]
     if not future or now < min(future) - CLOSING_REMINDER_BEFORE:
         return None

@@ -4,13 +4,14 @@ questions with the subject's name filled in."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 from netweave.web.events.models import Event, Registration
 from netweave.web.intros.models import Answers, Digest
-from netweave.web.intros.queries.deadlines import format_moment, window_closes_at
+from netweave.web.intros.queries.deadlines import form_closes_at, format_moment
 from netweave.web.intros.queries.intros import async_without_intro
 from netweave.web.intros.queries.settings import intro_settings
 
@@ -18,6 +19,7 @@ __all__ = [
     "FormState",
     "answered_intros",
     "contact_question_for",
+    "form_contact_wishes",
     "form_state",
     "questions_for",
 ]
@@ -43,7 +45,7 @@ def form_state(subject: Registration, viewer_tz: str, now: dt.datetime | None = 
         return FormState(False, f"{name}'s digest has gone out: the answers are final. Thank you!")
     if not event.fully_async:
         return FormState(True)
-    closes = window_closes_at(subject)
+    closes = form_closes_at(subject)
     if now < event.starts_at:
         when = format_moment(event.starts_at, viewer_tz)
         return FormState(False, f"The answers open on {when}.", event.starts_at, closes)
@@ -61,6 +63,16 @@ def answered_intros(event: Event) -> frozenset[tuple[int, int]]:
     missing = async_without_intro(event)
     rows = Answers.objects.filter(subject__event=event).exclude(subject_id__in=missing)
     return frozenset((a.author_id, a.subject_id) for a in rows if a.is_filled)
+
+
+def form_contact_wishes(froms: Collection[int], tos: Collection[int]) -> frozenset[tuple[int, int]]:
+    """``(author, subject)`` pairs among the given registrations where the author ticked
+    "share my contact details with ..." on the subject's form: a per-person yes of the one
+    consent model (:mod:`netweave.web.events.partners`), registered there by this app."""
+    rows = Answers.objects.filter(
+        share_contact=True, author_id__in=list(froms), subject_id__in=list(tos)
+    )
+    return frozenset(rows.values_list("author_id", "subject_id"))
 
 
 def questions_for(subject: Registration) -> list[str]:

@@ -10,13 +10,16 @@ from netweave.web.common.timezones import zone
 from netweave.web.events.models import Event, Registration
 from netweave.web.events.timeline import event_ends_at, intro_deadline
 from netweave.web.intros.models import IntroSettings
+from netweave.web.intros.queries.participants import digest_recipients
 from netweave.web.intros.queries.settings import intro_settings
 
 __all__ = [
     "AsyncTiming",
     "async_timing",
     "digest_due_at",
+    "form_closes_at",
     "format_moment",
+    "last_window_closes_at",
     "local_moment",
     "window_closes_at",
 ]
@@ -49,6 +52,17 @@ def window_closes_at(
     return moment
 
 
+def last_window_closes_at(event: Event) -> dt.datetime:
+    """When the last answer window of a fully async ``event`` closes (what makes it over:
+    :func:`netweave.web.events.timeline.event_ends_at` reads it). Two queries.
+
+    Without anyone registered, the window's length after the start."""
+    limits = intro_settings(event)
+    people = digest_recipients(event).select_related("member")
+    closes = [window_closes_at(r, limits) for r in people]
+    return max(closes, default=event.starts_at + dt.timedelta(days=limits.answer_window_days))
+
+
 def digest_due_at(registration: Registration, limits: IntroSettings | None = None) -> dt.datetime:
     """When ``registration``'s digest goes out.
 
@@ -68,6 +82,15 @@ def digest_due_at(registration: Registration, limits: IntroSettings | None = Non
         day += dt.timedelta(days=1)
         moment = local_moment(day, limits.digest_time, tz)
     return moment
+
+
+def form_closes_at(subject: Registration, limits: IntroSettings | None = None) -> dt.datetime:
+    """When the forms written *for* ``subject`` stop taking answers: when ``subject``'s
+    window closes in a fully async event, else when their digest goes out. It is the
+    subject's time, not the writer's: a writer with partners in other zones has several."""
+    if subject.event.fully_async:
+        return window_closes_at(subject, limits)
+    return digest_due_at(subject, limits)
 
 
 @dataclass(frozen=True)

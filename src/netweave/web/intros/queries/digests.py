@@ -50,7 +50,11 @@ def digest_entries(registration: Registration) -> list[DigestEntry]:
             for a in (row.answers if row else [])
             if str(a.get("answer", "")).strip()
         )
-        contact = row.contact if row and row.share_contact else ""
+        # a contact detail like the email: shown only when each said yes to the other (the
+        # author's tick is one yes, registered with the one rule), so ``profile.email`` is set
+        contact = row.contact if row and row.share_contact and profile.email else ""
+        if contact.strip().lower() == profile.email.lower():
+            contact = ""  # the address is shown once, not as "ana@x · ana@x"
         entries.append(DigestEntry(partner, profile, answers, contact, partner.pk in done))
     return entries
 

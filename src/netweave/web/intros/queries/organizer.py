@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from netweave.web.events.models import Event, Registration
+from netweave.web.events.timeline import round_starts_at
 from netweave.web.intros.models import Answers, Digest, FollowUp, Intro, Nudge
 from netweave.web.intros.queries.deadlines import digest_due_at, window_closes_at
 from netweave.web.intros.queries.meetings import meetings_of_event
 from netweave.web.intros.queries.participants import digest_recipients
 from netweave.web.intros.queries.settings import intro_settings
+from netweave.web.live.queries.met import event_meetings
 
 __all__ = [
     "DigestStatus",
@@ -99,6 +101,26 @@ class FormStatus:
     nudged_at: dt.datetime | None
     #: the form can still change (no digest out yet, and within the window)
     open: bool
+    #: from when it is due: the round in which the two meet starts (a live event), the
+    #: window opens (a fully async one); nobody is reminded of a form before
+    due_from: dt.datetime | None = None
+
+    def is_due(self, now: dt.datetime) -> bool:
+        return self.due_from is None or now >= self.due_from
+
+
+def _due_from(event: Event) -> dict[tuple[int, int], dt.datetime]:
+    """``(subject, author)`` -> when their form becomes due: the start of the first round
+    they meet in (every round's start in a fully async event is the window's opening)."""
+    out: dict[tuple[int, int], dt.datetime] = {}
+    for number, meetings in sorted(event_meetings(event).items()):
+        when = event.starts_at if event.fully_async else round_starts_at(event, number)
+        for members in meetings:
+            for a in members:
+                for b in members:
+                    if a != b:
+                        out.setdefault((a, b), when)
+    return out
 
 
 def _closed_subjects(
@@ -126,8 +148,16 @@ def form_statuses(event: Event, now: dt.datetime | None = None) -> list[FormStat
     nudged: dict[tuple[int, int], dt.datetime] = {}
     for n in Nudge.objects.filter(subject__event=event).order_by("sent_at"):
         nudged[n.subject_id, n.author_id] = n.sent_at
+    due = _due_from(event)
     return [
-        FormStatus(people[a], recipients[s], (s, a) in filled, nudged.get((s, a)), s not in closed)
+        FormStatus(
+            people[a],
+            recipients[s],
+            (s, a) in filled,
+            nudged.get((s, a)),
+            s not in closed,
+            due.get((s, a)),
+        )
         for s in recipients
         for a in partners.get(s, [])
         if a in people

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 
 from netweave.web.events.models import Registration
 from netweave.web.intros.models import Digest, Intro
-from netweave.web.intros.queries.deadlines import digest_due_at, window_closes_at
+from netweave.web.intros.queries.deadlines import digest_due_at
 from netweave.web.intros.queries.groups import group_of
 from netweave.web.intros.queries.intros import intro_of
 from netweave.web.intros.queries.meetings import partners_of
 from netweave.web.intros.queries.participants import is_async_participant
 from netweave.web.intros.queries.partners import Match, matches_of
 from netweave.web.intros.queries.threads import PairThread, open_pair_threads
+from netweave.web.intros.queries.timeline import Step, timeline_for
 from netweave.web.matching.models import Group
 from netweave.web.matching.queries.schedule import published_plan
 
@@ -37,7 +38,8 @@ class Panel:
     digest_due: dt.datetime | None = None
     digest_sent: bool = False
     group: Group | None = None
-    closes_at: dt.datetime | None = None
+    #: what is still to come, in time order: the same list the emails give (one owner)
+    timeline: list[Step] = field(default_factory=list)
     #: the person's conversations with partners (open once one of the two answered)
     threads: list[PairThread] = field(default_factory=list)
 
@@ -54,17 +56,18 @@ def panel_for(registration: Registration) -> Panel | None:
         return None
     digest = Digest.objects.filter(registration=registration).first()
     event = registration.event
+    # in a live event the schedule lists the partners; here only the forms owed matter
+    matches = matches_of(registration) if event.fully_async and published else []
     return Panel(
         registration=registration,
         is_async=is_async,
         intro=intro,
         asked_for_intro=asked,
-        # in a live event the schedule lists the partners; here only the forms owed matter
-        matches=matches_of(registration) if event.fully_async and published else [],
+        matches=matches,
         async_partners=[] if is_async else async_partners,
         digest_due=digest_due_at(registration) if is_async and partners else None,
         digest_sent=bool(digest and digest.sent_at),
         group=group_of(registration) if (event.fully_async or is_async) else None,
-        closes_at=window_closes_at(registration) if event.fully_async else None,
+        timeline=timeline_for(registration, matches=matches or None),
         threads=open_pair_threads(registration) if published else [],
     )

@@ -42,12 +42,16 @@ _SEATED = (
     "registration__member__manages",
     "registration__member__location",
     "registration__mode",
+    "registration__event__fully_async",
 )
 
 
 def _seated(row: Sequence[Any]) -> Seated:
-    *fields, mode = row
-    return Seated(*fields, is_async=mode == "async")
+    # in a fully async event everyone takes part asynchronously, whatever they chose when
+    # registering (the rule of ``intros.queries.participants``): a card built from the mode
+    # alone had a "live" watcher with nobody to watch, or nobody at all, and dropped a name
+    *fields, mode, fully_async = row
+    return Seated(*fields, is_async=fully_async or mode == "async")
 
 
 def seated_by(seats: Any, *owner: str) -> dict[Any, list[Seated]]:
@@ -80,6 +84,12 @@ class Card:
     @property
     def with_host(self) -> bool:
         return len(self.people) == 1 and not self.is_async
+
+    @property
+    def mutual(self) -> bool:
+        """An async meeting of async people only (a fully async event): each watches the
+        other's intro and answers their form; there is no one watcher."""
+        return self.is_async and all(p.is_async for p in self.people)
 
     @property
     def watcher(self) -> Seated | None:

@@ -28,6 +28,8 @@ class PersonRow:
 def _meeting_text(room: str | None, is_async: bool, me: Seated, people: Sequence[Seated]) -> str:
     others = [p for p in people if p.registration_pk != me.registration_pk]
     if is_async:
+        if all(p.is_async for p in people):  # a fully async event: they watch each other
+            return f"you and {' and '.join(p.name for p in others)} watch each other's intros"
         if me.is_async:
             return f"{' and '.join(p.name for p in others)} watches your intro (async)"
         return f"watches {' and '.join(p.name for p in others)}'s intro (async)"

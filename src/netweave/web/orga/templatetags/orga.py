@@ -20,5 +20,5 @@ def event_tab_links(context: template.Context, event: Event) -> list[dict[str, o
             "url": reverse(tab.url_name, kwargs={"event_pk": event.pk}),
             "current": tab.is_current(current or ""),
         }
-        for tab in event_tabs()
+        for tab in event_tabs(event.fully_async)
     ]

@@ -22,6 +22,7 @@ from netweave.web.events.domain import (
 from netweave.web.events.forms import EventForm
 from netweave.web.events.permissions import event_for
 from netweave.web.events.rooms import room_mode_label
+from netweave.web.events.timeline import event_ends_at
 from netweave.web.events.wishes import wish_counts
 from netweave.web.orga.views.imports import confirm_step, mapping_step, upload_step
 from netweave.web.orga.views.members import community_for
@@ -66,6 +67,7 @@ def overview(request: HttpRequest, event_pk: int) -> HttpResponse:
         "next_step": next_step(event),
         "room_mode": room_mode_label(event),
         "wishes": wish_counts(event),
+        "ends_at": event_ends_at(event),
         "form": ImportForm(),
         "upload_url": reverse("orga:event_import", args=[event.pk]),
     }

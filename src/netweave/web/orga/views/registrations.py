@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from netweave.web.events.domain import (
+    FullyAsyncModeError,
     registration_counts,
     registration_requests,
     search_registrations,
@@ -81,7 +82,11 @@ def edit(request: HttpRequest, event_pk: int, registration_pk: int) -> HttpRespo
 def switch(request: HttpRequest, event_pk: int, registration_pk: int) -> HttpResponse:
     event = event_for(request.user, event_pk)
     registration = registration_for(request.user, event, registration_pk)
-    switch_mode(registration)
+    try:
+        switch_mode(registration)
+    except FullyAsyncModeError as error:
+        messages.error(request, error.message)
+        return redirect("orga:registrations", event_pk=event.pk)
     if request.htmx:
         # swap just this row; the counts above refresh on the next page load
         row = search_registrations(event).get(pk=registration.pk)
