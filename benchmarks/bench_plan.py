@@ -33,6 +33,9 @@ def _affinity(n: int, folder: Path) -> tuple[Affinity, list[str]]:
 
 
 def _best_possible(aff: Affinity, rounds: int) -> np.ndarray:
+    """Per person, the sum of their ``rounds`` best allowed scores (0 for negative ones)."""
+    if aff.sparse:  # the graph holds everyone's best partners: their top is the top overall
+        return _best_possible_sparse(aff, rounds)
     s = aff.scores.astype(np.float64, copy=True)
     np.fill_diagonal(s, -np.inf)
     for i, j in aff.forbidden:
@@ -41,17 +44,31 @@ def _best_possible(aff: Affinity, rounds: int) -> np.ndarray:
     return np.where(np.isfinite(top), np.maximum(top, 0), 0).sum(axis=1)
 
 
+def _best_possible_sparse(aff: Affinity, rounds: int) -> np.ndarray:
+    g = aff.graph.tocoo()
+    keep = (g.row != g.col) & np.array(
+        [(min(i, j), max(i, j)) not in aff.forbidden for i, j in zip(g.row, g.col, strict=True)]
+    )
+    rows, vals = g.row[keep], np.maximum(g.data[keep].astype(np.float64), 0)
+    order = np.lexsort((-vals, rows))
+    rows, vals = rows[order], vals[order]
+    starts = np.searchsorted(rows, np.arange(aff.n))
+    rank = np.arange(len(rows)) - starts[rows]
+    return np.bincount(rows[rank < rounds], vals[rank < rounds], minlength=aff.n)
+
+
 def _evaluate(aff: Affinity, rounds_out: list[list[tuple[int, ...]]], rounds: int) -> dict:
-    got = np.zeros(aff.n)
-    total = 0.0
-    for meetings in rounds_out:
-        for m in meetings:
-            for k, a in enumerate(m):
-                for b in m[k + 1 :]:
-                    s = aff.score(a, b)
-                    total += s
-                    got[a] += s
-                    got[b] += s
+    pairs = [
+        (a, b)
+        for meetings in rounds_out
+        for m in meetings
+        for k, a in enumerate(m)
+        for b in m[k + 1 :]
+    ]
+    a, b = (np.array(col, dtype=np.intp) for col in zip(*pairs, strict=True))
+    s = aff.pair_scores(a, b)
+    got = np.bincount(a, s, minlength=aff.n) + np.bincount(b, s, minlength=aff.n)
+    total = float(s.sum())
     best = _best_possible(aff, rounds)
     share = np.where(best > 0, got / np.where(best > 0, best, 1), 1.0)
     return {"total": total, "worst_share": float(share.min())}
@@ -86,7 +103,7 @@ def _greedy_rounds(aff: Affinity, rounds: int, sparse: bool) -> list[list[tuple[
         iu, ju = edges[:, 0], edges[:, 1]
     else:
         iu, ju = np.triu_indices(aff.n, k=1)
-    order = np.argsort(-aff.scores[iu, ju], kind="stable")
+    order = np.argsort(-aff.pair_scores(iu, ju), kind="stable")
     pairs = list(zip(iu[order].tolist(), ju[order].tolist(), strict=True))
     used: set[tuple[int, int]] = set()
     out = []
@@ -112,8 +129,12 @@ def _networkx_rounds(aff: Affinity, rounds: int, sparse: bool) -> list[list[tupl
         iu, ju = np.triu_indices(aff.n, k=1)
         edges = list(zip(iu.tolist(), ju.tolist(), strict=True))
     graph = nx.Graph()
+    a, b = (np.array(col, dtype=np.intp) for col in zip(*edges, strict=True))
+    scores = aff.pair_scores(a, b).tolist()
     graph.add_weighted_edges_from(
-        (a, b, float(aff.scores[a, b])) for a, b in edges if aff.allowed(a, b)
+        (p, q, s)
+        for p, q, s in zip(a.tolist(), b.tolist(), scores, strict=True)
+        if aff.allowed(p, q)
     )
     out = []
     for _ in range(rounds):

@@ -252,7 +252,7 @@ def _warn_unknown_pairs(roster: Roster, pairs: Sequence[tuple[str, str]], where:
 @contextmanager
 def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
     if not err.is_terminal:
-        yield None
+        yield _progress_lines()
         return
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as bar:
@@ -264,6 +264,23 @@ def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
             bar.update(tasks[stage], completed=done, total=total)
 
         yield report
+
+
+def _progress_lines() -> Callable[[str, int, int], None]:
+    """Progress as plain lines for a log (no terminal: no bar): each stage when it starts and
+    when it ends, with the seconds since the plan started, so a long run shows where it is."""
+    started = time.perf_counter()
+    seen: set[str] = set()
+
+    def report(stage: str, done: int, total: int) -> None:
+        elapsed = time.perf_counter() - started
+        if stage not in seen:
+            seen.add(stage)
+            err.print(f"Planning {stage}... ({elapsed:.0f} s)", highlight=False)
+        if done >= total:
+            err.print(f"Planning {stage}: done ({elapsed:.0f} s)", highlight=False)
+
+    return report
 
 
 def _print_summary(p: Plan, seconds: float) -> None:
