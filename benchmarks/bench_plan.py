@@ -1,12 +1,14 @@
 """Side-by-side: netweave's rounds against random, greedy and networkx blossom.
 
-Usage: ``python benchmarks/bench_plan.py [--sizes 60 1000] [--rounds 6]``. See README.md.
+Usage: ``python benchmarks/bench_plan.py [--sizes 60 1000 10000 50000 100000] [--rounds 6]``;
+above ``--baseline-max`` people (10,000) only netweave runs. See README.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -46,15 +48,16 @@ def _best_possible(aff: Affinity, rounds: int) -> np.ndarray:
 
 def _best_possible_sparse(aff: Affinity, rounds: int) -> np.ndarray:
     g = aff.graph.tocoo()
-    keep = (g.row != g.col) & np.array(
-        [(min(i, j), max(i, j)) not in aff.forbidden for i, j in zip(g.row, g.col, strict=True)]
-    )
+    n = aff.n
+    forbidden = np.array([i * n + j for i, j in aff.forbidden], dtype=np.int64)
+    keys = np.minimum(g.row, g.col).astype(np.int64) * n + np.maximum(g.row, g.col)
+    keep = (g.row != g.col) & ~np.isin(keys, forbidden)
     rows, vals = g.row[keep], np.maximum(g.data[keep].astype(np.float64), 0)
     order = np.lexsort((-vals, rows))
     rows, vals = rows[order], vals[order]
-    starts = np.searchsorted(rows, np.arange(aff.n))
+    starts = np.searchsorted(rows, np.arange(n))
     rank = np.arange(len(rows)) - starts[rows]
-    return np.bincount(rows[rank < rounds], vals[rank < rounds], minlength=aff.n)
+    return np.bincount(rows[rank < rounds], vals[rank < rounds], minlength=n)
 
 
 def _evaluate(aff: Affinity, rounds_out: list[list[tuple[int, ...]]], rounds: int) -> dict:
@@ -204,7 +207,18 @@ def _end_to_end(n: int, rounds: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         path = write_synthetic_csv(Path(tmp) / "c.csv", n, seed=n)
         exe = Path(sys.executable).with_name("netweave")
-        cmd = [str(exe), "plan", str(path), "--rounds", str(rounds), "-o", str(Path(tmp) / "o")]
+        out = str(Path(tmp) / "o")
+        cmd = [
+            str(exe),
+            "plan",
+            str(path),
+            "--rounds",
+            str(rounds),
+            "--group-size",
+            "4-6",
+            "-o",
+            out,
+        ]
         cmd = ["/usr/bin/time", "-f", "%M", *cmd] if Path("/usr/bin/time").exists() else cmd
         start = time.perf_counter()
         done = subprocess.run(cmd, capture_output=True, text=True, check=True)
@@ -218,6 +232,9 @@ def _end_to_end(n: int, rounds: int) -> dict:
         "seconds": seconds,
         "peak_mib": peak,
         "pct_bound": plan["metrics"]["quality_pct"],
+        "worst_share": plan["metrics"]["worst_off_share"],
+        "stages": plan["metrics"]["seconds"],
+        "load": os.getloadavg()[0],
     }
 
 
@@ -251,6 +268,12 @@ def main() -> None:
         help="above this many people networkx runs on the sparse candidates",
     )
     parser.add_argument("--limit", type=float, default=900, help="seconds per case")
+    parser.add_argument(
+        "--baseline-max",
+        type=int,
+        default=10_000,
+        help="above this many people only netweave runs (the others take hours or memory)",
+    )
     parser.add_argument("--one", nargs=2, metavar=("N", "METHOD"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -258,6 +281,8 @@ def main() -> None:
         return
     rows = [
         _subprocess(n, m, args.rounds, args.networkx_max, args.limit)
+        if m == "netweave" or n <= args.baseline_max
+        else {"n": n, "method": m, "skipped": f"above --baseline-max {args.baseline_max}"}
         for n in args.sizes
         for m in args.methods
     ]
@@ -267,9 +292,11 @@ def main() -> None:
     for n in args.sizes:
         rounds = 5 if n >= 10_000 else args.rounds
         e = _end_to_end(n, rounds)
+        stages = ", ".join(f"{k} {v:.0f} s" for k, v in e["stages"].items() if k != "total")
         print(
-            f"  {e['n']:>6} people, {e['rounds']} rounds: {e['seconds']:.1f} s, "
-            f"peak {e['peak_mib']:.0f} MiB, {e['pct_bound']:.2f} % of the bound"
+            f"  {e['n']:>6} people, {e['rounds']} rounds, groups of 4-6: {e['seconds']:.1f} s, "
+            f"peak {e['peak_mib']:.0f} MiB, {e['pct_bound']:.2f} % of the bound, worst-off "
+            f"share {e['worst_share']:.3f} ({stages}; load average {e['load']:.1f})"
         )
 
 
