@@ -304,6 +304,8 @@ def _affinities(
         return data.affinity, data.affinity
     specs = score_specs(config, groups=data.groups)
     report = (lambda done, total: progress("scores", done, total)) if progress else None
+    if report:
+        report(0, 1)
     built = build_affinities(
         data.people,
         specs,
@@ -312,6 +314,8 @@ def _affinities(
         keep=max(GRAPH_KEEP, 2 * config.candidates),
         progress=report,
     )
+    if report:
+        report(1, 1)  # small events are scored at once, without reports per block
     return built[0], built[-1]
 
 
