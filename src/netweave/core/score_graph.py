@@ -394,10 +394,12 @@ class _Builder:
     def add(self, start: int, stop: int, parts: dict[str, np.ndarray]) -> None:
         place = self.tables.place
         block = np.take(self.place[place[start:stop]], place, axis=1)
+        scratch = np.empty_like(block)  # one temporary for all parts, not one per part
         for name, part in parts.items():
             weight = np.float32(getattr(self.w, name))
             if weight:
-                block += part * weight
+                np.multiply(part, weight, out=scratch)
+                block += scratch
         local = np.arange(stop - start)
         block[local, local + start] = -np.inf
         rows, cols = top_per_row(block, self.keep)
