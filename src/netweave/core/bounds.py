@@ -371,8 +371,8 @@ def upper_bound(
             best = BoundResult(value, cand_value, correction, status, 0.0)
         for raised in _raised_duals(affinity, y):
             # any y >= 0 gives a bound: duals raised towards half the ceilings make the
-            # pairs outside the graph cost little or nothing (20,000 people: the LP's own
-            # duals left 20 % of the bound to those pairs, mostly slack)
+            # pairs outside the graph cost little or nothing (50,000 people: with the LP's
+            # own duals those pairs made the bound 2.24 M; raised, 0.70 M)
             more, _ = graph_outside(affinity, raised, active, asyn, excluded, keys)
             other = float(caps @ raised) + _trio_terms(raised, w, active, trio_slots)
             other += float(np.maximum(s - raised[lo] - raised[hi], 0).sum()) + more
