@@ -1,12 +1,14 @@
 """Side-by-side: netweave's rounds against random, greedy and networkx blossom.
 
-Usage: ``python benchmarks/bench_plan.py [--sizes 60 1000] [--rounds 6]``. See README.md.
+Usage: ``python benchmarks/bench_plan.py [--sizes 60 1000 10000 50000 100000] [--rounds 6]``;
+above ``--baseline-max`` people (10,000) only netweave runs. See README.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -33,6 +35,9 @@ def _affinity(n: int, folder: Path) -> tuple[Affinity, list[str]]:
 
 
 def _best_possible(aff: Affinity, rounds: int) -> np.ndarray:
+    """Per person, the sum of their ``rounds`` best allowed scores (0 for negative ones)."""
+    if aff.sparse:  # the graph holds everyone's best partners: their top is the top overall
+        return _best_possible_sparse(aff, rounds)
     s = aff.scores.astype(np.float64, copy=True)
     np.fill_diagonal(s, -np.inf)
     for i, j in aff.forbidden:
@@ -41,17 +46,32 @@ def _best_possible(aff: Affinity, rounds: int) -> np.ndarray:
     return np.where(np.isfinite(top), np.maximum(top, 0), 0).sum(axis=1)
 
 
+def _best_possible_sparse(aff: Affinity, rounds: int) -> np.ndarray:
+    g = aff.graph.tocoo()
+    n = aff.n
+    forbidden = np.array([i * n + j for i, j in aff.forbidden], dtype=np.int64)
+    keys = np.minimum(g.row, g.col).astype(np.int64) * n + np.maximum(g.row, g.col)
+    keep = (g.row != g.col) & ~np.isin(keys, forbidden)
+    rows, vals = g.row[keep], np.maximum(g.data[keep].astype(np.float64), 0)
+    order = np.lexsort((-vals, rows))
+    rows, vals = rows[order], vals[order]
+    starts = np.searchsorted(rows, np.arange(n))
+    rank = np.arange(len(rows)) - starts[rows]
+    return np.bincount(rows[rank < rounds], vals[rank < rounds], minlength=n)
+
+
 def _evaluate(aff: Affinity, rounds_out: list[list[tuple[int, ...]]], rounds: int) -> dict:
-    got = np.zeros(aff.n)
-    total = 0.0
-    for meetings in rounds_out:
-        for m in meetings:
-            for k, a in enumerate(m):
-                for b in m[k + 1 :]:
-                    s = aff.score(a, b)
-                    total += s
-                    got[a] += s
-                    got[b] += s
+    pairs = [
+        (a, b)
+        for meetings in rounds_out
+        for m in meetings
+        for k, a in enumerate(m)
+        for b in m[k + 1 :]
+    ]
+    a, b = (np.array(col, dtype=np.intp) for col in zip(*pairs, strict=True))
+    s = aff.pair_scores(a, b)
+    got = np.bincount(a, s, minlength=aff.n) + np.bincount(b, s, minlength=aff.n)
+    total = float(s.sum())
     best = _best_possible(aff, rounds)
     share = np.where(best > 0, got / np.where(best > 0, best, 1), 1.0)
     return {"total": total, "worst_share": float(share.min())}
@@ -86,7 +106,7 @@ def _greedy_rounds(aff: Affinity, rounds: int, sparse: bool) -> list[list[tuple[
         iu, ju = edges[:, 0], edges[:, 1]
     else:
         iu, ju = np.triu_indices(aff.n, k=1)
-    order = np.argsort(-aff.scores[iu, ju], kind="stable")
+    order = np.argsort(-aff.pair_scores(iu, ju), kind="stable")
     pairs = list(zip(iu[order].tolist(), ju[order].tolist(), strict=True))
     used: set[tuple[int, int]] = set()
     out = []
@@ -112,8 +132,12 @@ def _networkx_rounds(aff: Affinity, rounds: int, sparse: bool) -> list[list[tupl
         iu, ju = np.triu_indices(aff.n, k=1)
         edges = list(zip(iu.tolist(), ju.tolist(), strict=True))
     graph = nx.Graph()
+    a, b = (np.array(col, dtype=np.intp) for col in zip(*edges, strict=True))
+    scores = aff.pair_scores(a, b).tolist()
     graph.add_weighted_edges_from(
-        (a, b, float(aff.scores[a, b])) for a, b in edges if aff.allowed(a, b)
+        (p, q, s)
+        for p, q, s in zip(a.tolist(), b.tolist(), scores, strict=True)
+        if aff.allowed(p, q)
     )
     out = []
     for _ in range(rounds):
@@ -183,7 +207,18 @@ def _end_to_end(n: int, rounds: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         path = write_synthetic_csv(Path(tmp) / "c.csv", n, seed=n)
         exe = Path(sys.executable).with_name("netweave")
-        cmd = [str(exe), "plan", str(path), "--rounds", str(rounds), "-o", str(Path(tmp) / "o")]
+        out = str(Path(tmp) / "o")
+        cmd = [
+            str(exe),
+            "plan",
+            str(path),
+            "--rounds",
+            str(rounds),
+            "--group-size",
+            "4-6",
+            "-o",
+            out,
+        ]
         cmd = ["/usr/bin/time", "-f", "%M", *cmd] if Path("/usr/bin/time").exists() else cmd
         start = time.perf_counter()
         done = subprocess.run(cmd, capture_output=True, text=True, check=True)
@@ -197,6 +232,9 @@ def _end_to_end(n: int, rounds: int) -> dict:
         "seconds": seconds,
         "peak_mib": peak,
         "pct_bound": plan["metrics"]["quality_pct"],
+        "worst_share": plan["metrics"]["worst_off_share"],
+        "stages": plan["metrics"]["seconds"],
+        "load": os.getloadavg()[0],
     }
 
 
@@ -230,6 +268,12 @@ def main() -> None:
         help="above this many people networkx runs on the sparse candidates",
     )
     parser.add_argument("--limit", type=float, default=900, help="seconds per case")
+    parser.add_argument(
+        "--baseline-max",
+        type=int,
+        default=10_000,
+        help="above this many people only netweave runs (the others take hours or memory)",
+    )
     parser.add_argument("--one", nargs=2, metavar=("N", "METHOD"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -237,6 +281,8 @@ def main() -> None:
         return
     rows = [
         _subprocess(n, m, args.rounds, args.networkx_max, args.limit)
+        if m == "netweave" or n <= args.baseline_max
+        else {"n": n, "method": m, "skipped": f"above --baseline-max {args.baseline_max}"}
         for n in args.sizes
         for m in args.methods
     ]
@@ -246,9 +292,11 @@ def main() -> None:
     for n in args.sizes:
         rounds = 5 if n >= 10_000 else args.rounds
         e = _end_to_end(n, rounds)
+        stages = ", ".join(f"{k} {v:.0f} s" for k, v in e["stages"].items() if k != "total")
         print(
-            f"  {e['n']:>6} people, {e['rounds']} rounds: {e['seconds']:.1f} s, "
-            f"peak {e['peak_mib']:.0f} MiB, {e['pct_bound']:.2f} % of the bound"
+            f"  {e['n']:>6} people, {e['rounds']} rounds, groups of 4-6: {e['seconds']:.1f} s, "
+            f"peak {e['peak_mib']:.0f} MiB, {e['pct_bound']:.2f} % of the bound, worst-off "
+            f"share {e['worst_share']:.3f} ({stages}; load average {e['load']:.1f})"
         )
 
 

@@ -19,6 +19,7 @@ sys.path.insert(0, str(BENCHMARKS))
 
 import _serve  # noqa: E402 - benchmarks/ is not a package
 import bench_live  # noqa: E402
+import bench_plan  # noqa: E402
 import bench_serving  # noqa: E402
 
 
@@ -45,3 +46,14 @@ def test_bench_serving_setup_runs_on_a_small_event(tmp_path):
     version, tokens = int(lines[0]), lines[1:]
     assert version >= 1
     assert len(tokens) == 10
+
+
+@pytest.mark.parametrize("method", ["netweave", "greedy", "networkx"])
+def test_bench_plan_reads_a_sparse_affinity_like_a_dense_one(monkeypatch, method):
+    from netweave.core import affinity as affinity_module
+
+    dense = bench_plan.run_one(80, method, 3, networkx_max=40)
+    monkeypatch.setattr(affinity_module, "SPARSE_ABOVE", 79)
+    sparse = bench_plan.run_one(80, method, 3, networkx_max=40)
+    assert 0 < sparse["worst_share"] <= 1
+    assert sparse["pct_bound"] == pytest.approx(dense["pct_bound"], abs=2.0)

@@ -29,6 +29,12 @@ def test_plan_prints_summary_with_bound(run_cli, example_csv, tmp_path):
     assert "% of the upper bound" in result.stdout
 
 
+def test_plan_without_a_terminal_logs_each_stage(run_cli, example_csv, tmp_path):
+    result = run_cli("plan", example_csv, "--rounds", "3", "-o", tmp_path / "out")
+    for stage in ("scores", "rounds", "bound", "reasons", "groups"):
+        assert f"Planning {stage}: done" in result.stderr
+
+
 def test_plan_prints_the_proof_for_a_small_event(run_cli, example_csv, tmp_path):
     result = run_cli("plan", example_csv, "--rounds", "3", "--no-groups", "-o", tmp_path / "a")
     assert "Optimality" in result.stdout

@@ -252,7 +252,7 @@ def _warn_unknown_pairs(roster: Roster, pairs: Sequence[tuple[str, str]], where:
 @contextmanager
 def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
     if not err.is_terminal:
-        yield None
+        yield _progress_lines()
         return
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as bar:
@@ -264,6 +264,29 @@ def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
             bar.update(tasks[stage], completed=done, total=total)
 
         yield report
+
+
+def _progress_lines() -> Callable[[str, int, int], None]:
+    """Progress as plain lines for a log (no terminal: no bar): each stage when it starts, at
+    each quarter and when it ends, with the seconds since the plan started, so a long run
+    shows where it is."""
+    started = time.perf_counter()
+    seen: dict[str, int] = {}  # stage -> quarters reported
+
+    def report(stage: str, done: int, total: int) -> None:
+        elapsed = time.perf_counter() - started
+        quarter = 4 * done // max(total, 1)  # a line per quarter: a log shows the pace
+        if stage not in seen:
+            seen[stage] = 0
+            err.print(f"Planning {stage}... ({elapsed:.0f} s)", highlight=False)
+        if done >= total:
+            if seen[stage] < 4:  # once, though a stage may say so twice
+                err.print(f"Planning {stage}: done ({elapsed:.0f} s)", highlight=False)
+        elif quarter > seen[stage]:
+            err.print(f"Planning {stage}: {done} of {total} ({elapsed:.0f} s)", highlight=False)
+        seen[stage] = quarter
+
+    return report
 
 
 def _print_summary(p: Plan, seconds: float) -> None:

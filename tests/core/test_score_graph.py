@@ -149,3 +149,15 @@ def test_lift_worst_off_respects_the_budget():
 
     # every share is already 1: nothing to lift, whatever the budget
     assert lift_worst_off(state(), budget=100.0) == (0, 0.0)
+
+
+def test_sparse_bound_with_a_short_graph_stays_near_the_dense_bound():
+    # each person keeps only 8 partners: the pairs outside the graph must not inflate the bound
+    people = community(300, seed=4)
+    modes = [p.mode for p in people]
+    (sparse,) = build_affinities(people, [AffinitySpec()], sparse=True, keep=8)
+    (dense,) = build_affinities(people, [AffinitySpec()], sparse=False)
+    caps = np.full(len(people), 4)
+    dense_bound = upper_bound(dense, caps, modes=modes).value
+    sparse_bound = upper_bound(sparse, caps, modes=modes).value
+    assert dense_bound - 1e-6 <= sparse_bound <= 1.01 * dense_bound

@@ -22,6 +22,7 @@ from netweave.core.group_remote import attach_remote
 from netweave.core.group_wording import describe_group
 from netweave.core.groups import generations_for, plan_groups
 from netweave.core.people import Person
+from netweave.core.phrases import remembering_texts
 from netweave.core.plan import Group, Meeting, Participant, Plan, Round, Unmatched
 from netweave.core.reasons import meeting_reasons
 from netweave.core.rounds import RoundsResult, plan_rounds
@@ -133,15 +134,19 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
     if progress:
         progress("bound", 1, 1)
     async_people = {i for i, m in enumerate(modes) if m == "async"}
-    rounds = _rounds_to_plan(aff, result, async_people, pinned)
-    t = _timed(seconds, "reasons", t)
     groups: tuple[Group, ...] = ()
     group_unmatched: list[Unmatched] = []
-    if data.groups:
-        if progress:
-            progress("groups", 0, 1)
-        groups, group_unmatched = _plan_groups(people, group_aff, config, data)
-        t = _timed(seconds, "groups", t)
+    # reasons and group themes read everyone's texts again and again: each is read once
+    with remembering_texts():
+        rounds = _rounds_to_plan(aff, result, async_people, pinned, progress)
+        t = _timed(seconds, "reasons", t)
+        if data.groups:
+            if progress:
+                progress("groups", 0, 1)
+            groups, group_unmatched = _plan_groups(people, group_aff, config, data)
+            t = _timed(seconds, "groups", t)
+            if progress:
+                progress("groups", 1, 1)
     seconds["total"] = round(sum(seconds.values()), 3)
     unmatched = tuple(Unmatched(r, aff.ids[i], why) for r, i, why in result.unmatched) + tuple(
         group_unmatched
@@ -260,6 +265,7 @@ def _rounds_to_plan(
     result: RoundsResult,
     modes_async: set[int],
     pinned: Mapping[int, Sequence[tuple[int, ...]]],
+    progress: Progress | None = None,
 ) -> tuple[Round, ...]:
     out = []
     for number, meetings in enumerate(result.rounds, start=1):
@@ -278,6 +284,8 @@ def _rounds_to_plan(
             for m in remote
         ]
         out.append(Round(number, tuple(rows)))
+        if progress:
+            progress("reasons", number, len(result.rounds))
     return tuple(out)
 
 
@@ -296,6 +304,8 @@ def _affinities(
         return data.affinity, data.affinity
     specs = score_specs(config, groups=data.groups)
     report = (lambda done, total: progress("scores", done, total)) if progress else None
+    if report:
+        report(0, 1)
     built = build_affinities(
         data.people,
         specs,
@@ -304,6 +314,8 @@ def _affinities(
         keep=max(GRAPH_KEEP, 2 * config.candidates),
         progress=report,
     )
+    if report:
+        report(1, 1)  # small events are scored at once, without reports per block
     return built[0], built[-1]
 
 
