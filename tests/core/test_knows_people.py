@@ -20,7 +20,7 @@ from netweave.core.planner import PlanningInput, plan_event
 from netweave.core.reason_check import check_reasons
 from netweave.core.reason_words import MAX_LENGTH
 from netweave.core.round_spec import InfeasibleError
-from netweave.core.rules import cap_requests
+from netweave.core.rules import Free, cap_requests, ensure_partners, kind_needs
 
 FAST = {"exact_up_to": 0}  # the proof is not what these tests are about
 
@@ -374,3 +374,90 @@ def test_sparse_scores_agree_with_dense_on_offers_and_first_timers() -> None:
     i, j = np.triu_indices(30, 1)
     assert np.allclose(dense.pair_scores(i, j), sparse.pair_scores(i, j))
     assert dense.score(0, 1) > dense.score(2, 4)  # an offer and a first-timer beat a shared tag
+
+
+# --------------------------------------------------------------------------- kinds of community
+
+
+@pytest.mark.parametrize("header", ["community_kind", "Type of community", "Community type"])
+def test_read_people_community_kind_is_a_field_not_profile_text(
+    tmp_path: Path, header: str
+) -> None:
+    path = write(tmp_path, f"email,name,community,{header}\na@x.org,Ana,PyData,Open  source\n")
+    ana = read_people(path).people[0]
+    assert (ana.community, ana.community_kind, ana.extra) == ("PyData", "Open source", ())
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    half=st.integers(1, 5),
+    rounds=st.integers(1, 3),
+    tags=st.lists(st.sampled_from(["a", "b", "c"]), min_size=10, max_size=10),
+)
+def test_plan_across_kinds_everyone_meets_another_kind(
+    half: int, rounds: int, tags: list[str]
+) -> None:
+    # Two kinds of equal size, all there every round, nobody kept apart: a round pairing two
+    # of one kind also pairs two of the other, so one swap seats both across
+    assume(rounds < 2 * half)
+    people = [
+        person(f"p{i}", community_kind=("Open source", "research lab")[i % 2], interests=(t,))
+        for i, t in enumerate(tags[: 2 * half])
+    ]
+    plan = plan_for(people, rounds=rounds, across_community_kinds=True)
+    kind = {p.id: p.community_kind for p in people}
+    for p in people:
+        assert any(kind[q] != kind[p.id] for q in partners(plan, p.id)), p.id
+    assert plan.metrics["kinds_met_other"] == plan.metrics["kinds"] == 2 * half
+
+
+def test_plan_across_kinds_wins_over_shared_interests() -> None:
+    # Eve and Fay (both open source) share every tag; without the rule they would meet
+    tags = ("open data", "grants")
+    people = [
+        person("eve", community_kind="open source", interests=tags),
+        person("fay", community_kind="Open Source", interests=tags),
+        person("gus", community_kind="company"),
+        person("hal", community_kind="research lab"),
+    ]
+    off = plan_for(people, rounds=1)
+    assert "fay@x.org" in partners(off, "eve@x.org")
+    plan = plan_for(people, rounds=1, across_community_kinds=True)
+    assert partners(plan, "eve@x.org") <= {"gus@x.org", "hal@x.org"}
+    assert partners(plan, "fay@x.org") <= {"gus@x.org", "hal@x.org"}
+    assert plan.metrics["rule_swaps"] == 1
+
+
+def test_ensure_partners_kinds_do_not_take_a_first_timers_only_veteran() -> None:
+    # Eve (0, new, open source) meets Gus (1), the only veteran, also open source; Fay (2)
+    # and Hal (3) run companies. Seating Eve across would cost her the veteran.
+    people = [
+        person("eve", first_time=True, community_kind="open source"),
+        person("gus", community_kind="open source"),
+        person("fay", first_time=True, community_kind="company"),
+        person("hal", first_time=True, community_kind="company"),
+    ]
+    kinds, first = kind_needs(people), {0: frozenset({1})}
+    free = Free(lambda a, b: True, np.ones((4, 1), bool), np.zeros(4, bool))
+    rounds = [[(0, 1), (2, 3)]]
+    assert ensure_partners(rounds, kinds, free, protect=[first]) == (rounds, 0)
+    assert ensure_partners(rounds, kinds, free) == ([[(0, 2), (1, 3)]], 1)
+
+
+def test_plan_across_kinds_off_leaves_the_plan_unchanged() -> None:
+    tags = ("open data", "grants")
+    kinds = ("open source", "open source", "company", "lab", "", "company")
+    people = [
+        person(f"p{i}", community_kind=k, interests=tags[: i % 3]) for i, k in enumerate(kinds)
+    ]
+    plain = [person(f"p{i}", interests=tags[: i % 3]) for i in range(len(kinds))]
+    off, without = plan_for(people, rounds=3), plan_for(plain, rounds=3)
+    assert met_pairs(off) == met_pairs(without)
+    assert "kinds" not in off.metrics
+    assert "kinds_met_other" not in off.metrics
+
+
+def test_config_reads_across_community_kinds() -> None:
+    assert EventConfig().across_community_kinds is False
+    config = parse_config("[rules]\nacross_community_kinds = true\n")
+    assert config.across_community_kinds is True

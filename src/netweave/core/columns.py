@@ -1,7 +1,8 @@
 """The canonical columns of a registration table, and how a form's headers map onto them.
 
 The canonical table is ``email,name,mode,timezone,location,community,interests,about,
-looking_for,requests,avoid,offers,seeks,available,organization,first_time``
+looking_for,requests,avoid,offers,seeks,available,organization,first_time,
+community_kind``
 (:data:`FIELDS`). Real form exports use other headers: :data:`ALIASES` maps the common ones
 ("What's your name?" -> ``name``), and a column map (:func:`load_column_map`) handles the
 rest. Headers no alias knows are read by their key words (:func:`keyword_target`: "Will you
@@ -68,6 +69,7 @@ FIELDS: tuple[str, ...] = (
     "available",
     "organization",
     "first_time",
+    "community_kind",
 )
 #: columns a table cannot do without
 REQUIRED: tuple[str, ...] = ("email", "name")
@@ -103,6 +105,7 @@ TARGET_LABELS: dict[str, str] = {
     "available": "rounds they can attend (1-2, 2-4, 1,3; empty = all)",
     "organization": "their organization (colleagues do not meet one-on-one)",
     "first_time": "first time at the event (yes/no)",
+    "community_kind": "kind of community they manage (open source, research lab...)",
     FIRST_NAME: "first name (joined with the last name)",
     LAST_NAME: "last name (joined after the first name)",
     EXTRA: "kept as profile text",
@@ -200,6 +203,11 @@ _ALIAS_PHRASES: dict[str, tuple[str, ...]] = {
         "first_time", "first time", "first-time", "is this your first time",
         "first time attending", "is this your first event", "newcomer",
     ),
+    "community_kind": (
+        "community_kind", "community kind", "kind of community", "type of community",
+        "community type", "what kind of community do you manage",
+        "what type of community do you manage",
+    ),
 }  # fmt: skip
 
 #: normalised header text -> canonical field (see :func:`~netweave.core.people.read_people`
@@ -246,6 +254,8 @@ def _alias(header: str) -> str | None:
 _KEYWORDS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("first_time", ("first time", "first event", "attended before", "been before",
                     "new to"), ()),
+    ("community_kind", ("kind of community", "type of community", "community type",
+                        "community kind", "sort of community"), ()),
     ("available", ("which rounds", "what rounds", "rounds can", "availability",
                    "available for"), ()),
     ("seeks", ("need help", "help with", "looking for help", "seeking help", "want help",

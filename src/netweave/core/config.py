@@ -170,6 +170,8 @@ class EventConfig:
     apart_same_organization: bool = True
     #: every first-timer meets at least one veteran where one is free
     first_timers_meet_veterans: bool = True
+    #: everyone with a community_kind meets someone of another kind where a swap allows
+    across_community_kinds: bool = False
     #: at most this many of one person's meetings come from others' one-way requests; the
     #: requests beyond it (the latest registered askers first) count as plain pairs. None = off
     request_cap: int | None = None
@@ -356,6 +358,7 @@ _KEYS: dict[str, dict[str, tuple[str, _ReadFn]]] = {
     "rules": {
         "apart_same_organization": ("apart_same_organization", _bool),
         "first_timers_meet_veterans": ("first_timers_meet_veterans", _bool),
+        "across_community_kinds": ("across_community_kinds", _bool),
         "request_cap": ("request_cap", _int),
     },
     "text": {"backend": ("text_backend", _text)},
@@ -634,6 +637,11 @@ _HELP: dict[str, tuple[tuple[str, str, str], ...]] = {
             "first_timers_meet_veterans",
             "first_timers_meet_veterans",
             "every first-timer meets at least one veteran where one is free (first_time)",
+        ),
+        (
+            "across_community_kinds",
+            "across_community_kinds",
+            "everyone meets at least one person of another kind of community (community_kind)",
         ),
         (
             "request_cap",

@@ -80,6 +80,9 @@ class Person:
     organization: str = ""
     #: first time at the event (a "first-timer"); everyone else is a veteran
     first_time: bool = False
+    #: the kind of community they manage ("open source", "research lab"), for the optional
+    #: rule that everyone meets someone of another kind
+    community_kind: str = ""
 
     @property
     def is_async(self) -> bool:
@@ -253,6 +256,7 @@ def _parse_row(cells: list[str], line: int, ctx: _Context) -> _Draft:
         "available": checked("available", parse_available),
         "organization": " ".join(_cell(cells, layout, "organization").split()),
         "first_time": checked("first_time", _parse_yes_no),
+        "community_kind": " ".join(_cell(cells, layout, "community_kind").split()),
     }
     valid = not issues and all(layout.has(name) for name in REQUIRED)
     issues += _overflow(cells, line, layout, file)

@@ -1,5 +1,6 @@
 """The organizers' rules about who meets whom, besides the scores: colleagues apart,
-first-timers with veterans, seekers with offerers, popular people shared.
+first-timers with veterans, seekers with offerers, meetings across kinds of community,
+popular people shared.
 
 The scores already favour first-timer x veteran and seeker x offerer pairs (the ``first_timer``
 and ``offers`` weights, built in :mod:`netweave.core.scoring`). What a score cannot promise,
@@ -29,6 +30,7 @@ __all__ = [
     "ensure_partners",
     "first_timer_needs",
     "keep_rules",
+    "kind_needs",
     "met_pairs",
     "rule_metrics",
     "seeker_needs",
@@ -124,6 +126,25 @@ def seeker_needs(people: Sequence[Person]) -> dict[int, frozenset[int]]:
         if found:
             out[i] = frozenset(found)
     return out
+
+
+def kind_needs(people: Sequence[Person]) -> dict[int, frozenset[int]]:
+    """Per person with a ``community_kind`` (a position), the people of another non-empty
+    kind; nobody when everyone gives the same kind (case and spacing do not matter).
+
+    >>> people = [Person(e, e, e, community_kind=k) for e, k in
+    ...           (("a", "Open source"), ("b", "open  source"), ("c", "Lab"), ("d", ""))]
+    >>> kind_needs(people)
+    {0: frozenset({2}), 1: frozenset({2}), 2: frozenset({0, 1})}
+    """
+    by_kind: dict[str, set[int]] = {}
+    for i, p in enumerate(people):
+        if key := _topic(p.community_kind):
+            by_kind.setdefault(key, set()).add(i)
+    if len(by_kind) < 2:
+        return {}
+    everyone = frozenset().union(*by_kind.values())
+    return {i: everyone - ids for ids in by_kind.values() for i in sorted(ids)}
 
 
 def _topic(text: str) -> str:
@@ -251,11 +272,12 @@ class _Swapper:
         asyn = self.free.asyn
         return len(m) == 2 and frozenset(m) not in self.fixed and not (asyn[m[0]] or asyn[m[1]])
 
-    def keeps(self, p: int, lost: int) -> bool:
-        """``p`` losing ``lost`` still meets someone they need under every rule."""
+    def keeps(self, p: int, lost: int, gained: int) -> bool:
+        """``p`` losing ``lost`` for ``gained`` still meets someone they need under every
+        rule (the new partner counts: two of one kind swapping across stay across)."""
         for rule in self.rules:
             needed = rule.get(p, frozenset())
-            if lost in needed and not self.served(p, needed, lost):
+            if lost in needed and gained not in needed and not self.served(p, needed, lost):
                 return False
         return True
 
@@ -277,7 +299,8 @@ class _Swapper:
             if theirs == mine or not self.movable(theirs) or not self.fits(p, v):
                 continue
             y = theirs[0] if theirs[1] == v else theirs[1]
-            if not all(self.keeps(a, b) for a, b in ((p, x), (x, p), (v, y), (y, v))):
+            swapped = ((p, x, v), (x, p, y), (v, y, p), (y, v, x))
+            if not all(self.keeps(a, lost, gained) for a, lost, gained in swapped):
                 continue
             if self.fits(x, y):
                 self.replace(meetings, [mine, theirs], [_pair(p, v), _pair(x, y)])
@@ -289,8 +312,8 @@ class _Swapper:
                     if (
                         self.fits(x, a)
                         and self.fits(y, b)
-                        and self.keeps(a, b)
-                        and self.keeps(b, a)
+                        and self.keeps(a, b, x)
+                        and self.keeps(b, a, y)
                     ):
                         new = [_pair(p, v), _pair(x, a), _pair(y, b)]
                         self.replace(meetings, [mine, theirs, third], new)
@@ -323,8 +346,9 @@ def rule_metrics(
     wanted: Mapping[str, Needs],
     free: Free,
 ) -> dict[str, int]:
-    """How well the rounds keep the rules: ``seekers``/``seekers_met_offerer`` and
-    ``first_timers``/``first_timers_met_veteran`` (counting those with someone free), and
+    """How well the rounds keep the rules: ``seekers``/``seekers_met_offerer``,
+    ``first_timers``/``first_timers_met_veteran`` and, when ``wanted`` has ``kinds``,
+    ``kinds``/``kinds_met_other`` (counting those with someone free), and
     ``same_organization_pairs`` (always 0 when the rule is on).
 
     Examples
@@ -343,10 +367,10 @@ def rule_metrics(
         partners.setdefault(b, set()).add(a)
     keys = [organization_key(p) for p in people]
     out: dict[str, int] = {}
-    for name, label in (
-        ("seekers", "seekers_met_offerer"),
-        ("first_timers", "first_timers_met_veteran"),
-    ):
+    labels = [("seekers", "seekers_met_offerer"), ("first_timers", "first_timers_met_veteran")]
+    if "kinds" in wanted:  # an optional rule: its figures only when it is on
+        labels.append(("kinds", "kinds_met_other"))
+    for name, label in labels:
         needs = wanted.get(name, {})
         served = [p for p in needs if partners.get(p, set()) & needs[p]]
         out[label] = len(served)
@@ -365,8 +389,10 @@ def keep_rules(
     attends: np.ndarray,
     pinned: Collection[frozenset[int]] = frozenset(),
 ) -> tuple[RoundsResult, dict[str, object]]:
-    """The planned rounds with first-timers meeting veterans and seekers meeting offerers
-    where a swap allows (:func:`ensure_partners`), and the rules' metrics.
+    """The planned rounds with first-timers meeting veterans, seekers meeting offerers and
+    (when ``across_community_kinds``) everyone with a kind meeting another kind, where a swap
+    allows (:func:`ensure_partners`, each rule protecting the earlier ones'), and the rules'
+    metrics.
 
     ``total`` is summed again from the real scores; each person's share moves with what
     they achieve (``share * new / old``).
@@ -377,11 +403,13 @@ def keep_rules(
         "first_timers": first_timer_needs(people) if config.first_timers_meet_veterans else {},
         "seekers": seeker_needs(people) if config.weights.offers > 0 else {},
     }
+    if config.across_community_kinds:
+        wanted["kinds"] = kind_needs(people)
     fixed = set(pinned) | {frozenset(p) for p in (*aff.requests, *aff.must_meet)}
     rounds: list[list[tuple[int, ...]]] = [list(r) for r in result.rounds]
     swaps = 0
     done: list[Needs] = []
-    for name in ("first_timers", "seekers"):
+    for name in wanted:  # first-timers, then seekers, then kinds: the earlier are protected
         rounds, made = ensure_partners(
             rounds, wanted[name], free, fixed=fixed, score=aff.score, protect=done
         )

@@ -113,6 +113,7 @@ def _export_row(member: Member) -> list[str]:
         "timezone": member.timezone,
         "location": member.location,
         "community": member.manages,
+        "community_kind": member.community_kind,
         "interests": ";".join(member.interests),
         "offers": ";".join(member.offers or ()),
         "seeks": ";".join(member.seeks or ()),
@@ -287,7 +288,13 @@ class ImportPreview:
 
 # Person fields -> Member fields, with the database's length limits checked up front: SQLite
 # ignores max_length, and a name cut short silently is worse than a clear error.
-_LIMITED = {"email": "email", "name": "name", "community": "manages", "location": "location"}
+_LIMITED = {
+    "email": "email",
+    "name": "name",
+    "community": "manages",
+    "community_kind": "community_kind",
+    "location": "location",
+}
 # imported columns the core does not know but a member has (our own export writes them)
 _EXTRA_FIELDS = {
     "pronouns": "pronouns",
@@ -314,7 +321,12 @@ def _row_issues(person: Person, label: str) -> list[Issue]:
 def _profile(person: Person) -> dict[str, Any]:
     """The member fields a row sets; blank cells are left out so they never erase data."""
     fields: dict[str, Any] = {"name": person.name}
-    for attr, field in (("community", "manages"), ("location", "location"), ("about", "about")):
+    for attr, field in (
+        ("community", "manages"),
+        ("community_kind", "community_kind"),
+        ("location", "location"),
+        ("about", "about"),
+    ):
         if getattr(person, attr):
             fields[field] = getattr(person, attr)
     # "UTC" is also what a blank cell reads as, so it never overwrites a zone we know

@@ -131,6 +131,7 @@ class MemberForm(PlainTextMixin, forms.ModelForm):
             "pronouns",
             "organization",
             "manages",
+            "community_kind",
             "location",
             "timezone",
             "interests",

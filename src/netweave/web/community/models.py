@@ -38,6 +38,9 @@ class Member(models.Model):
     organization = models.CharField(max_length=200, blank=True)
     #: the community this member manages (the core's ``community`` field)
     manages = models.CharField("community they manage", max_length=200, blank=True)
+    #: the kind of community they manage ("open source", "research lab"; the core's
+    #: ``community_kind``), for the optional rule "meet across kinds of community"
+    community_kind = models.CharField("kind of community", max_length=100, blank=True)
     location = models.CharField(max_length=200, blank=True)
     timezone = models.CharField(max_length=64, default="UTC")
     interests = models.JSONField(default=list, blank=True)

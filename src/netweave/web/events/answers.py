@@ -26,7 +26,15 @@ __all__ = [
 ]
 
 #: profile answers kept as plain text on the member
-PROFILE_TEXT = ("name", "pronouns", "organization", "manages", "location", "about")
+PROFILE_TEXT = (
+    "name",
+    "pronouns",
+    "organization",
+    "manages",
+    "community_kind",
+    "location",
+    "about",
+)
 #: answers that, left blank on the public form, keep what we knew (an organizer's import)
 KEPT_WHEN_BLANK = frozenset({*PROFILE_TEXT, "interests", "offers", "seeks"})
 #: profile answers kept as lists of topics on the member
@@ -47,6 +55,7 @@ class RegistrationData:
     pronouns: str = ""
     organization: str = ""
     manages: str = ""
+    community_kind: str = ""
     location: str = ""
     timezone: str = "UTC"
     interests: tuple[str, ...] = ()
@@ -80,6 +89,7 @@ _LABELS = {
     "pronouns": "Pronouns",
     "organization": "Organization",
     "manages": "The community you manage",
+    "community_kind": "Kind of community",
     "location": "Where you are",
     "timezone": "Time zone",
     "interests": "Topics",

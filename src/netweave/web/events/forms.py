@@ -139,6 +139,7 @@ class EventForm(PlainTextMixin, forms.ModelForm):
             "room_link_template",
             "apart_same_organization",
             "first_timers_meet_veterans",
+            "across_community_kinds",
             "request_cap",
             "wishes_open",
         ]
@@ -161,6 +162,9 @@ class EventForm(PlainTextMixin, forms.ModelForm):
             "one-on-one (they can still share a small group).",
             "first_timers_meet_veterans": "Someone new to the community's events meets at "
             "least one person who came before, where one is free.",
+            "across_community_kinds": "Everyone who gave a kind of community (open source, "
+            "research lab, company...) meets at least one person of another kind, where a "
+            "swap allows.",
             "wishes_open": "Participants see who is coming (those who agreed to be listed) on "
             "their page and may mark “would love to meet” (planned like a request) or “no "
             "thanks” (never paired; nobody, organizers included, sees who said it). Closes "

@@ -82,6 +82,10 @@ class Event(models.Model):
     first_timers_meet_veterans = models.BooleanField(
         "every first-timer meets a veteran", default=True
     )
+    #: optional: everyone with a kind of community meets someone of another kind
+    across_community_kinds = models.BooleanField(
+        "everyone meets another kind of community", default=False
+    )
     #: at most this many of one person's meetings come from others' one-way requests
     request_cap = models.PositiveSmallIntegerField("request cap", null=True, blank=True)
     #: participants may see who is coming and say "would love to meet" or "no thanks"

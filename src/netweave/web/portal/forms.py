@@ -70,6 +70,12 @@ class ProfileForm(PlainTextMixin, forms.Form):
         required=False,
         help_text="E.g. “an open science nonprofit” or “a PhD student network”.",
     )
+    community_kind = forms.CharField(
+        label="What kind of community is it?",
+        max_length=100,
+        required=False,
+        help_text="Optional, e.g. open source, research lab, company, nonprofit.",
+    )
     location = forms.CharField(
         label="Where you are", max_length=200, required=False, help_text="City and country."
     )
@@ -228,6 +234,7 @@ class ProfileForm(PlainTextMixin, forms.Form):
             pronouns=d["pronouns"].strip(),
             organization=d["organization"].strip(),
             manages=d["manages"].strip(),
+            community_kind=" ".join(d["community_kind"].split()),
             location=d["location"].strip(),
             timezone=d["timezone"],
             interests=d["interests"],
@@ -252,6 +259,7 @@ class ProfileForm(PlainTextMixin, forms.Form):
             "pronouns": member.pronouns,
             "organization": member.organization,
             "manages": member.manages,
+            "community_kind": member.community_kind,
             "location": member.location,
             "timezone": member.timezone,
             "interests": ", ".join(member.interests or ()),

@@ -68,7 +68,8 @@ _MINE = {"source": "a personal data provider", "owner": "the privacy app"}
 
 
 def _profile(member: Member) -> dict[str, Any]:
-    fields = ["email", "name", "pronouns", "organization", "manages", "location", "timezone"]
+    fields = ["email", "name", "pronouns", "organization", "manages", "community_kind"]
+    fields += ["location", "timezone"]
     data: dict[str, Any] = {f: getattr(member, f) for f in fields}
     data |= {
         "interests": member.interests,

@@ -64,6 +64,7 @@ _PERSON_FIELDS = (
     "member__timezone",
     "member__location",
     "member__manages",
+    "member__community_kind",
     "member__interests",
     "member__about",
     "member__extra",
@@ -119,6 +120,7 @@ def _person(
         timezone=row.member__timezone,
         location=row.member__location,
         community=row.member__manages,
+        community_kind=row.member__community_kind,
         interests=tuple(str(t) for t in (row.member__interests or ())),
         about=row.member__about,
         looking_for=row.looking_for,
@@ -187,6 +189,7 @@ def _event_fields(event: Event) -> dict[str, Any]:
         "watch_every": event.watch_every,
         "apart_same_organization": event.apart_same_organization,
         "first_timers_meet_veterans": event.first_timers_meet_veterans,
+        "across_community_kinds": event.across_community_kinds,
         "request_cap": event.request_cap,
         # staff hosts fill the odd seat: the planner leaves it to "the host", not a trio
         **({"odd": "host"} if event_hosts(event) else {}),

@@ -87,6 +87,7 @@ def _rules(m: Mapping[str, Any]) -> tuple[Stat, ...]:
     broken = int(m.get("same_organization_pairs") or 0)
     spread = int(m.get("requests_beyond_cap") or 0)
     return (
+        *_kinds(m),
         Stat(
             "Seekers who met an offerer",
             seekers,
@@ -113,6 +114,22 @@ def _rules(m: Mapping[str, Any]) -> tuple[Stat, ...]:
             str(spread),
             "Requests to a popular person beyond the event's cap: planned as ordinary pairs, "
             "so the person is shared with others.",
+        ),
+    )
+
+
+def _kinds(m: Mapping[str, Any]) -> tuple[Stat, ...]:
+    """The optional rule "meet across kinds of community": its figure only when it was on."""
+    if "kinds" not in m:
+        return ()
+    met, tone = _of(m.get("kinds_met_other"), m.get("kinds"))
+    return (
+        Stat(
+            "Met another kind of community",
+            met,
+            "People who gave a kind of community (open source, research lab...) and meet "
+            "someone of another kind (counting those for whom such a person was free).",
+            tone,
         ),
     )
 
