@@ -47,7 +47,8 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 def _fail(lines: Sequence[str], title: str) -> NoReturn:
     err.print(f"[bold red]{title}[/]")
     for line in lines:
-        err.print(f"  {line}", markup=False)
+        # one problem a line, never folded: "file.csv:3 [email]" stays whole to copy or grep
+        err.print(f"  {line}", markup=False, soft_wrap=True)
     err.print("Nothing was written.")
     sys.exit(2)
 
