@@ -4,6 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# the suite in one process per CPU, a test file per process at a time (its fixtures stay
+# together); PYTEST_WORKERS= runs it in this process, e.g. to debug
+PYTEST_WORKERS ?= -n auto --dist loadfile
+
 .PHONY: demo plan-demo test test-postgres lint fmt bench example clean
 
 $(STAMP): pyproject.toml package.json package-lock.json
@@ -28,12 +32,12 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_WORKERS)
 
 # the tests that use the database, on PostgreSQL: make test-postgres DATABASE_URL=postgres://...
 test-postgres: $(STAMP)
 	@test -n "$(DATABASE_URL)" || { echo "set DATABASE_URL=postgres://user:password@host:port/name"; exit 2; }
-	DATABASE_URL="$(DATABASE_URL)" $(BIN)/pytest tests/web tests/test_web_cli.py tests/e2e
+	DATABASE_URL="$(DATABASE_URL)" $(BIN)/pytest $(PYTEST_WORKERS) tests/web tests/test_web_cli.py tests/e2e
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
