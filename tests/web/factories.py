@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 
 import factory
 from django.contrib.auth import get_user_model
@@ -317,6 +318,24 @@ class HeldMeetingFactory(factory.django.DjangoModelFactory):
     reasons = factory.LazyFunction(lambda: ["You both care about onboarding"])
 
     seats = factory.PostGeneration(_seat)
+
+
+def talking_pair(event: Event, ana_zone: str, ben_zone: str) -> SimpleNamespace:
+    """Kofi (async, Melbourne) and Ana met in ``event``'s published plan and she answered his
+    form, so the two may talk; Ben shares their group. Returns event, kofi, ana, ben."""
+    kofi = RegistrationFactory(
+        event=event,
+        mode=Registration.Mode.ASYNC,
+        member__timezone="Australia/Melbourne",
+        member__name="Kofi",
+    )
+    ana = RegistrationFactory(event=event, member__name="Ana", member__timezone=ana_zone)
+    ben = RegistrationFactory(event=event, member__name="Ben", member__timezone=ben_zone)
+    plan = PlanVersionFactory(event=event, published_at=timezone.now())
+    MeetingFactory(plan=plan, round=1, room=None, is_async=True, seats=[ana, kofi])
+    GroupFactory(plan=plan, seats=[kofi, ana, ben])
+    AnswersFactory(subject=kofi, author=ana)
+    return SimpleNamespace(event=event, kofi=kofi, ana=ana, ben=ben)
 
 
 def published_example(

@@ -5,7 +5,6 @@ off."""
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -19,14 +18,10 @@ from netweave.web.intros.domain.threads import post_group_message, post_to_pair
 from netweave.web.intros.models import Post
 from netweave.web.mail.due import send_due
 from tests.web.factories import (
-    AnswersFactory,
     EventFactory,
-    GroupFactory,
     HeldMeetingFactory,
-    MeetingFactory,
-    PlanVersionFactory,
-    RegistrationFactory,
     StayInTouchFactory,
+    talking_pair,
 )
 
 pytestmark = pytest.mark.django_db
@@ -41,19 +36,7 @@ def world():
     """Kofi (Melbourne, UTC+11 in November) and Ana (Berlin, UTC+1) met and talk; Ben
     (Toronto) is in their group."""
     event = EventFactory(starts_at=at(2026, 11, 26, 16), status=Event.Status.PUBLISHED)
-    kofi = RegistrationFactory(
-        event=event,
-        mode=Registration.Mode.ASYNC,
-        member__timezone="Australia/Melbourne",
-        member__name="Kofi",
-    )
-    ana = RegistrationFactory(event=event, member__name="Ana", member__timezone="Europe/Berlin")
-    ben = RegistrationFactory(event=event, member__name="Ben", member__timezone="America/Toronto")
-    plan = PlanVersionFactory(event=event, published_at=timezone.now())
-    MeetingFactory(plan=plan, round=1, room=None, is_async=True, seats=[ana, kofi])
-    GroupFactory(plan=plan, seats=[kofi, ana, ben])
-    AnswersFactory(subject=kofi, author=ana)
-    return SimpleNamespace(event=event, kofi=kofi, ana=ana, ben=ben)
+    return talking_pair(event, "Europe/Berlin", "America/Toronto")
 
 
 def posted(post: Post, moment: dt.datetime) -> Post:

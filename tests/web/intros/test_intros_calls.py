@@ -4,7 +4,6 @@ pick, and a calendar invite for everyone with the call's link."""
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 
 import icalendar
 import pytest
@@ -19,13 +18,9 @@ from netweave.web.intros.models import CallProposal
 from netweave.web.intros.queries.calls import group_thread, offered_slots, pair_thread
 from netweave.web.matching.models import Group
 from tests.web.factories import (
-    AnswersFactory,
     EventFactory,
-    GroupFactory,
     IntroSettingsFactory,
-    MeetingFactory,
-    PlanVersionFactory,
-    RegistrationFactory,
+    talking_pair,
 )
 
 pytestmark = pytest.mark.django_db
@@ -42,19 +37,7 @@ def pair():
         status=Event.Status.PUBLISHED,
         meeting_url="https://zoom.example.org/j/1",
     )
-    kofi = RegistrationFactory(
-        event=event,
-        mode=Registration.Mode.ASYNC,
-        member__timezone="Australia/Melbourne",
-        member__name="Kofi",
-    )
-    ana = RegistrationFactory(event=event, member__name="Ana", member__timezone="America/Toronto")
-    ben = RegistrationFactory(event=event, member__name="Ben", member__timezone="Asia/Tokyo")
-    plan = PlanVersionFactory(event=event, published_at=timezone.now())
-    MeetingFactory(plan=plan, round=1, room=None, is_async=True, seats=[ana, kofi])
-    GroupFactory(plan=plan, seats=[kofi, ana, ben])
-    AnswersFactory(subject=kofi, author=ana)
-    return SimpleNamespace(event=event, kofi=kofi, ana=ana, ben=ben)
+    return talking_pair(event, "America/Toronto", "Asia/Tokyo")
 
 
 def test_offered_hours_are_inside_both_waking_days(pair):
