@@ -34,23 +34,28 @@ def _organizer_forbidden(
     plan: Plan, pairs: Iterable[tuple[str, str]], names: Mapping[str, str]
 ) -> list[Violation]:
     forbidden = {(a, b) if a < b else (b, a) for a, b in pairs}
+    return _together(plan, forbidden, names, "you forbade this pair")
+
+
+def _together(
+    plan: Plan, pairs: set[tuple[str, str]], names: Mapping[str, str], why: str
+) -> list[Violation]:
+    """Every meeting and group that puts one of ``pairs`` (sorted ids) together, with ``why``."""
     found = []
     for r in plan.rounds:
         for m in r.meetings:
             for pair in m.pairs():
-                if pair in forbidden:
+                if pair in pairs:
                     who = " and ".join(names.get(p, p) for p in pair)
                     where = m.room or "an async meeting"
-                    message = (
-                        f"Round {r.number}: {who} are matched in {where}, but you forbade this pair"
-                    )
+                    message = f"Round {r.number}: {who} are matched in {where}, but {why}"
                     found.append(Violation("forbidden-pair", message, r.number, pair))
     for g in plan.groups:
         inside = set(g.members) | set(g.remote)
-        for a, b in sorted(forbidden):
+        for a, b in sorted(pairs):
             if a in inside and b in inside:
                 who = f"{names.get(a, a)} and {names.get(b, b)}"
-                message = f"Groups: {who} are both in {g.room}, but you forbade this pair"
+                message = f"Groups: {who} are both in {g.room}, but {why}"
                 found.append(Violation("forbidden-pair", message, 0, (a, b)))
     return found
 
@@ -75,24 +80,8 @@ def _private_violations(
     plan: Plan, private: set[tuple[str, str]], names: Mapping[str, str]
 ) -> list[Violation]:
     """A private pair placed together, worded without saying which of the two asked."""
-    found = []
     why = "they cannot be paired (a participant's private wish; netweave does not say whose)"
-    for r in plan.rounds:
-        for m in r.meetings:
-            for pair in m.pairs():
-                if pair in private:
-                    who = " and ".join(names.get(p, p) for p in pair)
-                    where = m.room or "an async meeting"
-                    message = f"Round {r.number}: {who} are matched in {where}, but {why}"
-                    found.append(Violation("forbidden-pair", message, r.number, pair))
-    for g in plan.groups:
-        inside = set(g.members) | set(g.remote)
-        for a, b in sorted(private):
-            if a in inside and b in inside:
-                who = f"{names.get(a, a)} and {names.get(b, b)}"
-                message = f"Groups: {who} are both in {g.room}, but {why}"
-                found.append(Violation("forbidden-pair", message, 0, (a, b)))
-    return found
+    return _together(plan, private, names, why)
 
 
 def plan_violations(
