@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -206,6 +207,20 @@ def test_plan_rounds_live_person_watches_one_video_per_round() -> None:
     assert all(
         Counter(p for m in r for p in m if p >= 3).most_common(1)[0][1] == 1 for r in result.rounds
     )
+
+
+def test_plan_rounds_splits_a_live_pair_for_open_async_slots() -> None:
+    # the graph links both async people to Ana (0) only, and Ana and Bo (1) score best: the
+    # matching pairs the four live people and leaves both async slots open, with nobody live
+    # left alone to take them; splitting Ana and Bo seats both
+    s = np.zeros((6, 6), np.float32)
+    for (a, b), v in {(0, 1): 5, (2, 3): 5, (1, 2): 1, (0, 4): 2, (0, 5): 2}.items():
+        s[a, b] = s[b, a] = v
+    aff = Affinity(ids(6), None, graph=sp.csr_matrix(s))
+    modes = ["live"] * 4 + ["async"] * 2
+    result = plan_rounds(aff, modes, 1)
+    assert result.unmatched == ()
+    assert sorted(result.rounds[0]) == [(0, 4), (1, 5), (2, 3)]
 
 
 # --------------------------------------------------------------------------- requests

@@ -15,18 +15,21 @@ people only: the live person watches the async person's video during that round.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import scipy.sparse as sp
 
 from netweave.core.affinity import Affinity
 from netweave.core.bounds import PartnerScan, pair_keys, scan_partners
 from netweave.core.fair_swaps import lift_planner
 from netweave.core.matching import max_weight_matching
 from netweave.core.newcomers import boosted_affinity
+from netweave.core.open_seats import fill_open_seats
 from netweave.core.round_spec import (
     RoundSpec,
     async_demand_error,
@@ -176,7 +179,9 @@ def plan_rounds(
     becomes a node of that round's graph. When the live count left for rooms is odd, one
     person sits out the matching and then joins the pair they add most to (or meets the
     host); the sitter rotates (fewest trios or host visits first, then worst off), and if a
-    round still leaves someone alone, up to four sitters are tried.
+    round still leaves someone alone, up to four sitters are tried. An async slot still
+    open after the matching and the leftovers' pairing is filled by splitting a live pair
+    (:func:`~netweave.core.open_seats.fill_open_seats`).
 
     Per round: the candidate graph minus used pairs, weighted in tiers — every pair a
     constant (so pairing more people beats a one-way request), plus the normalised score
@@ -425,11 +430,58 @@ class _Planner:
         lonely_live, lonely_async = self._lonely(rest, copies, pairs)
         pairs += self._pair_leftovers(lonely_live, lonely_async)
         lonely_live, lonely_async = self._lonely(rest, copies, pairs)
-        if sitter is not None:
+        if lonely_async:
+            pairs, lonely_live, lonely_async = self._fill_seats(free, copies, pairs, sitter)
+        elif sitter is not None:
             lonely_live = [sitter, *lonely_live]
         meetings = [tuple(sorted(p)) for p in pairs]
         placed, alone = self._place_odd(number, lonely_live, meetings, has_trio)
         return _Attempt([*meetings, *placed], alone, lonely_async)
+
+    def _fill_seats(
+        self, free: np.ndarray, copies: np.ndarray, pairs: list, sitter: int | None
+    ) -> tuple[list, list[int], list[int]]:
+        """Async slots still open: the sitter may take one, and pairs are split for the rest
+        (:func:`~netweave.core.open_seats.fill_open_seats`); the sitter, if still alone,
+        comes first among the lonely live people."""
+        lonely_live, lonely_async = self._lonely(free, copies, pairs)
+        pairs = pairs + self._pair_leftovers(lonely_live, lonely_async)
+        lonely_live, lonely_async = self._lonely(free, copies, pairs)
+        arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        live = self.spec.live
+        keys = arr.min(axis=1) * self.spec.n + arr.max(axis=1)
+        splittable = live[arr[:, 0]] & live[arr[:, 1]] & (self._priority(keys) == 0)
+        pairs, _ = fill_open_seats(
+            pairs,
+            [*lonely_async, *lonely_live],
+            allowed=self._may_meet,
+            score=self.aff.pair_scores,
+            near=self._near,
+            splittable=splittable.tolist(),
+        )
+        lonely_live, lonely_async = self._lonely(free, copies, pairs)
+        if sitter in lonely_live:
+            lonely_live = [sitter, *(p for p in lonely_live if p != sitter)]
+        return pairs, lonely_live, lonely_async
+
+    def _may_meet(self, a: int, b: int) -> bool:
+        """Whether ``a`` and ``b`` may meet in this round's new meetings."""
+        asyn = self.spec.asyn
+        return self._can_meet(a, b) and not (asyn[a] and asyn[b]) and self.watch.pair_ok(a, b)
+
+    def _near(self, person: int) -> np.ndarray:
+        """``person``'s candidate partners, best first."""
+        adj = self._adjacency
+        lo, hi = adj.indptr[person], adj.indptr[person + 1]
+        order = np.argsort(-adj.data[lo:hi], kind="stable")
+        return adj.indices[lo:hi][order]
+
+    @functools.cached_property
+    def _adjacency(self) -> sp.csr_matrix:
+        """The candidate pairs both ways with their scores (made when a seat is first open)."""
+        n, lo, hi = self.spec.n, self.lo, self.hi
+        data = np.r_[self.base, self.base] + 1.0  # +1: a zero score is still a candidate
+        return sp.csr_matrix((data, (np.r_[lo, hi], np.r_[hi, lo])), shape=(n, n))
 
     def _deficits(self) -> np.ndarray:
         """How far each person is behind, 0..1: their share so far (achieved / the sum of as
