@@ -11,13 +11,15 @@ chats, while a live pair ``(x, y)`` could often make room: ``p`` meets ``x`` and
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 __all__ = ["fill_open_seats"]
 
-#: partners of a pair that may be split, tried per open seat (its best candidates first)
+#: people in pairs that may be split tried per open seat (its best candidates first), and
+#: other open seats tried per such person: at most ``_TRIES ** 2`` options per seat
 _TRIES = 32
 
 Pair = tuple[int, int]
@@ -72,11 +74,12 @@ def fill_open_seats(
     out: list[Pair | None] = list(pairs)
     where = {p: k for k, pr in enumerate(pairs) if splittable[k] for p in pr}
     here = {frozenset(p) for p in pairs}
+    everyone = sorted(where)  # who sits in a pair that may be split (some leave it below)
     still = list(seats)
     left: list[int] = []
     while still:
         p = still.pop(0)
-        found = _best_split(p, still, out, where, here, allowed, score, near)
+        found = _best_split(p, still, out, where, everyone, here, allowed, score, near)
         if found is None:
             left.append(p)
             continue
@@ -96,6 +99,7 @@ def _best_split(
     others: list[int],
     pairs: list[Pair | None],
     where: dict[int, int],
+    everyone: list[int],
     here: set[frozenset[int]],
     allowed: Callable[[int, int], bool],
     score: Callable[[np.ndarray, np.ndarray], np.ndarray],
@@ -111,18 +115,16 @@ def _best_split(
     xs = [x for x in near(p) if fits(x)][:_TRIES]
     if len(xs) < _TRIES // 4:
         # few candidates are in a pair that may be split: try pairs spread over the round
-        everyone = sorted(where)
         step = max(1, len(everyone) // (4 * _TRIES))
         xs += [x for x in everyone[p % step :: step] if x not in xs and fits(x)][: _TRIES - len(xs)]
+    seats = list(dict.fromkeys(others))
     options = []
     for x in xs:
         a, b = pairs[where[x]]  # type: ignore[misc]
         y = b if a == x else a
-        options += [
-            (x, y, q)
-            for q in dict.fromkeys(others)
-            if q != y and frozenset((q, y)) not in here and allowed(q, y)
-        ]
+        fit = (q for q in seats if q != y and frozenset((q, y)) not in here and allowed(q, y))
+        # the first few seats that fit: enough to choose from, a bounded amount of work
+        options += [(x, y, q) for q in itertools.islice(fit, _TRIES)]
     if not options:
         return None
     x, y, q = (np.array(col, dtype=np.intp) for col in zip(*options, strict=True))
