@@ -21,8 +21,11 @@ proven bound without visiting every pair.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -46,6 +49,8 @@ _BLOCK_CELLS = 1 << 23
 _PAIR_CHUNK = 200_000
 #: a lookup table over distinct tag sets is used up to this many sets (64 MB of float32)
 _MAX_TAG_SETS = 4096
+#: threads scoring row blocks at most (each holds a block's temporaries, ~100 MB)
+_MAX_WORKERS = 4
 #: columns sampled per row to find a threshold below each row's k-th largest value
 _SAMPLE_EVERY = 8
 
@@ -309,8 +314,10 @@ def build_graphs(
 
     Notes
     -----
-    ``O(n^2)`` time in blocks of about eight million cells, ``O(n keep)`` memory: the
-    ``n x n`` matrix is never held. 50,000 people take about a minute on two cores.
+    ``O(n^2)`` time in blocks of about eight million cells, scored by one thread per core
+    (numpy's products, takes and partitions let go of the GIL; the blocks are collected in
+    order, so the graph does not depend on the threads), ``O(n keep)`` memory: the ``n x n``
+    matrix is never held. 50,000 people take about a minute on two cores.
 
     Examples
     --------
@@ -332,14 +339,21 @@ def build_graphs(
         "profile": _DotRows(f.profile, f.profile),
     }
     step = max(1, _BLOCK_CELLS // max(n, 1))
-    blocks = list(range(0, n, step))
-    for done, start in enumerate(blocks, start=1):
-        stop = min(n, start + step)
-        parts = _parts(f, tables, dots, start, stop, weight_sets)
-        for b in builders:
-            b.add(start, stop, parts)
-        if progress is not None:
-            progress(done, len(blocks))
+    blocks = [(start, min(n, start + step)) for start in range(0, n, step)]
+
+    def best_of(block: tuple[int, int]) -> list[_Best]:
+        parts = _parts(f, tables, dots, *block, weight_sets)
+        return [b.best(*block, parts) for b in builders]
+
+    # numpy lets go of the GIL in the products, takes and partitions that score a block, so
+    # blocks scored side by side use both cores; map() hands them back in order, so the
+    # graph is the same whatever the threads' timing
+    with ThreadPoolExecutor(max_workers=_workers(len(blocks))) as pool:
+        for done, found in enumerate(pool.map(best_of, blocks), start=1):
+            for b, best in zip(builders, found, strict=True):
+                b.keep(best)
+            if progress is not None:
+                progress(done, len(blocks))
     return [
         b.finish(PairScorer(f, w, lst, tables), lst)
         for b, w, lst in zip(builders, weight_sets, listed, strict=True)
@@ -380,18 +394,34 @@ def _parts(
     return out
 
 
+class _Best(NamedTuple):
+    """One block of rows' best partners under one weighting."""
+
+    start: int
+    stop: int
+    rows: np.ndarray
+    cols: np.ndarray
+    vals: np.ndarray
+
+
+def _workers(blocks: int) -> int:
+    """Threads scoring blocks: one per core (two here), one for a single block."""
+    return max(1, min(blocks, len(os.sched_getaffinity(0)), _MAX_WORKERS))
+
+
 class _Builder:
     """Collects one weighting's best partners block by block."""
 
     def __init__(self, n: int, w: Weights, tables: _Tables, keep: int) -> None:
-        self.n, self.w, self.tables, self.keep = n, w, tables, keep
+        self.n, self.w, self.tables, self.top = n, w, tables, keep
         self.place = tables.place_table(w)
         self.rows: list[np.ndarray] = []
         self.cols: list[np.ndarray] = []
         self.vals: list[np.ndarray] = []
         self.ceiling = np.full(n, -np.inf)
 
-    def add(self, start: int, stop: int, parts: dict[str, np.ndarray]) -> None:
+    def best(self, start: int, stop: int, parts: dict[str, np.ndarray]) -> _Best:
+        """Rows ``start:stop``'s best partners: (rows, columns, scores); reads, never writes."""
         place = self.tables.place
         block = np.take(self.place[place[start:stop]], place, axis=1)
         scratch = np.empty_like(block)  # one temporary for all parts, not one per part
@@ -402,15 +432,18 @@ class _Builder:
                 block += scratch
         local = np.arange(stop - start)
         block[local, local + start] = -np.inf
-        rows, cols = top_per_row(block, self.keep)
-        vals = block[rows, cols]
-        self.rows.append(rows + start)
-        self.cols.append(cols)
-        self.vals.append(vals.astype(np.float64))
-        if self.n - 1 > self.keep:  # otherwise everyone is in the graph: no ceiling
-            lowest = np.full(stop - start, np.inf)
-            np.minimum.at(lowest, rows, vals)
-            self.ceiling[start:stop] = lowest
+        rows, cols = top_per_row(block, self.top)
+        return _Best(start, stop, rows + start, cols, block[rows, cols].astype(np.float64))
+
+    def keep(self, best: _Best) -> None:
+        """Collect a block's best partners (blocks in order) and its rows' ceilings."""
+        self.rows.append(best.rows)
+        self.cols.append(best.cols)
+        self.vals.append(best.vals)
+        if self.n - 1 > self.top:  # otherwise everyone is in the graph: no ceiling
+            lowest = np.full(best.stop - best.start, np.inf)
+            np.minimum.at(lowest, best.rows - best.start, best.vals)
+            self.ceiling[best.start : best.stop] = lowest
 
     def finish(self, scorer: PairScorer, listed: Listed) -> ScoreGraph:
         n = self.n
