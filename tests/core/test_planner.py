@@ -8,12 +8,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from netweave.core import planner
+from netweave.core.affinity import build_affinity
+from netweave.core.availability import attendance
 from netweave.core.check import check_plan
 from netweave.core.config import EventConfig
 from netweave.core.people import Person
 from netweave.core.plan import Plan
 from netweave.core.planner import HOST_REASON, PlanningInput, describe_meeting, plan_event
 from netweave.core.round_spec import InfeasibleError
+from netweave.core.scoring import forbid, rule_forbidden
 from netweave.synth import synthetic_rows
 
 
@@ -113,6 +117,29 @@ def test_plan_event_metrics_report_quality_against_the_bound():
     people = community(40, seed=8)
     plan = plan_event(PlanningInput(people), EventConfig(rounds=3, group_iterations=2))
     assert 95.0 <= plan.metrics["quality_pct"] <= 100.0 + 1e-6
+
+
+def test_plan_event_bound_beside_the_rounds_matches_the_bound_alone():
+    # the bound runs in a thread beside the rounds: the same value as computed on its own
+    people = community(40, seed=8)
+    config = EventConfig(rounds=3, group_iterations=2)
+    plan = plan_event(PlanningInput(people, groups=False), config)
+    aff = build_affinity(people)
+    aff = forbid(aff, rule_forbidden(people, config))
+    modes = [p.mode for p in people]
+    attends = attendance([p.available for p in people], modes, config.rounds)
+    alone = planner._rounds_bound(aff, modes, config, attends)
+    assert plan.metrics["upper_bound"] == pytest.approx(alone, abs=1e-4)  # shown to 4 places
+    assert plan.metrics["seconds"]["total"] >= plan.metrics["seconds"]["rounds"]
+
+
+def test_plan_event_bound_error_reaches_the_caller(monkeypatch: pytest.MonkeyPatch):
+    def broken(*args: object) -> float:
+        raise RuntimeError("the LP broke")
+
+    monkeypatch.setattr(planner, "_rounds_bound", broken)
+    with pytest.raises(RuntimeError, match="the LP broke"):
+        plan_event(PlanningInput(community(12, seed=2), groups=False), EventConfig(rounds=2))
 
 
 def test_plan_event_too_many_rounds_refused():
