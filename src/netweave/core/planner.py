@@ -59,13 +59,13 @@ class PlanningInput:
 
 
 class _Beside:
-    """``fn(*args)`` run in a daemon thread: :meth:`result` waits for it and re-raises its
-    error. A daemon, so that a plan stopped by an error does not wait for it at exit."""
+    """``fn(*args)`` run in a thread: :meth:`result` waits for it and re-raises its error;
+    leaving the ``with`` block waits for it in any case."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
         self._out: list[Any] = []
         self._error: list[BaseException] = []
-        self._thread = threading.Thread(target=self._run, args=(fn, args), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(fn, args))
         self._thread.start()
 
     def _run(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
@@ -79,6 +79,14 @@ class _Beside:
         if self._error:
             raise self._error[0]
         return self._out[0]
+
+    def __enter__(self) -> _Beside:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # also when the rounds fail: a process must not exit while HiGHS solves (its
+        # threads abort it: "terminate called without an active exception")
+        self._thread.join()
 
 
 def _timed(seconds: dict[str, float], name: str, start: float) -> float:
@@ -121,43 +129,15 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
         number: [tuple(aff.index(pid) for pid in meeting) for meeting in meetings]
         for number, meetings in data.pinned_rounds.items()
     }
-    report = (lambda done, total: progress("rounds", done, total)) if progress else None
     # the bound does not depend on the rounds, and HiGHS lets go of the GIL while it solves:
     # it runs beside the rounds (50,000 people: its 50 s are hidden behind theirs)
-    bound_job = _Beside(_timed_bound, aff, modes, config, attends)
-    result = plan_rounds(
-        aff,
-        modes,
-        config.rounds,
-        async_matches=config.async_matches,
-        odd=config.odd,
-        candidates=config.candidates,
-        fairness=config.fairness,
-        seed=config.seed,
-        pinned=pinned,
-        boost=data.newcomer_boost,
-        watch_cap=config.watch_cap,
-        attends=attends if restricted(attends) else None,
-        progress=report,
-    )
-    t = _timed(seconds, "rounds", t)
-    heuristic_total = result.total
-    # the integer program plans everyone in every round: with availability it is not the
-    # same problem, so there is no proof then
-    exact = (
-        None
-        if restricted(attends)
-        else _prove(aff, modes, config, result, pinned, data.newcomer_boost)
-    )
-    if exact is not None:
-        result = exact.result
-        t = _timed(seconds, "exact", t)
-    result, rule_figures = keep_rules(
-        aff, result, people, config, attends, {frozenset(m) for ms in pinned.values() for m in ms}
-    )
-    if progress:
-        progress("bound", 0, 1)
-    bound, seconds["bound"] = bound_job.result()
+    with _Beside(_timed_bound, aff, modes, config, attends) as bound_job:
+        result, exact, rule_figures, heuristic_total = _proved_rounds(
+            data, config, aff, attends, pinned, seconds, progress
+        )
+        if progress:
+            progress("bound", 0, 1)
+        bound, seconds["bound"] = bound_job.result()
     t = time.perf_counter()
     if progress:
         progress("bound", 1, 1)
@@ -196,6 +176,58 @@ def plan_event(data: PlanningInput, config: EventConfig, progress: Progress | No
             swaps = rule_figures["rule_swaps"]
             metrics["optimality"] = f"{metrics['optimality']}, before {swaps} swap(s) for the rules"
     return plan.with_metrics(**metrics)
+
+
+def _proved_rounds(
+    data: PlanningInput,
+    config: EventConfig,
+    aff: Affinity,
+    attends: np.ndarray,
+    pinned: Mapping[int, Sequence[tuple[int, ...]]],
+    seconds: dict[str, float],
+    progress: Progress | None,
+) -> tuple[RoundsResult, ExactResult | None, dict[str, int], float]:
+    """The rounds, proved optimal for small events, with the organizers' rules kept: the
+    result, the proof (None: none), the rules' figures and the heuristic's own total."""
+    t = time.perf_counter()
+    modes = [p.mode for p in data.people]
+    report = (lambda done, total: progress("rounds", done, total)) if progress else None
+    result = plan_rounds(
+        aff,
+        modes,
+        config.rounds,
+        async_matches=config.async_matches,
+        odd=config.odd,
+        candidates=config.candidates,
+        fairness=config.fairness,
+        seed=config.seed,
+        pinned=pinned,
+        boost=data.newcomer_boost,
+        watch_cap=config.watch_cap,
+        attends=attends if restricted(attends) else None,
+        progress=report,
+    )
+    t = _timed(seconds, "rounds", t)
+    heuristic_total = result.total
+    # the integer program plans everyone in every round: with availability it is not the
+    # same problem, so there is no proof then
+    exact = (
+        None
+        if restricted(attends)
+        else _prove(aff, modes, config, result, pinned, data.newcomer_boost)
+    )
+    if exact is not None:
+        result = exact.result
+        _timed(seconds, "exact", t)
+    result, rule_figures = keep_rules(
+        aff,
+        result,
+        data.people,
+        config,
+        attends,
+        {frozenset(m) for ms in pinned.values() for m in ms},
+    )
+    return result, exact, rule_figures, heuristic_total
 
 
 def _prove(
