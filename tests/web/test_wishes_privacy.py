@@ -4,8 +4,9 @@ tells who said it to whom, organizers included (they see counts).
 The pages are fetched before and after Ana says "no thanks" to Bo, through her page: every
 one of them must read the same (the organizers' event page only counts one more choice;
 the participants' pages also with their list of who is coming searched for her, narrowed to
-their own choices and paged), and no email is sent. Then a plan pairing them by hand: the board says they cannot be paired
-without saying whose wish it is, and the exports and the people's data say nothing more.
+their own choices and paged), and no email is sent. Then a plan pairing them by hand: the
+board says they cannot be paired without saying whose wish it is, and the exports and the
+people's data say nothing more.
 """
 
 from __future__ import annotations
