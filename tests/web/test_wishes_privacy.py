@@ -2,9 +2,11 @@
 tells who said it to whom, organizers included (they see counts).
 
 The pages are fetched before and after Ana says "no thanks" to Bo, through her page: every
-one of them must read the same (the organizers' event page only counts one more choice),
-and no email is sent. Then a plan pairing them by hand: the board says they cannot be paired
-without saying whose wish it is, and the exports and the people's data say nothing more.
+one of them must read the same (the organizers' event page only counts one more choice;
+the participants' pages also with their list of who is coming searched for her, narrowed to
+their own choices and paged), and no email is sent. Then a plan pairing them by hand: the
+board says they cannot be paired without saying whose wish it is, and the exports and the
+people's data say nothing more.
 """
 
 from __future__ import annotations
@@ -60,6 +62,12 @@ def _pages(event, regs: list[Registration]) -> dict[str, str]:
         reverse(name, args=[r.token])
         for r in (bo, regs[0])  # the one she said it about, and a bystander
         for name in ("portal:mine", "portal:edit")
+    ]
+    # the list of who is coming searched for her, and narrowed to their own choices
+    portal += [
+        f"{reverse('portal:mine', args=[r.token])}?{query}"
+        for r in (bo, regs[0])
+        for query in (f"q={ana.member.name}", "show=mine", "q=member&page=2")
     ]
     return {url: url for url in (*orga, *portal)}
 

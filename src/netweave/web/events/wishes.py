@@ -6,6 +6,11 @@ The one module that reads and writes :class:`~netweave.web.events.models.Wish` r
 what leaves this module is a person's *own* wishes (:func:`own_wishes`), counts
 (:func:`wish_counts`), and the planner's inputs (:func:`planner_wishes`), which the
 matching app turns into requests and avoid lists without ever naming whose they are.
+
+The list of who is coming can hold hundreds of people, so a participant reads it a page at
+a time (:func:`coming_page`): searched by what the list shows of them (name and the
+community they manage, nothing else), optionally narrowed to the people they marked, always
+in the same order (by name), so that paging is deterministic.
 """
 
 from __future__ import annotations
@@ -14,20 +19,27 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from netweave.web.common.errors import DomainError
 from netweave.web.events.models import Event, Registration, Wish
 from netweave.web.events.registering import is_locked, listed_registrants
 
 __all__ = [
+    "COMING_PAGE_SIZE",
+    "QUERY_MAX_LENGTH",
+    "ComingPage",
     "WishCounts",
     "WishesClosedError",
     "close_wishes",
     "coming",
+    "coming_page",
+    "coming_query",
     "own_wishes",
     "planner_wishes",
+    "search_coming",
     "set_wish",
     "set_wishes",
     "wish_counts",
@@ -56,6 +68,86 @@ def coming(registration: Registration) -> QuerySet[Registration]:
         .exclude(pk=registration.pk)
         .select_related("member")
         .order_by("member__name", "pk")
+    )
+
+
+#: people per page of the list of who is coming
+COMING_PAGE_SIZE = 50
+#: a longer search is cut to this many characters: a name or a community fits, and a pasted
+#: page of text should neither fail nor turn into dozens of database conditions
+QUERY_MAX_LENGTH = 100
+
+
+def coming_query(raw: str) -> str:
+    """``raw`` as the list is searched for it: runs of spaces squeezed, cut to
+    :data:`QUERY_MAX_LENGTH` characters."""
+    return " ".join(raw.split())[:QUERY_MAX_LENGTH].rstrip()
+
+
+def search_coming(
+    registration: Registration, query: str = "", *, marked_only: bool = False
+) -> QuerySet[Registration]:
+    """:func:`coming`, narrowed to the people whose name or managed community contains every
+    word of ``query`` (case-insensitive), and with ``marked_only`` to those ``registration``
+    said a wish about; in the same order.
+
+    Only what the list shows is searched: being listed shows a person's name and the
+    community they manage, so a search by their location, email or interests would tell
+    others what they never agreed to show (a match is an answer).
+    """
+    people = coming(registration)
+    for word in query.split():
+        people = people.filter(Q(member__name__icontains=word) | Q(member__manages__icontains=word))
+    if marked_only:
+        people = people.filter(
+            pk__in=Wish.objects.filter(registration=registration).values("target")
+        )
+    return people
+
+
+@dataclass(frozen=True)
+class ComingPage:
+    """One page of who is coming as ``registration`` reads it, each with their own choice."""
+
+    #: the people on this page and this reader's choice about each (``""``: none)
+    rows: list[tuple[Registration, str]]
+    page: Page
+    #: the search as applied (squeezed and cut)
+    query: str
+    #: the search given was longer than :data:`QUERY_MAX_LENGTH` and was cut
+    cut: bool
+    marked_only: bool
+    #: how many people are on the list at all, and how many of them this reader marked
+    everyone: int
+    marked: int
+
+    @property
+    def matches(self) -> int:
+        return self.page.paginator.count
+
+
+def coming_page(
+    registration: Registration,
+    query: str = "",
+    page: object = 1,
+    *,
+    marked_only: bool = False,
+) -> ComingPage:
+    """The ``page``-th :data:`COMING_PAGE_SIZE` people of :func:`search_coming`; a page that
+    is not a number is the first, one past the end the last (never an error)."""
+    applied = coming_query(query)
+    people = search_coming(registration, applied, marked_only=marked_only)
+    shown = Paginator(people, COMING_PAGE_SIZE).get_page(page)
+    held = own_wishes(registration)
+    everyone = coming(registration)
+    return ComingPage(
+        rows=[(r, held.get(r.pk, "")) for r in shown],
+        page=shown,
+        query=applied,
+        cut=len(" ".join(query.split())) > QUERY_MAX_LENGTH,
+        marked_only=marked_only,
+        everyone=everyone.count(),
+        marked=everyone.filter(pk__in=list(held)).count(),
     )
 
 
