@@ -443,14 +443,17 @@ def _solve_lp(
     caps: np.ndarray,
     active: np.ndarray,
     trio_slots: int,
+    *,
+    interior: bool | None = None,
 ) -> tuple[np.ndarray, float, float, str]:
     """Solve the candidate LP; return the duals ``y``, ``w``, its value and a status.
 
     HiGHS without presolve (on this LP it only costs: 10,000 people 4.4 s with it, 1.9 s
     without); dual simplex up to ``_IPM_COLUMNS`` columns, beyond it the interior point
-    method without crossover (50,000 people: 18 s instead of 36 s). Its duals are optimal
-    only up to the solver's tolerance, which costs the bound nothing: any ``y >= 0`` gives
-    one, and :func:`upper_bound` evaluates ``D(y, w)`` itself.
+    method without crossover (50,000 people: 18 s instead of 36 s); ``interior`` forces
+    the choice. The interior point's duals are optimal only up to the solver's tolerance,
+    which costs the bound nothing: any ``y >= 0`` gives one, and :func:`upper_bound`
+    evaluates ``D(y, w)`` itself.
     """
     m = len(s)
     if m == 0:
@@ -468,7 +471,8 @@ def _solve_lp(
         vals = np.r_[vals, -np.ones(len(trio)), np.ones(len(trio))]
         nrows, cost = n + 1, np.r_[cost, np.zeros(len(trio))]
     a = sp.csc_array((vals, (rows, cols)), shape=(nrows, len(cost)))
-    h = _lp_model(a, cost, np.r_[caps, float(trio_slots)] if len(trio) else caps)
+    upper = np.r_[caps, float(trio_slots)] if len(trio) else caps
+    h = _lp_model(a, cost, upper, len(cost) > _IPM_COLUMNS if interior is None else interior)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         status = h.modelStatusToString(h.getModelStatus())
@@ -478,7 +482,7 @@ def _solve_lp(
     return duals[:n], w, float(-h.getInfo().objective_function_value), "optimal"
 
 
-def _lp_model(a: sp.csc_array, cost: np.ndarray, upper: np.ndarray) -> QuietHighs:
+def _lp_model(a: sp.csc_array, cost: np.ndarray, upper: np.ndarray, interior: bool) -> QuietHighs:
     """HiGHS set up to minimise ``cost x`` s.t. ``a x <= upper``, ``0 <= x <= 1``."""
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
@@ -490,7 +494,7 @@ def _lp_model(a: sp.csc_array, cost: np.ndarray, upper: np.ndarray) -> QuietHigh
     h = QuietHighs()
     h.passModel(lp)
     h.setOptionValue("presolve", "off")
-    if a.shape[1] > _IPM_COLUMNS:
+    if interior:
         h.setOptionValue("solver", "ipm")
         h.setOptionValue("run_crossover", "off")
     return h
