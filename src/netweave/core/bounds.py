@@ -165,7 +165,6 @@ def scan_partners(
         --------
         >>> import numpy as np
         >>> from netweave.core.affinity import Affinity
-    from netweave.core.arrays import union_sorted, unique_sorted
         >>> s = np.array([[0, 3, 1], [3, 0, 2], [1, 2, 0]], dtype=np.float32)
         >>> scan = scan_partners(Affinity(("a", "b", "c"), s), 1, top=2)
         >>> list(zip(scan.lo.tolist(), scan.hi.tolist()))
@@ -342,7 +341,6 @@ def upper_bound(
         --------
         >>> import numpy as np
         >>> from netweave.core.affinity import Affinity
-    from netweave.core.arrays import union_sorted, unique_sorted
         >>> s = np.array([[0, 3, 1], [3, 0, 2], [1, 2, 0]], dtype=np.float32)
         >>> res = upper_bound(Affinity(("a", "b", "c"), s), [1, 1, 1])
         >>> round(res.value, 6)  # the fractional triangle: (3 + 2 + 1) / 2
