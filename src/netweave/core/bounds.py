@@ -133,49 +133,49 @@ def scan_partners(
 ) -> PartnerScan:
     """Each person's ``k`` best allowed partners and ``top`` best allowed scores.
 
-        A pair is *allowed* when both people are ``active``, it is not forbidden, not in
-        ``excluded`` (sorted pair keys from :func:`pair_keys`, e.g. pairs that met before) and
-        not two ``asyn`` (async) people. Every allowed requested, must-meet and ``extra`` pair
-        joins the candidates too, so a request is never lost to sparsification.
+    A pair is *allowed* when both people are ``active``, it is not forbidden, not in
+    ``excluded`` (sorted pair keys from :func:`pair_keys`, e.g. pairs that met before) and
+    not two ``asyn`` (async) people. Every allowed requested, must-meet and ``extra`` pair
+    joins the candidates too, so a request is never lost to sparsification.
 
-        Parameters
-        ----------
-        affinity : Affinity
-        k : int
-            Candidates per person; the union over people is returned, so a person may end up
-            with more than ``k`` candidates (others chose them).
-        top : int
-            How many best allowed scores per person to return (for "best possible" values).
-        active, asyn : bool arrays of length ``n``, optional
-            Who takes part (default everyone) and who is async (default nobody).
-        excluded : int64 array, optional
-            Sorted pair keys that must not be used.
-        extra : iterable of pairs
-            Further pairs to include when allowed.
-        price : float array of length ``n``, optional
-            When given, each person also gets their ``k`` best partners by ``s_ij - price_j``:
-            someone whom everybody's top list shares is in demand, and pricing such people
-            brings in partners that are realistically available (like LP reduced costs).
+    Parameters
+    ----------
+    affinity : Affinity
+    k : int
+        Candidates per person; the union over people is returned, so a person may end up
+        with more than ``k`` candidates (others chose them).
+    top : int
+        How many best allowed scores per person to return (for "best possible" values).
+    active, asyn : bool arrays of length ``n``, optional
+        Who takes part (default everyone) and who is async (default nobody).
+    excluded : int64 array, optional
+        Sorted pair keys that must not be used.
+    extra : iterable of pairs
+        Further pairs to include when allowed.
+    price : float array of length ``n``, optional
+        When given, each person also gets their ``k`` best partners by ``s_ij - price_j``:
+        someone whom everybody's top list shares is in demand, and pricing such people
+        brings in partners that are realistically available (like LP reduced costs).
 
-        Returns
-        -------
-        PartnerScan
+    Returns
+    -------
+    PartnerScan
 
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from netweave.core.affinity import Affinity
-        >>> s = np.array([[0, 3, 1], [3, 0, 2], [1, 2, 0]], dtype=np.float32)
-        >>> scan = scan_partners(Affinity(("a", "b", "c"), s), 1, top=2)
-        >>> list(zip(scan.lo.tolist(), scan.hi.tolist()))
-        [(0, 1), (1, 2)]
-        >>> scan.top.tolist()
-        [[3.0, 1.0], [3.0, 2.0], [2.0, 1.0]]
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from netweave.core.affinity import Affinity
+    >>> s = np.array([[0, 3, 1], [3, 0, 2], [1, 2, 0]], dtype=np.float32)
+    >>> scan = scan_partners(Affinity(("a", "b", "c"), s), 1, top=2)
+    >>> list(zip(scan.lo.tolist(), scan.hi.tolist()))
+    [(0, 1), (1, 2)]
+    >>> scan.top.tolist()
+    [[3.0, 1.0], [3.0, 2.0], [2.0, 1.0]]
 
-        Notes
-        -----
-        One pass over the matrix in row blocks of about four million entries: ``O(n^2)`` time,
-        ``O(n (k + top))`` memory besides the blocks. 10,000 people take about two seconds.
+    Notes
+    -----
+    One pass over the matrix in row blocks of about four million entries: ``O(n^2)`` time,
+    ``O(n (k + top))`` memory besides the blocks. 10,000 people take about two seconds.
     """
     n = affinity.n
     active = np.ones(n, bool) if active is None else np.asarray(active, bool)
@@ -267,86 +267,92 @@ def upper_bound(
     modes: Sequence[str] | None = None,
 ) -> BoundResult:
     r"""An upper bound on the total score of any plan where person ``i`` meets at most
-        ``capacities[i]`` people (plus one more for at most ``trio_slots`` trio members).
+    ``capacities[i]`` people (plus one more for at most ``trio_slots`` trio members).
 
-        Parameters
-        ----------
-        affinity : Affinity
-            Scores; forbidden pairs are never counted.
-        capacities : sequence of int
-            ``c_i``: the number of rounds for a live person, the number of async matches for an
-            async one, 0 for someone who does not take part.
-        trio_slots : int
-            ``T``: how many person-slots trios may add, ``3 *`` the number of rounds with a trio.
-            With 0 the trio variables are left out.
-        candidates : int
-            Candidates per person in the sparse LP: their best by score and their best by score
-            minus the partner's price (see :func:`scan_partners`); the correction covers the rest.
-        extra : iterable of pairs
-            Pairs to add to the candidate LP (e.g. pairs a heuristic used).
-        exclude : iterable of pairs
-            Pairs that cannot be used at all (e.g. pairs that met in earlier rounds).
-        modes : sequence of ``"live"``/``"async"``, optional
-            When given, async–async pairs are excluded too (they never meet).
+    Parameters
+    ----------
+    affinity : Affinity
+        Scores; forbidden pairs are never counted.
+    capacities : sequence of int
+        ``c_i``: the number of rounds for a live person, the number of async matches for an
+        async one, 0 for someone who does not take part.
+    trio_slots : int
+        ``T``: how many person-slots trios may add, ``3 *`` the number of rounds with a trio.
+        With 0 the trio variables are left out.
+    candidates : int
+        Candidates per person in the sparse LP: their best by score and their best by score
+        minus the partner's price (see :func:`scan_partners`); the correction covers the rest.
+    extra : iterable of pairs
+        Pairs to add to the candidate LP (e.g. pairs a heuristic used).
+    exclude : iterable of pairs
+        Pairs that cannot be used at all (e.g. pairs that met in earlier rounds).
+    modes : sequence of ``"live"``/``"async"``, optional
+        When given, async–async pairs are excluded too (they never meet).
 
-        Returns
-        -------
-        BoundResult
+    Returns
+    -------
+    BoundResult
 
-        Notes
-        -----
-        **The LP.** Over the candidate pairs ``e = {i, j}`` with positive score ``s_e`` (a pair
-        with ``s_e <= 0`` never raises a total):
+    Notes
+    -----
+    **The LP.** Over the candidate pairs ``e = {i, j}`` with positive score ``s_e`` (a pair
+    with ``s_e <= 0`` never raises a total):
 
-        .. math::
+    .. math::
 
-            \max \sum_e s_e x_e \quad \text{s.t.} \quad \sum_{e \ni i} x_e - t_i \le c_i,\;
-            \sum_i t_i \le T,\; 0 \le x_e \le 1,\; 0 \le t_i \le 1.
+        \max \sum_e s_e x_e \quad \text{s.t.} \quad \sum_{e \ni i} x_e - t_i \le c_i,\;
+        \sum_i t_i \le T,\; 0 \le x_e \le 1,\; 0 \le t_i \le 1.
 
-        Any plan is a feasible 0/1 point: a pair meets at most once, person ``i`` has at most
-        ``c_i`` partners, and a trio gives each of its three members one extra partner (nobody
-        sits in two trios, at most ``T`` slots in all).
+    Any plan is a feasible 0/1 point: a pair meets at most once, person ``i`` has at most
+    ``c_i`` partners, and a trio gives each of its three members one extra partner (nobody
+    sits in two trios, at most ``T`` slots in all).
 
-        **The dual and the correction.** With ``y_i >= 0`` for the degree rows, ``w >= 0`` for
-        the trio row, ``z_e >= 0`` for ``x_e <= 1`` and ``u_i >= 0`` for ``t_i <= 1``, the dual
-        constraints are ``y_i + y_j + z_e >= s_e`` and ``u_i >= y_i - w``. For *any* ``y, w >= 0``
-        the cheapest feasible ``z, u`` give the dual objective
+    **The dual and the correction.** With ``y_i >= 0`` for the degree rows, ``w >= 0`` for
+    the trio row, ``z_e >= 0`` for ``x_e <= 1`` and ``u_i >= 0`` for ``t_i <= 1``, the dual
+    constraints are ``y_i + y_j + z_e >= s_e`` and ``u_i >= y_i - w``. For *any* ``y, w >= 0``
+    the cheapest feasible ``z, u`` give the dual objective
 
-        .. math::
+    .. math::
 
-            D(y, w) = \sum_i c_i y_i + T w + \sum_i (y_i - w)^+
-                      + \sum_{\text{all } e} (s_e - y_i - y_j)^+
+        D(y, w) = \sum_i c_i y_i + T w + \sum_i (y_i - w)^+
+                  + \sum_{\text{all } e} (s_e - y_i - y_j)^+
 
-        and weak duality makes ``D(y, w)`` an upper bound on the LP over **all** allowed pairs,
-        hence on every plan. We take ``y, w`` from the candidate LP's optimal duals (HiGHS) and
-        evaluate ``D`` over every allowed pair in row blocks; on candidates the sum equals the
-        LP's own ``z``, so ``value = candidate_value + correction`` up to solver tolerance,
-        where ``correction`` sums ``(s_e - y_i - y_j)^+`` over non-candidate pairs. The value is
-        valid even if the duals are slightly off: any non-negative ``y, w`` give a bound.
+    and weak duality makes ``D(y, w)`` an upper bound on the LP over **all** allowed pairs,
+    hence on every plan. We take ``y, w`` from the candidate LP's optimal duals (HiGHS) and
+    evaluate ``D`` over every allowed pair in row blocks; on candidates the sum equals the
+    LP's own ``z``, so ``value = candidate_value + correction`` up to solver tolerance,
+    where ``correction`` sums ``(s_e - y_i - y_j)^+`` over non-candidate pairs. The value is
+    valid even if the duals are slightly off: any non-negative ``y, w`` give a bound.
 
-        **Tightening.** A positive ``(s_e - y_i - y_j)^+`` is a pair the LP would like to use
-        (a positive reduced cost). While the correction exceeds ``1e-5`` of the bound, the five
-        best such pairs per person join the LP and it is solved again (column generation, at
-        most four solves); the smallest ``D`` seen is returned. On clustered scores this took
-        the k = 30 bound from 1.3 % above the all-pairs LP to within 0.001 % of it.
+    **Tightening.** A positive ``(s_e - y_i - y_j)^+`` is a pair the LP would like to use
+    (a positive reduced cost). While the correction exceeds ``1e-5`` of the bound, the five
+    best such pairs per person join the LP and it is solved again (column generation, at
+    most four solves); the smallest ``D`` seen is returned. On clustered scores this took
+    the k = 30 bound from 1.3 % above the all-pairs LP to within 0.001 % of it. With sparse
+    scores most of the correction is the ceilings' share, which no column lowers, so the LP
+    is solved again only while the graph pairs it would add price out above ``1e-5`` of
+    the bound.
 
-        If HiGHS fails, ``value`` falls back to half the sum over people of their ``c_i``
-        (+1 with trios) best positive scores — each pair is counted from both ends.
+    If HiGHS fails, ``value`` falls back to half the sum over people of their ``c_i``
+    (+1 with trios) best positive scores — each pair is counted from both ends.
 
-        Complexity: the LP has ``O(n k)`` columns and ``n + 1`` rows; each correction is one
-        ``O(n^2)`` blocked pass. Measured on 2 cores: 1,000 people 0.3-0.7 s, 10,000 people
-        10-25 s, memory ``O(n k)`` besides the score matrix.
+    Complexity: the LP has ``O(n k)`` columns and ``n + 1`` rows, solved by dual simplex
+    and beyond ``_IPM_COLUMNS`` (about 25,000 people) by the interior point method, whose
+    time grows about linearly where the simplex's does not; each correction is one
+    ``O(n^2)`` blocked pass for dense scores, ``O(nnz + n log n)`` for sparse ones. Measured
+    on 2 cores: 1,000 people 0.1-0.3 s, 10,000 people 3 s, 50,000 people 30 s, 100,000
+    people 80 s (one LP solve each); memory ``O(n k)`` besides the scores.
 
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from netweave.core.affinity import Affinity
-        >>> s = np.array([[0, 3, 1], [3, 0, 2], [1, 2, 0]], dtype=np.float32)
-        >>> res = upper_bound(Affinity(("a", "b", "c"), s), [1, 1, 1])
-        >>> round(res.value, 6)  # the fractional triangle: (3 + 2 + 1) / 2
-        3.0
-        >>> round(upper_bound(Affinity(("a", "b", "c"), s), [1, 1, 1], trio_slots=3).value, 6)
-        6.0
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from netweave.core.affinity import Affinity
+    >>> s = np.array([[0, 3, 1], [3, 0, 2], [1, 2, 0]], dtype=np.float32)
+    >>> res = upper_bound(Affinity(("a", "b", "c"), s), [1, 1, 1])
+    >>> round(res.value, 6)  # the fractional triangle: (3 + 2 + 1) / 2
+    3.0
+    >>> round(upper_bound(Affinity(("a", "b", "c"), s), [1, 1, 1], trio_slots=3).value, 6)
+    6.0
     """
     start = time.perf_counter()
     n = affinity.n
