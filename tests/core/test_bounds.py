@@ -7,11 +7,12 @@ import itertools
 import networkx as nx
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netweave.core.affinity import Affinity
-from netweave.core.bounds import scan_partners, upper_bound
+from netweave.core.bounds import _settled, _solve_lp, scan_partners, upper_bound
 from netweave.core.round_spec import InfeasibleError
 from netweave.core.rounds import plan_rounds
 
@@ -168,3 +169,31 @@ def test_scan_partners_counts_allowed_partners() -> None:
 def test_scan_partners_top_scores_are_sorted_best_first() -> None:
     scan = scan_partners(random_affinity(20, 3), 3, top=4)
     assert np.all(np.diff(scan.top, axis=1) <= 0)
+
+
+def test_solve_lp_interior_point_duals_bound_the_simplex_optimum() -> None:
+    aff = random_affinity(40, 3)
+    scan = scan_partners(aff, 8)
+    caps, on = np.full(aff.n, 3.0), np.ones(aff.n, bool)
+    lo, hi, s = scan.lo, scan.hi, scan.score
+    simplex = _solve_lp(aff.n, lo, hi, s, caps, on, 0, interior=False)
+    interior = _solve_lp(aff.n, lo, hi, s, caps, on, 0, interior=True)
+    y = interior[0]
+    dual_value = float(caps @ y + np.maximum(s - y[lo] - y[hi], 0).sum())
+    assert interior[3] == simplex[3] == "optimal"
+    assert dual_value >= simplex[2] - 1e-9
+    assert dual_value == pytest.approx(simplex[2], rel=1e-6)
+
+
+def test_settled_when_the_sparse_pairs_to_add_price_below_the_tolerance() -> None:
+    graph = sp.csr_matrix(np.array([[0, 3, 0], [3, 0, 0], [0, 0, 0]], dtype=np.float32))
+    aff = Affinity(("a", "b", "c"), None, graph=graph, ceiling=np.array([3.0, 3.0, 1.0]))
+    y, wanted = np.array([1.0, 1.0, 0.0]), np.array([1])  # pair (0, 1): excess 3 - 2 = 1
+    assert _settled(aff, y, 100.0, wanted, 2.0)
+    assert not _settled(aff, y, 100.0, wanted, 0.5)
+
+
+def test_settled_never_on_dense_scores_while_the_correction_is_large() -> None:
+    aff = random_affinity(4, 1)
+    assert not _settled(aff, np.full(4, 10.0), 100.0, np.array([1]), 2.0)
+    assert _settled(aff, np.full(4, 10.0), 1.0, np.array([1]), 2.0)

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import netweave.core.affinity as affinity_module
 from netweave.core.affinity import AffinitySpec, build_affinities, build_affinity
 from netweave.core.bounds import upper_bound
 from netweave.core.config import EventConfig, Weights
 from netweave.core.fair_swaps import SwapState, lift_worst_off
-from netweave.core.graph_scan import ceiling_excess
+from netweave.core.graph_scan import _by_row, ceiling_excess
 from netweave.core.people import Person
 from netweave.core.planner import PlanningInput, plan_event
 from netweave.core.rounds import plan_rounds
@@ -161,3 +163,11 @@ def test_sparse_bound_with_a_short_graph_stays_near_the_dense_bound():
     dense_bound = upper_bound(dense, caps, modes=modes).value
     sparse_bound = upper_bound(sparse, caps, modes=modes).value
     assert dense_bound - 1e-6 <= sparse_bound <= 1.01 * dense_bound
+
+
+@given(st.lists(st.tuples(st.integers(0, 70_000), st.integers(0, 3)), min_size=1, max_size=80))
+def test_by_row_orders_as_a_lexsort_of_row_key_and_position(entries) -> None:
+    rows = np.array([r for r, _ in entries])
+    key = np.array([float(k) for _, k in entries])  # few values: many ties to keep in place
+    expected = np.lexsort((np.arange(len(key)), key, rows))
+    assert np.array_equal(_by_row(rows, key), expected)

@@ -40,6 +40,7 @@ import scipy.sparse as sp
 
 from netweave.core.affinity import Affinity
 from netweave.core.exact_model import RoundsModel, RoundsProblem, rounds_problem
+from netweave.core.highs import QuietHighs
 from netweave.core.rounds import RoundsResult
 
 __all__ = ["ExactResult", "solve_rounds"]
@@ -141,15 +142,6 @@ class ExactResult:
 # --------------------------------------------------------------------------- HiGHS
 
 
-class _QuietHighs(highspy.Highs):
-    """highspy's solver, silent from the start: ``Highs.__init__`` ends by enabling callbacks,
-    which writes HiGHS's banner to stdout unless its output is already off."""
-
-    def enableCallbacks(self) -> None:  # noqa: N802 (highspy's name)
-        self.setOptionValue("output_flag", False)
-        super().enableCallbacks()
-
-
 @dataclass
 class _Budget:
     """What is left of the node count and the time cap."""
@@ -233,7 +225,7 @@ def _highs(
     lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = a.indptr, a.indices, a.data
     if integer:
         lp.integrality_ = [highspy.HighsVarType.kInteger] * len(c)
-    h = _QuietHighs()
+    h = QuietHighs()
     h.passModel(lp)
     h.setOptionValue("time_limit", float(seconds))
     h.setOptionValue("mip_rel_gap", OPTIMAL_GAP / 10)
