@@ -30,6 +30,7 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
+from netweave.core.arrays import unique_first
 from netweave.core.config import Weights
 from netweave.core.features import (
     Features,
@@ -450,7 +451,7 @@ class _Builder:
         rows, cols = np.concatenate(self.rows), np.concatenate(self.cols)
         vals = np.concatenate(self.vals)
         lo, hi = np.minimum(rows, cols).astype(np.int64), np.maximum(rows, cols).astype(np.int64)
-        keys, first = np.unique(lo * n + hi, return_index=True)
+        keys, first = unique_first(lo * n + hi)
         vals = vals[first]
         extra = listed.pairs()
         if extra:
