@@ -39,12 +39,11 @@ from netweave.core.round_spec import (
     make_spec,
     why_unmet,
 )
+from netweave.core.trios import SITTER_TRIES, TrioSeats
 from netweave.core.watching import WatchLoad, watch_note
 
 __all__ = ["RoundsResult", "plan_rounds"]
 
-#: people considered, in turn order, for the odd seat before giving up on a feasible one
-_SITTER_TRIES = 50
 #: choices of who sits out tried when a round leaves someone alone
 _SITTER_RETRIES = 4
 
@@ -246,7 +245,7 @@ class _Attempt:
         return len(self.alone) + len(self.open_async)
 
 
-class _Planner:
+class _Planner(TrioSeats):
     """Round-by-round state: who met whom, who sat in a trio, how well everyone did."""
 
     def __init__(
@@ -521,7 +520,7 @@ class _Planner:
             seats = {int(p) for p in free if not self.in_trio[p]}
             ready = [
                 p
-                for p in order[:_SITTER_TRIES]
+                for p in order[:SITTER_TRIES]
                 if len(seats - self.partners[p] - self.forbidden_of[p] - {p}) >= 2
             ]
             order = ready + [p for p in order if p not in set(ready)]
@@ -647,115 +646,6 @@ class _Planner:
                 continue
             alone.append((person, self._why_alone(person)))
         return placed, alone
-
-    def _trio_ready(self, meetings: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
-        """This round's new live pairs whose members have not sat in a trio."""
-        live, in_trio = self.spec.live, self.in_trio
-        return [
-            m
-            for m in meetings
-            if live[m[0]] and live[m[1]] and not in_trio[m[0]] and not in_trio[m[1]]
-        ]
-
-    def _best_pair_for(
-        self, t: int, pairs: list[tuple[int, ...]], skip: tuple[int, ...] | None = None
-    ) -> int:
-        """Index of the pair ``t`` adds most to as a third (new, allowed pairs), or -1."""
-        if not pairs:
-            return -1
-        arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
-        a, b = arr[:, 0], arr[:, 1]
-        blocked = np.array(sorted(self.partners[t] | self.forbidden_of[t] | {t}), np.int64)
-        ok = ~np.isin(a, blocked) & ~np.isin(b, blocked)
-        if skip is not None:
-            ok &= (a != skip[0]) | (b != skip[1])
-        if not ok.any():
-            return -1
-        n = self.spec.n
-        prio = self._priority(np.minimum(a, t) * n + np.maximum(a, t))
-        prio = prio + self._priority(np.minimum(b, t) * n + np.maximum(b, t))
-        gain = self.aff.pair_scores(np.full(len(a), t), a) + self.aff.pair_scores(
-            np.full(len(b), t), b
-        )
-        idx = np.flatnonzero(ok)
-        order = np.lexsort((self.spec.rank[a[idx]], -gain[idx], -prio[idx]))
-        return int(idx[order[0]])
-
-    def _join_trio(self, t: int, meetings: list[tuple[int, ...]]) -> tuple[int, ...] | None:
-        """Add ``t`` to the pair where they add most; all three pairs new, nobody's second trio."""
-        if self.in_trio[t] or not self.spec.live[t]:
-            return None
-        ready = self._trio_ready(meetings)
-        k = self._best_pair_for(t, ready)
-        if k < 0:
-            return None
-        meetings.remove(ready[k])
-        return self._make_trio((*ready[k], t))
-
-    def _swap_into_trio(self, x: int, meetings: list[tuple[int, ...]]) -> tuple[int, ...] | None:
-        """When ``x`` cannot join a trio: ``x`` takes someone's place in a pair and that person
-        joins another pair as the third. Tried only after the direct join failed (rare)."""
-        ready = self._trio_ready(meetings)
-        live = self.spec.live
-        seats = [
-            (stay, leave, m)
-            for m in meetings
-            if live[m[0]] and live[m[1]]
-            for stay, leave in ((m[0], m[1]), (m[1], m[0]))
-            if not self.in_trio[leave] and self._can_meet(x, stay)
-        ]
-        # x's best seats first; a bounded search keeps this rare fallback cheap at any size
-        seats.sort(key=lambda s: (-self._s(x, s[0]), int(self.spec.rank[s[0]])))
-        best, best_gain = None, -np.inf
-        for stay, leave, m in seats[:_SITTER_TRIES]:
-            k = self._best_pair_for(leave, ready, skip=m)
-            if k < 0:
-                continue
-            c, d = ready[k]
-            gain = self._s(x, stay) - self._s(leave, stay)
-            gain += self._s(leave, c) + self._s(leave, d)
-            if gain > best_gain:
-                best, best_gain = (m, (min(x, stay), max(x, stay)), ready[k], leave), gain
-        if best is None:
-            return None
-        old, new, host_pair, leave = best
-        meetings.remove(old)
-        meetings.remove(host_pair)
-        meetings.append(new)
-        return self._make_trio((*host_pair, leave))
-
-    def _rebuild_trio(self, x: int, meetings: list[tuple[int, ...]]) -> tuple[int, ...] | None:
-        """Last resort when no pair of trio-free people met: take two trio-free people ``a``,
-        ``b`` out of their pairs into a trio with ``x`` and pair their partners instead."""
-        if self.in_trio[x]:
-            return None
-        live, in_trio = self.spec.live, self.in_trio
-        mate = {}
-        for m in meetings:
-            if live[m[0]] and live[m[1]]:
-                mate[m[0]], mate[m[1]] = m[1], m[0]
-        seats = [p for p in mate if not in_trio[p] and self._can_meet(x, p)]
-        seats = sorted(seats, key=lambda p: (-self._s(x, p), int(self.spec.rank[p])))
-        best, best_gain = None, -np.inf
-        for k, a in enumerate(seats[:_SITTER_TRIES]):
-            for b in seats[k + 1 : _SITTER_TRIES]:
-                pa, pb = mate[a], mate[b]
-                if pa == b or not self._can_meet(a, b) or not self._can_meet(pa, pb):
-                    continue
-                s = self._s
-                gain = s(x, a) + s(x, b) + s(a, b) + s(pa, pb) - s(a, pa) - s(b, pb)
-                if gain > best_gain:
-                    best, best_gain = (a, b, pa, pb), gain
-        if best is None:
-            return None
-        a, b, pa, pb = best
-        meetings.remove(tuple(sorted((a, pa))))
-        meetings.remove(tuple(sorted((b, pb))))
-        meetings.append((min(pa, pb), max(pa, pb)))
-        return self._make_trio((x, a, b))
-
-    def _make_trio(self, members: tuple[int, ...]) -> tuple[int, ...]:
-        return tuple(sorted(members))
 
     def _why_alone(self, person: int) -> str:
         if len(self.partners[person]) >= self.count[person] + self.met_before_count[person]:
