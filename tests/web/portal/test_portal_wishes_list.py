@@ -241,3 +241,10 @@ def test_coming_page_orders_by_name_whatever_the_registration_order(event, reade
     shown = coming_page(reader)
     assert [r.member.name for r, _ in shown.rows] == ["Ana", "Bo", "Cy"]
     assert (shown.everyone, shown.marked, shown.matches) == (3, 0, 3)
+
+
+def test_coming_page_orders_names_regardless_of_case(event, reader):
+    # SQLite compares bytes: without lower-casing "bo" came after "Cy"
+    for name in ("Cy", "bo", "Ana", "élodie", "Dan"):
+        RegistrationFactory(event=event, member__name=name, member__listed=True)
+    assert [r.member.name for r, _ in coming_page(reader).rows][:4] == ["Ana", "bo", "Cy", "Dan"]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 
 from netweave.web.common.errors import DomainError
 from netweave.web.events.models import Event, Registration, Wish
@@ -67,7 +68,8 @@ def coming(registration: Registration) -> QuerySet[Registration]:
         )
         .exclude(pk=registration.pk)
         .select_related("member")
-        .order_by("member__name", "pk")
+        # case-blind on every database (SQLite compares bytes: "bo" after "Cy")
+        .order_by(Lower("member__name"), "pk")
     )
 
 
