@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from netweave.core.arrays import unique_first
 from netweave.core.config import HISTORY_MODES, Weights
 from netweave.core.edge_text import csv_rows, id_bytes
 from netweave.core.features import (
@@ -647,7 +648,7 @@ class _EdgeReader:
 
     def keep(self, lo: np.ndarray, hi: np.ndarray, score: np.ndarray, lines: np.ndarray) -> None:
         """Store good rows; a pair given before (in this batch or an earlier one) is an error."""
-        _, first = np.unique(lo * self.scores.shape[0] + hi, return_index=True)
+        _, first = unique_first(lo * self.scores.shape[0] + hi)
         repeat = np.ones(len(lo), dtype=bool)
         repeat[first] = False
         repeat |= self.seen[lo, hi]

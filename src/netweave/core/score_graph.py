@@ -30,7 +30,7 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from netweave.core.arrays import unique_first
+from netweave.core.arrays import unique_first, unique_sorted
 from netweave.core.config import Weights
 from netweave.core.features import (
     Features,
@@ -103,7 +103,7 @@ def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
 
 def _keys(pairs: Iterable[Pair], n: int) -> np.ndarray:
     arr = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
-    return np.unique(arr.min(axis=1) * n + arr.max(axis=1))
+    return unique_sorted(arr.min(axis=1) * n + arr.max(axis=1))
 
 
 class _Tables:
